@@ -1,0 +1,59 @@
+/*
+ * gomapviz/common.h: status codes, the last-error message, and limits.
+ *
+ * Ownership, once for the whole API:
+ *  - An object returned through an `out` parameter (`gmv_x **out`) belongs to
+ *    the caller and is released with the matching `gmv_x_free()`; every
+ *    `_free()` accepts NULL.
+ *  - A pointer returned by a getter (`gmv_x_layout(x)`) is borrowed: it lives
+ *    as long as its parent and must not be freed.
+ *  - Fallible functions return 0 (GMV_OK) or a negative gmv_status, and leave a
+ *    one-line message for gmv_error_last().
+ */
+#ifndef GOMAPVIZ_COMMON_H
+#define GOMAPVIZ_COMMON_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum gmv_status {
+    GMV_OK = 0,
+    GMV_ERR_NOMEM = -1,       /* out of memory, or a limit on memory was hit */
+    GMV_ERR_INVALID = -2,     /* bad argument or bad user input */
+    GMV_ERR_IO = -3,          /* a file or a process could not be read or written */
+    GMV_ERR_NOT_FOUND = -4,   /* no such variable, type, process or file */
+    GMV_ERR_FORMAT = -5,      /* a file is malformed, truncated or of the wrong kind */
+    GMV_ERR_PERMISSION = -6,  /* the OS refused access (ptrace, /proc, file mode) */
+    GMV_ERR_UNSUPPORTED = -7, /* a valid input this version cannot handle */
+    GMV_ERR_NIL_MAP = -8,     /* the variable holds a nil map */
+    GMV_ERR_GONE = -9         /* the target process exited while being read */
+} gmv_status;
+
+/* Returns the message of the last failure in this thread ("" if none).
+ * The string is owned by the library and valid until the next failing call. */
+const char *gmv_error_last(void);
+
+/* Returns the status code of the last failure in this thread (GMV_OK if none). */
+int gmv_error_last_code(void);
+
+/* Bounds on the work done on untrusted memory. Zero fields mean "default". */
+typedef struct gmv_limits {
+    uint64_t max_bytes;   /* total bytes read from a source (default 4 GiB) */
+    uint64_t max_buckets; /* bucket records walked, overflow included (default 2^26) */
+    uint64_t max_string;  /* bytes read of one string key or value (default 1 MiB) */
+} gmv_limits;
+
+#define GMV_DEFAULT_MAX_BYTES (UINT64_C(4) << 30)
+#define GMV_DEFAULT_MAX_BUCKETS (UINT64_C(1) << 26)
+#define GMV_DEFAULT_MAX_STRING (UINT64_C(1) << 20)
+
+/* Returns `limits` with every zero field replaced by its default; NULL gives all defaults. */
+gmv_limits gmv_limits_resolve(const gmv_limits *limits);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

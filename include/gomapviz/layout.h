@@ -1,0 +1,127 @@
+/*
+ * gomapviz/layout.h: how a map of one type is laid out in memory, and how to
+ * learn that (and where a variable lives) from a Go executable's ELF symbols
+ * and DWARF.
+ */
+#ifndef GOMAPVIZ_LAYOUT_H
+#define GOMAPVIZ_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gomapviz/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GMV_BUCKET_CELLS 8
+#define GMV_MAX_INLINE_SIZE 128 /* larger keys or values are stored as pointers */
+#define GMV_TYPE_NAME_MAX 256
+
+/* How a key or value is decoded. */
+typedef enum gmv_kind {
+    GMV_KIND_OTHER = 0, /* shown as hex bytes */
+    GMV_KIND_INT,       /* signed, size 1, 2, 4 or 8 */
+    GMV_KIND_UINT,      /* unsigned (uintptr too), size 1, 2, 4 or 8 */
+    GMV_KIND_BOOL,
+    GMV_KIND_FLOAT,     /* size 4 or 8 */
+    GMV_KIND_STRING,    /* a (pointer, length) header */
+    GMV_KIND_POINTER    /* pointers, channels, funcs, unsafe.Pointer: an address */
+} gmv_kind;
+
+/* A key or value type. */
+typedef struct gmv_type {
+    char name[GMV_TYPE_NAME_MAX]; /* Go spelling, e.g. "string", "[200]uint8" */
+    gmv_kind kind;
+    uint64_t size;   /* size of the value itself */
+    bool indirect;   /* stored in the bucket as a pointer (size > 128) */
+} gmv_type;
+
+/* Byte offsets of hmap fields (runtime/map.go `hmap`) and of mapextra. */
+typedef struct gmv_hmap_layout {
+    uint32_t count, flags, B, noverflow, hash0, buckets, oldbuckets, nevacuate, extra;
+    uint32_t size;
+    uint32_t extra_overflow, extra_oldoverflow, extra_next_overflow;
+} gmv_hmap_layout;
+
+/* tophash marks; Go 1.11 differs from Go 1.12+ (see docs). */
+typedef struct gmv_tophash_marks {
+    bool has_empty_rest; /* false for Go 1.11: 0 means plain "empty" */
+    uint8_t empty_rest, empty_one, evacuated_x, evacuated_y, evacuated_empty, min_top_hash;
+} gmv_tophash_marks;
+
+/* Everything needed to walk and decode one map type. */
+typedef struct gmv_layout {
+    char go_version[32];              /* "go1.19.8", or "" if unknown */
+    char map_type[GMV_TYPE_NAME_MAX]; /* "map[string]int" */
+    uint32_t ptr_size;                /* 8 or 4 */
+    gmv_type key, elem;
+    uint32_t key_slot, elem_slot;     /* bytes per cell in the bucket */
+    uint32_t bucket_size, keys_offset, elems_offset, overflow_offset;
+    gmv_hmap_layout hmap;
+    gmv_tophash_marks marks;
+} gmv_layout;
+
+/* Fills `out` with the classic (Go 1.11-1.23) layout for `ptr_size` (4 or 8),
+ * `go_version` (may be "" for 1.12+ rules) and the given key and value types:
+ * hmap offsets, bucket offsets and tophash marks. `map_type` may be NULL.
+ * Returns 0 or GMV_ERR_INVALID (bad pointer size, sizes that overflow). */
+int gmv_layout_classic(gmv_layout *out, uint32_t ptr_size, const char *go_version,
+                       const char *map_type, const gmv_type *key, const gmv_type *elem);
+
+/* Checks a layout read from a file or DWARF for internal consistency (offsets
+ * inside the bucket, slots of the stated sizes, known pointer size). Returns 0
+ * or GMV_ERR_FORMAT with a message naming the field. */
+int gmv_layout_validate(const gmv_layout *layout);
+
+/* Parses a Go version string ("go1.19.8", "go1.11") into minor version 19 or
+ * 11; returns -1 if it is not of that form. */
+int gmv_go_minor_version(const char *go_version);
+
+/* A Go executable opened for symbol and DWARF look-ups. */
+typedef struct gmv_binary gmv_binary;
+
+/* Opens the ELF executable at `path`. Fails with GMV_ERR_NOT_FOUND (no such
+ * file), GMV_ERR_FORMAT (not ELF / not a Go binary). */
+int gmv_binary_open(gmv_binary **out, const char *path);
+
+/* Frees the binary. Accepts NULL. */
+void gmv_binary_free(gmv_binary *bin);
+
+/* The Go version the binary was built with ("go1.19.8"), or "" if unknown.
+ * Borrowed. */
+const char *gmv_binary_go_version(const gmv_binary *bin);
+
+/* 8 for a 64-bit executable, 4 for a 32-bit one. */
+uint32_t gmv_binary_ptr_size(const gmv_binary *bin);
+
+/* The ELF entry point (e_entry) as linked. */
+uint64_t gmv_binary_entry(const gmv_binary *bin);
+
+/* True for a position-independent executable (ET_DYN). */
+bool gmv_binary_is_pie(const gmv_binary *bin);
+
+/* True when the binary has DWARF debug information. */
+bool gmv_binary_has_dwarf(const gmv_binary *bin);
+
+/* Finds the package-level variable `name` ("main.cache"): its link-time
+ * address (add the load bias for a PIE) through `addr_out`, and, if its type
+ * is a map, that map's layout through `layout_out` (may be NULL).
+ * Fails with GMV_ERR_NOT_FOUND (message suggests the closest names), or
+ * GMV_ERR_INVALID when the variable is not a map (message names its type),
+ * or GMV_ERR_UNSUPPORTED when the binary is stripped (message says to use
+ * --addr with --type). */
+int gmv_binary_find_map_variable(const gmv_binary *bin, const char *name, uint64_t *addr_out,
+                                 gmv_layout *layout_out);
+
+/* Fills `out` with the layout of the map type spelled `map_type`
+ * ("map[string]int", as Go's DWARF names it). Fails with GMV_ERR_NOT_FOUND
+ * (the message suggests close type names) or GMV_ERR_UNSUPPORTED (no DWARF). */
+int gmv_binary_map_layout(const gmv_binary *bin, const char *map_type, gmv_layout *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

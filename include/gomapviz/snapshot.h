@@ -1,0 +1,87 @@
+/*
+ * gomapviz/snapshot.h: capturing a map into a snapshot, and the snapshot file
+ * (.gmvs, docs/snapshot-format.md).
+ *
+ * A snapshot holds exactly the memory ranges a model build read, the layout,
+ * the hmap address and where it all came from; its source replays those bytes,
+ * so a model built from a snapshot equals the one built at capture time.
+ */
+#ifndef GOMAPVIZ_SNAPSHOT_H
+#define GOMAPVIZ_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gomapviz/common.h"
+#include "gomapviz/layout.h"
+#include "gomapviz/model.h"
+#include "gomapviz/source.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GMV_ORIGIN_TEXT_MAX 512
+
+/* Where a snapshot came from. Strings are "" when unknown. */
+typedef struct gmv_origin {
+    char kind[16];                    /* "process", "core" or "custom" */
+    char variable[GMV_ORIGIN_TEXT_MAX];  /* "main.cache", or "" with --addr */
+    char executable[GMV_ORIGIN_TEXT_MAX];
+    char core[GMV_ORIGIN_TEXT_MAX];
+    int64_t pid;                      /* 0 if none */
+    uint64_t variable_address;        /* where the map pointer was read, 0 with --addr */
+    int64_t captured_at;              /* Unix seconds */
+    bool frozen;                      /* every thread was stopped while reading */
+    uint32_t writer_retries;          /* times hashWriting made us retry */
+} gmv_origin;
+
+typedef struct gmv_snapshot gmv_snapshot;
+
+/* How to find and read the map during a capture. */
+typedef struct gmv_capture_request {
+    const gmv_layout *layout;
+    uint64_t variable_address; /* read the map pointer here, or 0 to use hmap_address */
+    uint64_t hmap_address;     /* with variable_address == 0 */
+    gmv_origin origin;         /* copied into the snapshot (pid, paths, names) */
+    gmv_limits limits;
+    uint32_t writer_retries;   /* retries while hashWriting is set (default 5) */
+} gmv_capture_request;
+
+/* Captures a map from `src`: freezes the source, reads the map pointer and
+ * the whole map, records every byte read, thaws. If the hashWriting flag is
+ * set it thaws briefly and retries. Fails with GMV_ERR_NIL_MAP when the
+ * variable holds a nil map (unless `allow_nil`), or when the header is unreadable. */
+int gmv_snapshot_capture(gmv_snapshot **out, gmv_source *src, const gmv_capture_request *req,
+                         bool allow_nil);
+
+/* Reads and checks a snapshot file: magic, version, checksum, every length. */
+int gmv_snapshot_read_file(gmv_snapshot **out, const char *path);
+
+/* Parses a snapshot from `len` bytes in memory (what read_file does after
+ * reading the file). The bytes are copied. */
+int gmv_snapshot_parse(gmv_snapshot **out, const uint8_t *data, size_t len);
+
+/* Writes the snapshot to `path` ("-" for stdout). */
+int gmv_snapshot_write_file(const gmv_snapshot *snap, const char *path);
+
+/* Borrowed views. */
+const gmv_layout *gmv_snapshot_layout(const gmv_snapshot *snap);
+const gmv_origin *gmv_snapshot_origin(const gmv_snapshot *snap);
+uint64_t gmv_snapshot_hmap_address(const gmv_snapshot *snap); /* 0: nil map */
+uint64_t gmv_snapshot_byte_count(const gmv_snapshot *snap);
+
+/* Opens a source replaying the snapshot's memory; the snapshot must outlive it. */
+int gmv_snapshot_open_source(gmv_source **out, const gmv_snapshot *snap);
+
+/* Builds the model of the snapshot's map from its recorded memory (what the
+ * capture saw). `limits` may be NULL. */
+int gmv_snapshot_build_model(gmv_model **out, const gmv_snapshot *snap, const gmv_limits *limits);
+
+/* Frees the snapshot. Accepts NULL. */
+void gmv_snapshot_free(gmv_snapshot *snap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

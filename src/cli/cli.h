@@ -1,0 +1,56 @@
+/* The gomapviz command line: options, input loading, commands. */
+#ifndef GMV_CLI_H
+#define GMV_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gomapviz/common.h"
+#include "gomapviz/snapshot.h"
+
+/* Exit statuses (documented in --help). */
+enum {
+    EXIT_DONE = 0,
+    EXIT_FAILED = 1,
+    EXIT_USAGE = 2,
+    EXIT_ANOMALIES = 3
+};
+
+/* Everything the command line said. */
+typedef struct cli_options {
+    const char *command;
+    const char *snapshot;  /* positional input */
+    const char *output;    /* -o */
+    long pid;              /* --pid, 0 if none */
+    const char *exe;
+    const char *core;
+    const char *var;
+    const char *type;
+    uint64_t addr;
+    bool has_addr;
+    bool no_freeze;
+    bool allow_nil;
+    bool help;
+    gmv_limits limits;
+} cli_options;
+
+/* Parses argv after the command name into `opts`. Returns 0, or prints one
+ * line to stderr and returns EXIT_USAGE. */
+int cli_parse_options(cli_options *opts, int argc, char **argv);
+
+/* Loads the input the options name: a snapshot file, or a capture from a
+ * live process or a core file. Returns 0 or a negative gmv_status. */
+int cli_load_input(const cli_options *opts, gmv_snapshot **out);
+
+/* Prints "gomapviz: MESSAGE" as one line on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The commands; each returns an exit status. */
+int cli_capture(const cli_options *opts);
+int cli_dump(const cli_options *opts);
+int cli_stats(const cli_options *opts);
+
+/* Prints the help of `command` (NULL: the overview) to stdout. Returns 0 if known. */
+int cli_print_help(const char *command);
+
+#endif

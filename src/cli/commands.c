@@ -1,0 +1,132 @@
+/* The commands: capture, dump, stats. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "gomapviz/model.h"
+#include "gomapviz/render.h"
+
+void cli_error(const char *fmt, ...)
+{
+    char text[1024];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(text, sizeof text, fmt, args);
+    va_end(args);
+    for (char *p = text; *p; p++) {
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    }
+    fprintf(stderr, "gomapviz: %s\n", text);
+}
+
+/* Reports the library's last error and returns EXIT_FAILED. */
+static int library_failure(void)
+{
+    cli_error("%s", gmv_error_last());
+    return EXIT_FAILED;
+}
+
+/* EXIT_ANOMALIES if the model found any, else EXIT_DONE. */
+static int status_of(const gmv_model *model)
+{
+    size_t n = 0;
+    gmv_model_anomalies(model, &n);
+    return n ? EXIT_ANOMALIES : EXIT_DONE;
+}
+
+/* Loads the input and builds its model. */
+static int load_model(const cli_options *o, gmv_snapshot **snap, gmv_model **model)
+{
+    *snap = NULL;
+    *model = NULL;
+    if (cli_load_input(o, snap) != 0)
+        return -1;
+    if (gmv_snapshot_build_model(model, *snap, &o->limits) != 0) {
+        gmv_snapshot_free(*snap);
+        *snap = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens -o FILE, or stdout when absent or "-". */
+static FILE *open_output(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return stdout;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        cli_error("cannot create %s: %s", path, strerror(errno));
+    return f;
+}
+
+/* Closes what open_output opened; returns false if writing failed. */
+static bool close_output(FILE *f)
+{
+    if (f == stdout)
+        return fflush(f) == 0 && !ferror(f);
+    return fclose(f) == 0;
+}
+
+int cli_capture(const cli_options *o)
+{
+    if (!o->output) {
+        cli_error("capture needs -o FILE.gmvs (where to write the snapshot)");
+        return EXIT_USAGE;
+    }
+    if (o->snapshot) {
+        cli_error("capture reads a live process (--pid) or a core (--core); %s is already a snapshot", o->snapshot);
+        return EXIT_USAGE;
+    }
+    gmv_snapshot *snap = NULL;
+    gmv_model *model = NULL;
+    if (load_model(o, &snap, &model) != 0)
+        return library_failure();
+    int status = status_of(model);
+    if (gmv_snapshot_write_file(snap, o->output) != 0)
+        status = library_failure();
+    else
+        fprintf(stderr, "gomapviz: captured %s: %" PRIu64 " entries, B=%u, %" PRIu64 " bytes of map memory -> %s%s\n",
+                gmv_snapshot_layout(snap)->map_type, gmv_model_stats(model)->live_entries, gmv_model_header(model)->B,
+                gmv_snapshot_byte_count(snap), o->output, status == EXIT_ANOMALIES ? " (with anomalies)" : "");
+    gmv_model_free(model);
+    gmv_snapshot_free(snap);
+    return status;
+}
+
+/* Shared body of dump and stats: load, render with `render`, report. */
+static int render_command(const cli_options *o, int (*render)(FILE *, const gmv_model *, const gmv_origin *))
+{
+    gmv_snapshot *snap = NULL;
+    gmv_model *model = NULL;
+    if (load_model(o, &snap, &model) != 0)
+        return library_failure();
+    int status = status_of(model);
+    FILE *out = open_output(o->output);
+    if (!out) {
+        status = EXIT_FAILED;
+    } else {
+        int rc = render(out, model, gmv_snapshot_origin(snap));
+        if (!close_output(out) || rc != 0) {
+            cli_error("cannot write %s: %s", o->output ? o->output : "standard output", strerror(errno));
+            status = EXIT_FAILED;
+        }
+    }
+    gmv_model_free(model);
+    gmv_snapshot_free(snap);
+    return status;
+}
+
+int cli_dump(const cli_options *o)
+{
+    return render_command(o, gmv_render_json);
+}
+
+int cli_stats(const cli_options *o)
+{
+    return render_command(o, gmv_render_stats);
+}

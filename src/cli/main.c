@@ -1,0 +1,105 @@
+/* gomapviz: see what a Go map looks like in memory. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define INPUT_HELP \
+    "Input (one of):\n" \
+    "  SNAPSHOT.gmvs            a snapshot written by gomapviz capture\n" \
+    "  --pid PID [--exe PATH]   a live process (stopped while read; PATH defaults to /proc/PID/exe)\n" \
+    "  --core CORE --exe PATH   an ELF core file (gcore PID) and the executable that dumped it\n" \
+    "The map (with --pid or --core, one of):\n" \
+    "  --var NAME               a package-level variable, e.g. main.cache\n" \
+    "  --addr ADDR --type TYPE  an hmap address (from a debugger) and its type, e.g. 'map[string]int'\n" \
+    "Options:\n" \
+    "  --no-freeze              do not stop the target while reading (the map may change under us)\n" \
+    "  --allow-nil              accept a nil map (otherwise an error)\n" \
+    "  --max-bytes N            stop reading after N bytes of target memory (default 4 GiB)\n" \
+    "  --max-buckets N          stop after walking N buckets (default 67108864)\n" \
+    "  --max-string N           read at most N bytes of one string key or value (default 1 MiB)\n"
+
+#define EXIT_HELP \
+    "Exit status: 0 done; 1 failed (one line on stderr says why); 2 bad usage;\n" \
+    "             3 done, but the map has anomalies (listed in the output).\n"
+
+static const struct command_help {
+    const char *name;
+    const char *usage;
+    const char *summary;
+} commands[] = {
+    {"capture", "gomapviz capture (--pid PID | --core CORE --exe PATH) (--var NAME | --addr ADDR --type TYPE) -o FILE.gmvs",
+     "Read a map from a live process or a core file and save it as a snapshot."},
+    {"dump", "gomapviz dump INPUT [-o FILE]",
+     "Write the map's model as JSON: header, every bucket and cell, entries, stats, anomalies\n"
+     "(docs/json-schema.md). Standard output unless -o is given."},
+    {"stats", "gomapviz stats INPUT", "Print a short summary: size, load, chains, grow progress, anomalies."},
+};
+
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+int cli_print_help(const char *command)
+{
+    if (!command) {
+        puts("gomapviz: see what a Go map looks like in memory.\n\n"
+             "Usage: gomapviz COMMAND [options]   (gomapviz COMMAND --help for more)\n\nCommands:");
+        for (size_t i = 0; i < COMMAND_COUNT; i++)
+            printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+        printf("\nExample:\n  gomapviz capture --pid 1234 --var main.cache -o cache.gmvs\n"
+               "  gomapviz dump cache.gmvs | jq .stats\n\n" EXIT_HELP);
+        return 0;
+    }
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (strcmp(command, commands[i].name) == 0) {
+            printf("Usage: %s\n\n%s\n\n" INPUT_HELP "  -o, --output FILE        where to write%s\n\n" EXIT_HELP,
+                   commands[i].usage, commands[i].summary,
+                   strcmp(command, "capture") == 0 ? " the snapshot" : " (default: standard output)");
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Runs one command with its options. */
+static int run_command(const char *name, int argc, char **argv)
+{
+    cli_options opts = {.command = name};
+    int rc = cli_parse_options(&opts, argc, argv);
+    if (rc != 0)
+        return rc;
+    if (opts.help)
+        return cli_print_help(name) == 0 ? EXIT_DONE : EXIT_USAGE;
+    if (strcmp(name, "capture") == 0)
+        return cli_capture(&opts);
+    if (strcmp(name, "dump") == 0)
+        return cli_dump(&opts);
+    return cli_stats(&opts);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        cli_print_help(NULL);
+        return EXIT_USAGE;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
+        if (argc > 2 && cli_print_help(argv[2]) != 0) {
+            cli_error("unknown command '%s' (commands: capture, dump, stats)", argv[2]);
+            return EXIT_USAGE;
+        }
+        if (argc <= 2)
+            cli_print_help(NULL);
+        return EXIT_DONE;
+    }
+    if (strcmp(command, "--version") == 0 || strcmp(command, "version") == 0) {
+        puts("gomapviz 0.1.0");
+        return EXIT_DONE;
+    }
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (strcmp(command, commands[i].name) == 0)
+            return run_command(command, argc - 1, argv + 1);
+    }
+    cli_error("unknown command '%s' (commands: capture, dump, stats; see gomapviz --help)", command);
+    return EXIT_USAGE;
+}

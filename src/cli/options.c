@@ -1,0 +1,157 @@
+/* Parsing the command line (getopt_long, long-only options numbered from 128). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+    OPT_PID = 128,
+    OPT_EXE,
+    OPT_CORE,
+    OPT_VAR,
+    OPT_ADDR,
+    OPT_TYPE,
+    OPT_NO_FREEZE,
+    OPT_ALLOW_NIL,
+    OPT_MAX_BYTES,
+    OPT_MAX_BUCKETS,
+    OPT_MAX_STRING
+};
+
+static const struct option long_options[] = {
+    {"pid", required_argument, NULL, OPT_PID},
+    {"exe", required_argument, NULL, OPT_EXE},
+    {"core", required_argument, NULL, OPT_CORE},
+    {"var", required_argument, NULL, OPT_VAR},
+    {"addr", required_argument, NULL, OPT_ADDR},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"no-freeze", no_argument, NULL, OPT_NO_FREEZE},
+    {"allow-nil", no_argument, NULL, OPT_ALLOW_NIL},
+    {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+    {"max-buckets", required_argument, NULL, OPT_MAX_BUCKETS},
+    {"max-string", required_argument, NULL, OPT_MAX_STRING},
+    {"output", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Parses an unsigned number (decimal or 0x hex) that must be whole and non-zero. */
+static bool parse_u64(const char *text, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    if (text[0] == '-' || text[0] == '\0')
+        return false;
+    unsigned long long v = strtoull(text, &end, 0);
+    if (errno != 0 || *end != '\0' || v == 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Applies one parsed option; returns 0 or EXIT_USAGE (message printed). */
+static int apply_option(cli_options *o, int c, const char *arg)
+{
+    uint64_t n = 0;
+    switch (c) {
+    case OPT_PID:
+        if (!parse_u64(arg, &n) || n > INT32_MAX) {
+            cli_error("--pid wants a process id, not '%s'", arg);
+            return EXIT_USAGE;
+        }
+        o->pid = (long)n;
+        return 0;
+    case OPT_ADDR:
+        if (!parse_u64(arg, &o->addr)) {
+            cli_error("--addr wants a non-zero address like 0xc000010000, not '%s'", arg);
+            return EXIT_USAGE;
+        }
+        o->has_addr = true;
+        return 0;
+    case OPT_MAX_BYTES:
+    case OPT_MAX_BUCKETS:
+    case OPT_MAX_STRING:
+        if (!parse_u64(arg, &n)) {
+            cli_error("%s wants a positive number, not '%s'",
+                      c == OPT_MAX_BYTES ? "--max-bytes" : c == OPT_MAX_BUCKETS ? "--max-buckets" : "--max-string", arg);
+            return EXIT_USAGE;
+        }
+        if (c == OPT_MAX_BYTES)
+            o->limits.max_bytes = n;
+        else if (c == OPT_MAX_BUCKETS)
+            o->limits.max_buckets = n;
+        else
+            o->limits.max_string = n;
+        return 0;
+    case OPT_EXE: o->exe = arg; return 0;
+    case OPT_CORE: o->core = arg; return 0;
+    case OPT_VAR: o->var = arg; return 0;
+    case OPT_TYPE: o->type = arg; return 0;
+    case OPT_NO_FREEZE: o->no_freeze = true; return 0;
+    case OPT_ALLOW_NIL: o->allow_nil = true; return 0;
+    case 'o': o->output = arg; return 0;
+    case 'h': o->help = true; return 0;
+    default: return EXIT_USAGE;
+    }
+}
+
+/* Checks that the inputs named make one coherent choice. */
+static int check_input_choice(const cli_options *o)
+{
+    int kinds = (o->snapshot != NULL) + (o->pid != 0) + (o->core != NULL);
+    if (kinds != 1) {
+        cli_error(kinds ? "give only one input: a snapshot file, --pid PID or --core CORE"
+                        : "no input: give a snapshot file, --pid PID or --core CORE --exe PATH (see gomapviz %s --help)",
+                  o->command);
+        return EXIT_USAGE;
+    }
+    if (o->snapshot && (o->var || o->has_addr || o->type || o->exe)) {
+        cli_error("--var, --addr, --type and --exe go with --pid or --core, not with a snapshot file");
+        return EXIT_USAGE;
+    }
+    if (o->core && !o->exe) {
+        cli_error("--core needs --exe PATH: the executable that dumped core (for symbols, DWARF and read-only data)");
+        return EXIT_USAGE;
+    }
+    if (!o->snapshot && !o->var == !(o->has_addr || o->type)) {
+        cli_error("name the map with --var NAME (e.g. main.cache) or with --addr ADDR --type 'map[K]V', not both");
+        return EXIT_USAGE;
+    }
+    if (!o->snapshot && !o->var && !(o->has_addr && o->type)) {
+        cli_error("--addr and --type go together: --addr 0xHMAP --type 'map[string]int'");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_parse_options(cli_options *o, int argc, char **argv)
+{
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:h", long_options, NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            const char *bad = argv[optind - 1];
+            cli_error(c == ':' ? "option '%s' needs a value (see gomapviz %s --help)"
+                               : "unknown option '%s' (see gomapviz %s --help)",
+                      bad, o->command);
+            return EXIT_USAGE;
+        }
+        int rc = apply_option(o, c, optarg);
+        if (rc != 0)
+            return rc;
+    }
+    if (o->help)
+        return 0;
+    if (optind < argc)
+        o->snapshot = argv[optind++];
+    if (optind < argc) {
+        cli_error("unexpected argument '%s' (see gomapviz %s --help)", argv[optind], o->command);
+        return EXIT_USAGE;
+    }
+    return check_input_choice(o);
+}

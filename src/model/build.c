@@ -1,0 +1,470 @@
+/* Building a model: header, bucket arrays, chains, entries, spare buckets. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "model/model_impl.h"
+
+#define ARRAY_READ_CHUNK ((size_t)16 << 20)
+
+int64_t gmv_builder_read(gmv_builder *b, uint64_t addr, void *buf, size_t len)
+{
+    uint64_t left = b->limits.max_bytes > b->bytes_read ? b->limits.max_bytes - b->bytes_read : 0;
+    if (len > left) {
+        if (!b->byte_limit_hit)
+            gmv_model_add_anomaly(b->model, "byte_limit_reached", addr, -1, false,
+                                  "stopped reading after %" PRIu64 " bytes (raise --max-bytes to read more)",
+                                  b->bytes_read);
+        b->byte_limit_hit = true;
+        len = (size_t)left;
+    }
+    if (len == 0)
+        return 0;
+    int64_t got = gmv_source_read(b->src, addr, buf, len);
+    if (got > 0)
+        b->bytes_read += (uint64_t)got;
+    return got;
+}
+
+/* Maps a tophash byte to its state under the layout's marks. */
+static gmv_cell_state classify_tophash(const gmv_tophash_marks *m, uint8_t top)
+{
+    if (top >= m->min_top_hash)
+        return GMV_CELL_LIVE;
+    if (m->has_empty_rest && top == m->empty_rest)
+        return GMV_CELL_EMPTY_REST;
+    if (top == m->empty_one)
+        return GMV_CELL_EMPTY_ONE;
+    if (top == m->evacuated_x)
+        return GMV_CELL_EVACUATED_X;
+    if (top == m->evacuated_y)
+        return GMV_CELL_EVACUATED_Y;
+    return GMV_CELL_EVACUATED_EMPTY;
+}
+
+static bool is_evacuation_mark(gmv_cell_state s)
+{
+    return s == GMV_CELL_EVACUATED_X || s == GMV_CELL_EVACUATED_Y || s == GMV_CELL_EVACUATED_EMPTY;
+}
+
+/* Appends a zeroed bucket record to `array`; returns it or NULL (no memory). */
+static gmv_bucket *push_record(gmv_array *array, size_t *cap)
+{
+    if (array->nbucket_records == *cap) {
+        size_t bigger = *cap ? *cap * 2 : 64;
+        gmv_bucket *grown = realloc(array->buckets, bigger * sizeof *grown);
+        if (!grown)
+            return NULL;
+        array->buckets = grown;
+        *cap = bigger;
+    }
+    gmv_bucket *rec = &array->buckets[array->nbucket_records++];
+    memset(rec, 0, sizeof *rec);
+    for (int i = 0; i < GMV_BUCKET_CELLS; i++)
+        rec->entry[i] = GMV_NO_ENTRY;
+    return rec;
+}
+
+/* Appends an entry for cell `slot` of `rec` (bytes at `raw`) and decodes it. */
+static int add_entry(gmv_builder *b, gmv_bucket *rec, const uint8_t *raw, uint64_t index, int slot, bool old)
+{
+    gmv_model *m = b->model;
+    const gmv_layout *l = &m->layout;
+    if (m->nentries == m->entries_cap) {
+        size_t bigger = m->entries_cap ? m->entries_cap * 2 : 64;
+        gmv_entry *grown = realloc(m->entries, bigger * sizeof *grown);
+        if (!grown)
+            return GMV_ERR_NOMEM;
+        m->entries = grown;
+        m->entries_cap = bigger;
+    }
+    gmv_entry *e = &m->entries[m->nentries];
+    memset(e, 0, sizeof *e);
+    e->bucket = index;
+    e->slot = (uint32_t)slot;
+    e->overflow_depth = rec->depth;
+    e->old = old;
+    e->tophash = rec->tophash[slot];
+    int rc = gmv_decode_value(b, &l->key, raw + l->keys_offset + (size_t)slot * l->key_slot, &e->key);
+    if (rc == 0)
+        rc = gmv_decode_value(b, &l->elem, raw + l->elems_offset + (size_t)slot * l->elem_slot, &e->elem);
+    if (rc != 0)
+        return rc;
+    if (!e->key.readable || !e->elem.readable)
+        gmv_model_add_anomaly(m, "unreadable_entry", rec->address, (int64_t)index, old,
+                              "the %s of slot %d points at unreadable memory",
+                              e->key.readable ? "value" : "key", slot);
+    rec->entry[slot] = (uint32_t)m->nentries++;
+    return 0;
+}
+
+/* What a chain walk needs to know about its array. */
+typedef struct chain_walk {
+    gmv_array *array;
+    size_t *records_cap;
+    bool old;               /* walking the old array */
+    bool entries_here;      /* live cells here are entries (not stale) */
+    bool after_empty_rest;  /* an emptyRest cell was seen earlier in the chain */
+} chain_walk;
+
+/* Parses one bucket's tophash and cells into `rec`, adding entries. */
+static int parse_bucket(gmv_builder *b, chain_walk *w, gmv_bucket *rec, const uint8_t *raw, uint64_t index)
+{
+    const gmv_layout *l = &b->model->layout;
+    memcpy(rec->tophash, raw, GMV_BUCKET_CELLS);
+    rec->overflow = gmv_load_le(raw + l->overflow_offset, l->ptr_size);
+    rec->readable = true;
+    for (int i = 0; i < GMV_BUCKET_CELLS; i++) {
+        gmv_cell_state s = classify_tophash(&l->marks, rec->tophash[i]);
+        rec->state[i] = s;
+        if (s == GMV_CELL_LIVE && w->after_empty_rest)
+            gmv_model_add_anomaly(b->model, "live_after_empty_rest", rec->address, (int64_t)index, w->old,
+                                  "slot %d holds an entry after an empty-rest mark: lookups will miss it", i);
+        if (s == GMV_CELL_EMPTY_REST)
+            w->after_empty_rest = true;
+        if (s == GMV_CELL_LIVE && w->entries_here) {
+            int rc = add_entry(b, rec, raw, index, i, w->old);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* Reads an overflow bucket at `addr` into model storage; returns its bytes or
+ * NULL when unreadable (or out of memory: b->error is set). */
+static const uint8_t *read_overflow_bucket(gmv_builder *b, uint64_t addr)
+{
+    uint32_t size = b->model->layout.bucket_size;
+    uint8_t *raw = gmv_arena_alloc(&b->model->arena, size);
+    if (!raw) {
+        b->error = GMV_ERR_NOMEM;
+        return NULL;
+    }
+    int64_t got = gmv_builder_read(b, addr, raw, size);
+    if (got < 0)
+        b->error = (int)got;
+    return got == (int64_t)size ? raw : NULL;
+}
+
+/* Decides whether the chain may go on to `next`; records an anomaly if not. */
+static bool may_follow(gmv_builder *b, const chain_walk *w, const gmv_bucket *rec, uint64_t index, uint64_t next)
+{
+    gmv_array *a = w->array;
+    uint64_t array_end = a->address + a->nbuckets * b->model->layout.bucket_size;
+    if (next >= a->address && next < array_end) {
+        gmv_model_add_anomaly(b->model, "overflow_into_array", rec->address, (int64_t)index, w->old,
+                              "overflow pointer 0x%" PRIx64 " points back into the bucket array", next);
+        return false;
+    }
+    int added = gmv_addrset_add(&b->seen_overflow, next);
+    if (added < 0) {
+        b->error = GMV_ERR_NOMEM;
+        return false;
+    }
+    if (added == 0) {
+        gmv_model_add_anomaly(b->model, "overflow_loop", rec->address, (int64_t)index, w->old,
+                              "overflow bucket 0x%" PRIx64 " was already reached: the chain loops or is shared", next);
+        return false;
+    }
+    if (b->records_walked >= b->limits.max_buckets) {
+        if (!b->bucket_limit_hit)
+            gmv_model_add_anomaly(b->model, "bucket_limit_reached", rec->address, (int64_t)index, w->old,
+                                  "stopped after %" PRIu64 " buckets (raise --max-buckets to walk more)",
+                                  b->records_walked);
+        b->bucket_limit_hit = true;
+        return false;
+    }
+    return true;
+}
+
+/* Walks the chain of bucket `index` starting at its primary bytes `raw`
+ * (NULL when unreadable). Returns 0 or a hard-failure status. */
+static int walk_chain(gmv_builder *b, chain_walk *w, uint64_t index, const uint8_t *raw)
+{
+    gmv_array *a = w->array;
+    const gmv_layout *l = &b->model->layout;
+    gmv_chain *chain = &a->chains[a->nchains++];
+    *chain = (gmv_chain){.index = index, .first = a->nbucket_records};
+    uint64_t addr = a->address + index * l->bucket_size;
+    w->after_empty_rest = false;
+    for (uint32_t depth = 0;; depth++) {
+        gmv_bucket *rec = push_record(a, w->records_cap);
+        if (!rec)
+            return GMV_ERR_NOMEM;
+        rec->address = addr;
+        rec->depth = depth;
+        chain->length++;
+        b->records_walked++;
+        if (!raw) {
+            gmv_model_add_anomaly(b->model, "unreadable_bucket", addr, (int64_t)index, w->old,
+                                  "bucket memory at 0x%" PRIx64 " is unreadable", addr);
+            chain->truncated = true;
+            return b->error;
+        }
+        if (depth == 0 && w->old) {
+            chain->evacuated = is_evacuation_mark(classify_tophash(&l->marks, raw[0]));
+            w->entries_here = !chain->evacuated;
+        }
+        int rc = parse_bucket(b, w, rec, raw, index);
+        if (rc != 0)
+            return rc;
+        uint64_t next = rec->overflow;
+        if (next == 0)
+            return 0;
+        if (!may_follow(b, w, rec, index, next)) {
+            chain->truncated = true;
+            return b->error;
+        }
+        addr = next;
+        raw = read_overflow_bucket(b, addr);
+        if (b->error)
+            return b->error;
+    }
+}
+
+/* Reads `nbuckets` buckets at `addr` in chunks, growing the buffer only by
+ * what was actually read; the model owns the bytes. Sets *readable to the
+ * number of whole buckets read. Returns NULL (with b->error) on failure. */
+static const uint8_t *read_bucket_array(gmv_builder *b, uint64_t addr, uint64_t nbuckets, uint64_t *readable)
+{
+    uint32_t bsize = b->model->layout.bucket_size;
+    uint64_t total = nbuckets * bsize, have = 0;
+    uint64_t capacity = total < ARRAY_READ_CHUNK ? total : ARRAY_READ_CHUNK;
+    uint8_t *buf = malloc((size_t)capacity);
+    while (buf && have < total) {
+        if (have == capacity) {
+            uint64_t bigger = capacity * 2 < total ? capacity * 2 : total;
+            uint8_t *grown = realloc(buf, (size_t)bigger);
+            if (!grown) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+            capacity = bigger;
+        }
+        int64_t got = gmv_builder_read(b, addr + have, buf + have, (size_t)(capacity - have));
+        if (got <= 0) {
+            if (got < 0)
+                b->error = (int)got;
+            break;
+        }
+        have += (uint64_t)got;
+    }
+    if (!buf || gmv_arena_adopt(&b->model->arena, buf) != 0) {
+        free(buf);
+        b->error = GMV_ERR_NOMEM;
+        return NULL;
+    }
+    *readable = have / bsize;
+    return buf;
+}
+
+/* Checks that an array of 2^B buckets can be walked within the limits. */
+static bool array_within_limits(gmv_builder *b, uint64_t nbuckets, bool old)
+{
+    uint64_t bsize = b->model->layout.bucket_size;
+    if (nbuckets > b->limits.max_buckets || nbuckets > b->limits.max_bytes / bsize) {
+        gmv_model_add_anomaly(b->model, "array_too_large", 0, -1, old,
+                              "%s array of %" PRIu64 " buckets exceeds the limits (raise --max-bytes/--max-buckets)",
+                              old ? "the old" : "the", nbuckets);
+        return false;
+    }
+    return true;
+}
+
+/* Walks a whole bucket array: every primary bucket and its chain. */
+static int walk_array(gmv_builder *b, gmv_array *a, uint64_t addr, uint64_t nbuckets, bool old)
+{
+    a->address = addr;
+    a->nbuckets = nbuckets;
+    if (addr == 0 || nbuckets == 0 || !array_within_limits(b, nbuckets, old))
+        return 0;
+    a->chains = calloc((size_t)nbuckets, sizeof *a->chains);
+    if (!a->chains)
+        return GMV_ERR_NOMEM;
+    uint64_t readable = 0;
+    const uint8_t *raw = read_bucket_array(b, addr, nbuckets, &readable);
+    if (b->error)
+        return b->error;
+    size_t records_cap = 0;
+    chain_walk w = {.array = a, .records_cap = &records_cap, .old = old, .entries_here = !old};
+    uint32_t bsize = b->model->layout.bucket_size;
+    for (uint64_t i = 0; i < nbuckets; i++) {
+        if (b->records_walked >= b->limits.max_buckets) {
+            gmv_model_add_anomaly(b->model, "bucket_limit_reached", addr + i * bsize, (int64_t)i, old,
+                                  "stopped after %" PRIu64 " buckets (raise --max-buckets to walk more)",
+                                  b->records_walked);
+            break;
+        }
+        int rc = walk_chain(b, &w, i, i < readable ? raw + i * bsize : NULL);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Reads the hmap header (and mapextra) at `addr` into model->header. */
+static int read_header(gmv_builder *b, uint64_t addr)
+{
+    const gmv_layout *l = &b->model->layout;
+    const gmv_hmap_layout *h = &l->hmap;
+    gmv_header *hd = &b->model->header;
+    uint8_t raw[4096];
+    int64_t got = gmv_builder_read(b, addr, raw, h->size);
+    if (got < 0)
+        return (int)got;
+    if ((uint64_t)got < h->size)
+        return gmv_fail(GMV_ERR_IO, "cannot read the map header at 0x%" PRIx64 ": memory is not readable", addr);
+    uint32_t p = l->ptr_size;
+    hd->address = addr;
+    hd->count = gmv_load_le(raw + h->count, p);
+    hd->flags = raw[h->flags];
+    hd->B = raw[h->B];
+    hd->noverflow = (uint16_t)gmv_load_le(raw + h->noverflow, 2);
+    hd->hash0 = (uint32_t)gmv_load_le(raw + h->hash0, 4);
+    hd->buckets = gmv_load_le(raw + h->buckets, p);
+    hd->oldbuckets = gmv_load_le(raw + h->oldbuckets, p);
+    hd->nevacuate = gmv_load_le(raw + h->nevacuate, p);
+    hd->extra = gmv_load_le(raw + h->extra, p);
+    hd->growing = hd->oldbuckets != 0;
+    hd->same_size_grow = (hd->flags & GMV_FLAG_SAME_SIZE_GROW) != 0;
+    if (hd->extra == 0)
+        return 0;
+    uint8_t extra[3 * 8];
+    if (gmv_builder_read(b, hd->extra, extra, 3 * p) != (int64_t)(3 * p)) {
+        gmv_model_add_anomaly(b->model, "unreadable_extra", hd->extra, -1, false,
+                              "mapextra at 0x%" PRIx64 " is unreadable", hd->extra);
+        return 0;
+    }
+    hd->extra_overflow = gmv_load_le(extra + h->extra_overflow, p);
+    hd->extra_oldoverflow = gmv_load_le(extra + h->extra_oldoverflow, p);
+    hd->next_overflow = gmv_load_le(extra + h->extra_next_overflow, p);
+    return 0;
+}
+
+/* Appends `addr` to the list of free spare overflow buckets. */
+static int push_spare(gmv_model *m, uint64_t addr)
+{
+    if (m->nspares == m->spares_cap) {
+        size_t bigger = m->spares_cap ? m->spares_cap * 2 : 16;
+        uint64_t *grown = realloc(m->spares, bigger * sizeof *grown);
+        if (!grown)
+            return GMV_ERR_NOMEM;
+        m->spares = grown;
+        m->spares_cap = bigger;
+    }
+    m->spares[m->nspares++] = addr;
+    return 0;
+}
+
+/* Walks the preallocated overflow buckets from extra.nextOverflow: each free
+ * one has a nil overflow pointer, the last one points at the array. */
+static int walk_spares(gmv_builder *b)
+{
+    gmv_model *m = b->model;
+    const gmv_header *h = &m->header;
+    const gmv_layout *l = &m->layout;
+    if (h->next_overflow == 0 || h->buckets == 0 || h->B >= 63)
+        return 0;
+    uint64_t array_end = h->buckets + (UINT64_C(1) << h->B) * l->bucket_size;
+    uint64_t bound = (h->B >= 4 ? UINT64_C(1) << (h->B - 4) : 0) + 8192 / l->bucket_size + 64;
+    if (h->next_overflow < array_end || (h->next_overflow - h->buckets) % l->bucket_size != 0)
+        return gmv_model_add_anomaly(m, "next_overflow_outside_spares", h->next_overflow, -1, false,
+                                     "extra.nextOverflow 0x%" PRIx64 " is not a bucket after the array", h->next_overflow);
+    uint64_t addr = h->next_overflow;
+    for (uint64_t n = 0; n < bound; n++, addr += l->bucket_size) {
+        uint8_t word[8];
+        if (gmv_builder_read(b, addr + l->overflow_offset, word, l->ptr_size) != (int64_t)l->ptr_size)
+            return gmv_model_add_anomaly(m, "unreadable_spare", addr, -1, false,
+                                         "spare overflow bucket 0x%" PRIx64 " is unreadable", addr);
+        uint64_t overflow = gmv_load_le(word, l->ptr_size);
+        if (overflow != 0 && overflow != h->buckets)
+            return gmv_model_add_anomaly(m, "spare_overflow_corrupt", addr, -1, false,
+                                         "spare bucket 0x%" PRIx64 " has overflow 0x%" PRIx64 ", neither nil nor the end marker",
+                                         addr, overflow);
+        if (push_spare(m, addr) != 0)
+            return GMV_ERR_NOMEM;
+        if (overflow == h->buckets)
+            return 0;
+    }
+    return gmv_model_add_anomaly(m, "spare_overflow_unterminated", h->next_overflow, -1, false,
+                                 "no end marker among %" PRIu64 " spare overflow buckets", bound);
+}
+
+/* The number of buckets in the old array, or 0 (with an anomaly) if the header
+ * makes no sense for a grow. */
+static uint64_t old_array_size(gmv_model *m)
+{
+    const gmv_header *h = &m->header;
+    if (h->B >= 63) {
+        gmv_model_add_anomaly(m, "b_too_large", h->address, -1, false, "B = %u is impossible", h->B);
+        return 0;
+    }
+    if (h->same_size_grow)
+        return UINT64_C(1) << h->B;
+    if (h->B == 0) {
+        gmv_model_add_anomaly(m, "old_array_without_grow", h->oldbuckets, -1, true,
+                              "oldbuckets is set but B = 0 leaves no room for a doubling grow");
+        return 0;
+    }
+    return UINT64_C(1) << (h->B - 1);
+}
+
+/* Walks the header, both arrays and the spares. */
+static int build_map(gmv_builder *b, uint64_t hmap_addr)
+{
+    gmv_model *m = b->model;
+    int rc = read_header(b, hmap_addr);
+    if (rc != 0)
+        return rc;
+    const gmv_header *h = &m->header;
+    if (h->B >= 63) {
+        gmv_model_add_anomaly(m, "b_too_large", h->address, -1, false, "B = %u is impossible", h->B);
+    } else {
+        rc = walk_array(b, &m->buckets, h->buckets, h->buckets ? UINT64_C(1) << h->B : 0, false);
+        if (rc != 0)
+            return rc;
+    }
+    if (h->oldbuckets != 0) {
+        m->has_old = true;
+        rc = walk_array(b, &m->oldbuckets, h->oldbuckets, old_array_size(m), true);
+        if (rc != 0)
+            return rc;
+    }
+    return walk_spares(b);
+}
+
+int gmv_model_build(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t hmap_addr,
+                    const gmv_limits *limits)
+{
+    *out = NULL;
+    int rc = gmv_layout_validate(layout);
+    if (rc != 0)
+        return rc;
+    gmv_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory building the model");
+    m->layout = *layout;
+    gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits)};
+    if (hmap_addr == 0)
+        m->header.nil = true;
+    else
+        rc = build_map(&b, hmap_addr);
+    if (rc == 0)
+        rc = b.error;
+    gmv_addrset_release(&b.seen_overflow);
+    if (rc == 0)
+        rc = gmv_model_check_consistency(m);
+    if (rc != 0) {
+        gmv_model_free(m);
+        if (rc == GMV_ERR_NOMEM)
+            return gmv_fail(rc, "out of memory building the model (lower --max-bytes?)");
+        return rc;
+    }
+    gmv_model_compute_stats(m, b.bytes_read);
+    *out = m;
+    return 0;
+}

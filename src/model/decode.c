@@ -1,0 +1,117 @@
+/* Decoding keys and values from bucket slots. */
+#include <string.h>
+
+#include "model/model_impl.h"
+
+uint64_t gmv_load_le(const uint8_t *p, uint32_t size)
+{
+    uint64_t v = 0;
+    for (uint32_t i = size; i-- > 0;)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+/* Sign-extends the low `size` bytes of `raw`. */
+static int64_t sign_extend(uint64_t raw, uint64_t size)
+{
+    unsigned shift = 64 - 8 * (unsigned)size;
+    return (int64_t)(raw << shift) >> shift;
+}
+
+/* Reads `len` bytes at `addr` into new model storage; sets out->bytes and
+ * out->len to what was readable. Returns 0 or a hard-failure status. */
+static int read_bytes_into(gmv_builder *b, uint64_t addr, uint64_t len, gmv_value *out)
+{
+    out->bytes = NULL;
+    out->len = 0;
+    if (len == 0)
+        return 0;
+    uint8_t *buf = gmv_arena_alloc(&b->model->arena, (size_t)len);
+    if (!buf)
+        return GMV_ERR_NOMEM;
+    int64_t got = gmv_builder_read(b, addr, buf, (size_t)len);
+    if (got < 0)
+        return (int)got;
+    out->bytes = buf;
+    out->len = (uint64_t)got;
+    out->readable = (uint64_t)got == len;
+    return 0;
+}
+
+/* Decodes a string header at `data`: reads up to the string limit of bytes. */
+static int decode_string(gmv_builder *b, const uint8_t *data, uint32_t ptr_size, gmv_value *out)
+{
+    uint64_t ptr = gmv_load_le(data, ptr_size);
+    uint64_t len = gmv_load_le(data + ptr_size, ptr_size);
+    if (ptr_size == 8 && (int64_t)len < 0) {
+        out->readable = false; /* a negative length is corrupt */
+        out->full_len = len;
+        return 0;
+    }
+    out->full_len = len;
+    uint64_t want = len < b->limits.max_string ? len : b->limits.max_string;
+    out->truncated = want < len;
+    if (want > 0 && ptr == 0) {
+        out->readable = false;
+        return 0;
+    }
+    return read_bytes_into(b, ptr, want, out);
+}
+
+/* Decodes a fixed-size scalar or raw value from `data` (size bytes, in model storage). */
+static void decode_inline(const gmv_type *t, const uint8_t *data, gmv_value *out)
+{
+    switch (t->kind) {
+    case GMV_KIND_INT:
+        out->as.i = sign_extend(gmv_load_le(data, (uint32_t)t->size), t->size);
+        break;
+    case GMV_KIND_UINT:
+    case GMV_KIND_POINTER:
+        out->as.u = gmv_load_le(data, (uint32_t)t->size);
+        break;
+    case GMV_KIND_BOOL:
+        out->as.b = data[0] != 0;
+        out->as.u = data[0];
+        break;
+    case GMV_KIND_FLOAT:
+        if (t->size == 4) {
+            uint32_t bits = (uint32_t)gmv_load_le(data, 4);
+            float f;
+            memcpy(&f, &bits, sizeof f);
+            out->as.f = f;
+        } else {
+            uint64_t bits = gmv_load_le(data, 8);
+            memcpy(&out->as.f, &bits, sizeof out->as.f);
+        }
+        break;
+    default:
+        break;
+    }
+    out->bytes = data;
+    out->len = t->size;
+}
+
+int gmv_decode_value(gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv_value *out)
+{
+    uint32_t ptr_size = b->model->layout.ptr_size;
+    memset(out, 0, sizeof *out);
+    out->kind = t->kind;
+    out->readable = true;
+    const uint8_t *data = slot;
+    if (t->indirect) {
+        gmv_value raw = {0};
+        out->address = gmv_load_le(slot, ptr_size);
+        int rc = read_bytes_into(b, out->address, out->address ? t->size : 0, &raw);
+        if (rc != 0)
+            return rc;
+        if (out->address == 0 || !raw.readable) {
+            out->readable = false;
+            return 0;
+        }
+        data = raw.bytes;
+    }
+    if (t->kind == GMV_KIND_STRING)
+        return decode_string(b, data, ptr_size, out);
+    decode_inline(t, data, out);
+    return 0;
+}

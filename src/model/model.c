@@ -1,0 +1,94 @@
+/* The model object: anomalies, accessors, freeing. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model_impl.h"
+
+int gmv_model_add_anomaly(gmv_model *m, const char *kind, uint64_t address, int64_t bucket, bool old,
+                          const char *fmt, ...)
+{
+    if (m->nanomalies >= GMV_MAX_ANOMALIES) {
+        m->anomalies_dropped++;
+        return 0;
+    }
+    if (!m->anomalies) {
+        m->anomalies = calloc(GMV_MAX_ANOMALIES, sizeof *m->anomalies);
+        if (!m->anomalies)
+            return GMV_ERR_NOMEM;
+    }
+    char text[512];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(text, sizeof text, fmt, args);
+    va_end(args);
+    size_t len = strlen(text) + 1;
+    char *message = gmv_arena_alloc(&m->arena, len);
+    if (!message)
+        return GMV_ERR_NOMEM;
+    memcpy(message, text, len);
+    m->anomalies[m->nanomalies++] =
+        (gmv_anomaly){.kind = kind, .message = message, .address = address, .bucket = bucket, .old = old};
+    return 0;
+}
+
+const char *gmv_cell_state_name(gmv_cell_state state)
+{
+    static const char *const names[] = {"empty_rest", "empty_one", "live",
+                                        "evacuated_x", "evacuated_y", "evacuated_empty"};
+    return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : "unknown";
+}
+
+const gmv_layout *gmv_model_layout(const gmv_model *m) { return &m->layout; }
+const gmv_header *gmv_model_header(const gmv_model *m) { return &m->header; }
+const gmv_array *gmv_model_buckets(const gmv_model *m) { return &m->buckets; }
+const gmv_stats *gmv_model_stats(const gmv_model *m) { return &m->stats; }
+
+const gmv_array *gmv_model_oldbuckets(const gmv_model *m)
+{
+    return m->has_old ? &m->oldbuckets : NULL;
+}
+
+const gmv_entry *gmv_model_entries(const gmv_model *m, size_t *count)
+{
+    *count = m->nentries;
+    return m->entries;
+}
+
+const uint64_t *gmv_model_spare_overflow(const gmv_model *m, size_t *count)
+{
+    *count = m->nspares;
+    return m->spares;
+}
+
+const gmv_anomaly *gmv_model_anomalies(const gmv_model *m, size_t *count)
+{
+    *count = m->nanomalies;
+    return m->anomalies;
+}
+
+uint64_t gmv_model_anomalies_dropped(const gmv_model *m)
+{
+    return m->anomalies_dropped;
+}
+
+/* Frees what one array owns. */
+static void array_release(gmv_array *a)
+{
+    free(a->chains);
+    free(a->buckets);
+}
+
+void gmv_model_free(gmv_model *m)
+{
+    if (!m)
+        return;
+    array_release(&m->buckets);
+    array_release(&m->oldbuckets);
+    free(m->entries);
+    free(m->spares);
+    free(m->anomalies);
+    gmv_arena_release(&m->arena);
+    free(m);
+}

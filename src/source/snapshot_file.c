@@ -1,0 +1,299 @@
+/* The .gmvs file: magic, version, sections, CRC-32 (docs/snapshot-format.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "common/error.h"
+#include "source/snapshot_impl.h"
+
+static const uint8_t MAGIC[8] = {'G', 'M', 'V', 'S', 'N', 'A', 'P', 0};
+#define FORMAT_VERSION 1u
+#define FILE_HEADER_SIZE 16u   /* magic, version, section count */
+#define SECTION_HEADER_SIZE 16u /* tag, reserved, length */
+#define RANGE_HEADER_SIZE 16u  /* address, length */
+#define MAX_SECTIONS 16u
+#define MAX_META_SIZE (1u << 20)
+
+/* --- writing --- */
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_u64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Writes `len` bytes and folds them into the running CRC. */
+static bool write_crc(FILE *f, const void *buf, size_t len, uLong *crc)
+{
+    const uint8_t *p = buf;
+    while (len > 0) { /* crc32 takes uInt lengths */
+        uInt n = len > (1u << 30) ? (1u << 30) : (uInt)len;
+        *crc = crc32(*crc, p, n);
+        if (fwrite(p, 1, n, f) != n)
+            return false;
+        p += n;
+        len -= n;
+    }
+    return true;
+}
+
+static bool write_section_header(FILE *f, const char tag[4], uint64_t len, uLong *crc)
+{
+    uint8_t h[SECTION_HEADER_SIZE] = {0};
+    memcpy(h, tag, 4);
+    put_u64(h + 8, len);
+    return write_crc(f, h, sizeof h, crc);
+}
+
+/* Writes the MEMR section: each range as address, length, bytes. */
+static bool write_ranges(FILE *f, const gmv_snapshot *snap, uLong *crc)
+{
+    uint64_t len = 0;
+    for (size_t i = 0; i < snap->nranges; i++)
+        len += RANGE_HEADER_SIZE + snap->ranges[i].len;
+    if (!write_section_header(f, "MEMR", len, crc))
+        return false;
+    for (size_t i = 0; i < snap->nranges; i++) {
+        uint8_t h[RANGE_HEADER_SIZE];
+        put_u64(h, snap->ranges[i].address);
+        put_u64(h + 8, snap->ranges[i].len);
+        if (!write_crc(f, h, sizeof h, crc) ||
+            !write_crc(f, snap->data + snap->ranges[i].offset, (size_t)snap->ranges[i].len, crc))
+            return false;
+    }
+    return true;
+}
+
+/* Writes the whole file to `f`. */
+static bool write_snapshot(FILE *f, const gmv_snapshot *snap, const char *meta)
+{
+    uLong crc = crc32(0L, Z_NULL, 0);
+    uint8_t header[FILE_HEADER_SIZE];
+    memcpy(header, MAGIC, 8);
+    put_u32(header + 8, FORMAT_VERSION);
+    put_u32(header + 12, 2);
+    size_t meta_len = strlen(meta);
+    if (!write_crc(f, header, sizeof header, &crc) || !write_section_header(f, "META", meta_len, &crc) ||
+        !write_crc(f, meta, meta_len, &crc) || !write_ranges(f, snap, &crc))
+        return false;
+    uint8_t trailer[4];
+    put_u32(trailer, (uint32_t)crc);
+    return fwrite(trailer, 1, 4, f) == 4;
+}
+
+int gmv_snapshot_write_file(const gmv_snapshot *snap, const char *path)
+{
+    char *meta = gmv_snapshot_meta_encode(snap);
+    if (!meta)
+        return gmv_fail(GMV_ERR_NOMEM, "cannot encode the snapshot metadata");
+    bool to_stdout = strcmp(path, "-") == 0;
+    FILE *f = to_stdout ? stdout : fopen(path, "wb");
+    if (!f) {
+        free(meta);
+        return gmv_fail(GMV_ERR_IO, "cannot create %s: %s", path, strerror(errno));
+    }
+    bool ok = write_snapshot(f, snap, meta);
+    ok = (to_stdout ? fflush(f) == 0 : fclose(f) == 0) && ok;
+    free(meta);
+    if (!ok)
+        return gmv_fail(GMV_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    return 0;
+}
+
+/* --- reading: nothing is trusted --- */
+
+static uint32_t get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+    return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
+
+/* Counts the ranges in a MEMR body and checks every length and order. */
+static int scan_ranges(const uint8_t *body, uint64_t len, size_t *count, uint64_t *bytes)
+{
+    uint64_t pos = 0, prev_end = 0;
+    *count = 0;
+    *bytes = 0;
+    while (pos < len) {
+        if (len - pos < RANGE_HEADER_SIZE)
+            return gmv_fail(GMV_ERR_FORMAT, "snapshot memory section ends inside a range header");
+        uint64_t addr = get_u64(body + pos), n = get_u64(body + pos + 8);
+        pos += RANGE_HEADER_SIZE;
+        if (n == 0 || n > len - pos)
+            return gmv_fail(GMV_ERR_FORMAT, "snapshot memory range at 0x%llx claims %llu bytes, more than the file holds",
+                            (unsigned long long)addr, (unsigned long long)n);
+        if (addr + n < addr || (*count > 0 && addr <= prev_end))
+            return gmv_fail(GMV_ERR_FORMAT, "snapshot memory ranges overlap or are out of order at 0x%llx",
+                            (unsigned long long)addr);
+        prev_end = addr + n;
+        pos += n;
+        *bytes += n;
+        (*count)++;
+    }
+    return 0;
+}
+
+/* Loads the MEMR body into `snap` (ranges and one data buffer). */
+static int load_ranges(gmv_snapshot *snap, const uint8_t *body, uint64_t len)
+{
+    size_t count;
+    uint64_t bytes;
+    int rc = scan_ranges(body, len, &count, &bytes);
+    if (rc != 0)
+        return rc;
+    snap->ranges = malloc((count ? count : 1) * sizeof *snap->ranges);
+    snap->data = malloc(bytes ? (size_t)bytes : 1);
+    if (!snap->ranges || !snap->data)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory loading the snapshot");
+    uint64_t pos = 0, used = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint64_t n = get_u64(body + pos + 8);
+        snap->ranges[i] = (gmv_range){.address = get_u64(body + pos), .len = n, .offset = used};
+        memcpy(snap->data + used, body + pos + RANGE_HEADER_SIZE, (size_t)n);
+        pos += RANGE_HEADER_SIZE + n;
+        used += n;
+    }
+    snap->nranges = count;
+    snap->nbytes = used;
+    return 0;
+}
+
+/* Checks magic, version and checksum; returns the number of sections. */
+static int check_envelope(const uint8_t *data, size_t len, uint32_t *sections)
+{
+    if (len < FILE_HEADER_SIZE + 4 || memcmp(data, MAGIC, 8) != 0)
+        return gmv_fail(GMV_ERR_FORMAT, "not a gomapviz snapshot (no GMVSNAP header)");
+    uint32_t version = get_u32(data + 8);
+    if (version != FORMAT_VERSION)
+        return gmv_fail(GMV_ERR_FORMAT, "snapshot format version %u is not supported (this gomapviz reads version %u)",
+                        version, FORMAT_VERSION);
+    uLong crc = crc32(0L, Z_NULL, 0);
+    for (size_t done = 0; done < len - 4;) {
+        uInt n = len - 4 - done > (1u << 30) ? (1u << 30) : (uInt)(len - 4 - done);
+        crc = crc32(crc, data + done, n);
+        done += n;
+    }
+    if ((uint32_t)crc != get_u32(data + len - 4))
+        return gmv_fail(GMV_ERR_FORMAT, "snapshot checksum mismatch: the file is truncated or damaged");
+    *sections = get_u32(data + 12);
+    if (*sections > MAX_SECTIONS)
+        return gmv_fail(GMV_ERR_FORMAT, "snapshot claims %u sections", *sections);
+    return 0;
+}
+
+/* Walks the sections and loads META and MEMR (each exactly once). */
+static int load_sections(gmv_snapshot *snap, const uint8_t *data, size_t len, uint32_t sections)
+{
+    uint64_t pos = FILE_HEADER_SIZE, end = len - 4;
+    bool have_meta = false, have_memory = false;
+    for (uint32_t s = 0; s < sections; s++) {
+        if (end - pos < SECTION_HEADER_SIZE)
+            return gmv_fail(GMV_ERR_FORMAT, "snapshot ends inside section header %u", s);
+        const uint8_t *h = data + pos;
+        uint64_t body_len = get_u64(h + 8);
+        pos += SECTION_HEADER_SIZE;
+        if (body_len > end - pos)
+            return gmv_fail(GMV_ERR_FORMAT, "snapshot section %u claims %llu bytes, more than the file holds", s,
+                            (unsigned long long)body_len);
+        int rc = 0;
+        if (memcmp(h, "META", 4) == 0 && !have_meta) {
+            have_meta = true;
+            rc = body_len > MAX_META_SIZE ? gmv_fail(GMV_ERR_FORMAT, "snapshot metadata is too large")
+                                          : gmv_snapshot_meta_decode(snap, (const char *)data + pos, (size_t)body_len);
+        } else if (memcmp(h, "MEMR", 4) == 0 && !have_memory) {
+            have_memory = true;
+            rc = load_ranges(snap, data + pos, body_len);
+        } else {
+            rc = gmv_fail(GMV_ERR_FORMAT, "snapshot has an unknown or repeated section \"%.4s\"", (const char *)h);
+        }
+        if (rc != 0)
+            return rc;
+        pos += body_len;
+    }
+    if (!have_meta || !have_memory || pos != end)
+        return gmv_fail(GMV_ERR_FORMAT, "snapshot is incomplete (needs one META and one MEMR section, nothing after)");
+    return 0;
+}
+
+int gmv_snapshot_parse(gmv_snapshot **out, const uint8_t *data, size_t len)
+{
+    *out = NULL;
+    uint32_t sections = 0;
+    int rc = check_envelope(data, len, &sections);
+    if (rc != 0)
+        return rc;
+    gmv_snapshot *snap = gmv_snapshot_new();
+    if (!snap)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory loading the snapshot");
+    rc = load_sections(snap, data, len, sections);
+    if (rc != 0) {
+        gmv_snapshot_free(snap);
+        return rc;
+    }
+    *out = snap;
+    return 0;
+}
+
+/* Reads the whole file at `path` into a malloc'd buffer. */
+static int slurp(const char *path, uint8_t **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return gmv_fail(errno == ENOENT ? GMV_ERR_NOT_FOUND : GMV_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    size_t cap = 1 << 16, used = 0;
+    uint8_t *buf = malloc(cap);
+    while (buf) {
+        used += fread(buf + used, 1, cap - used, f);
+        if (used < cap)
+            break;
+        uint8_t *grown = cap * 2 > cap ? realloc(buf, cap * 2) : NULL;
+        if (!grown) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = grown;
+        cap *= 2;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (!buf)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory reading %s", path);
+    if (failed) {
+        free(buf);
+        return gmv_fail(GMV_ERR_IO, "cannot read %s", path);
+    }
+    *out = buf;
+    *len = used;
+    return 0;
+}
+
+int gmv_snapshot_read_file(gmv_snapshot **out, const char *path)
+{
+    *out = NULL;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int rc = slurp(path, &data, &len);
+    if (rc != 0)
+        return rc;
+    rc = gmv_snapshot_parse(out, data, len);
+    free(data);
+    if (rc != 0) {
+        char reason[512];
+        snprintf(reason, sizeof reason, "%s", gmv_error_last());
+        return gmv_fail(rc, "%s: %s", path, reason);
+    }
+    return 0;
+}
