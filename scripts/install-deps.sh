@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages gomapviz builds and tests with (run as root).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends \
+    build-essential cmake pkg-config \
+    libdw-dev libelf-dev libjansson-dev zlib1g-dev libcmocka-dev \
+    golang-go gdb python3 ca-certificates

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what gomapviz needs (Debian 12, as root), builds it, and runs every
+# test twice: a normal build, then one with AddressSanitizer + UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+for variant in build build-asan; do
+    flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+    [ "$variant" = build-asan ] && flags=(-DCMAKE_BUILD_TYPE=Debug -DGMV_SANITIZE=ON)
+    cmake -S . -B "$variant" "${flags[@]}"
+    cmake --build "$variant" -j"$(nproc)"
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --test-dir "$variant" --output-on-failure
+done
