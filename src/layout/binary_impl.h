@@ -1,0 +1,174 @@
+/* Internal: the parts of a Go executable that gmv_binary_* share: the file's
+ * bytes by link-time address, its symbol table, and an index of its DWARF.
+ * Nothing here is public; include/gomapviz/layout.h is the API. */
+#ifndef GMV_LAYOUT_BINARY_IMPL_H
+#define GMV_LAYOUT_BINARY_IMPL_H
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <gelf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gomapviz/layout.h"
+
+#define GMV_GO_VERSION_MAX 32 /* size of gmv_layout.go_version */
+#define GMV_SUGGEST_MAX 3     /* close names offered after a failed look-up */
+
+/* One file-backed stretch of the program's address space: `size` bytes at
+ * link-time address `vaddr` are the file's bytes at `offset`. */
+typedef struct gmv_file_range {
+    uint64_t vaddr, size, offset;
+} gmv_file_range;
+
+/* The file's bytes, seen by link-time address. Every length and offset in it
+ * has been checked against `size`. */
+typedef struct gmv_file_image {
+    const uint8_t *bytes; /* the whole file (borrowed from libelf) */
+    uint64_t size;
+    gmv_file_range *ranges; /* PT_LOAD segments, then allocated sections */
+    size_t nranges;
+    bool big_endian;
+} gmv_file_image;
+
+/* A package-level variable found in the DWARF. */
+typedef struct gmv_dwarf_var {
+    const char *name; /* "main.cache"; borrowed from libdw */
+    uint64_t addr;    /* from DW_OP_addr, as linked */
+    Dwarf_Off type;   /* offset of its type's DIE */
+} gmv_dwarf_var;
+
+/* A map type found in the DWARF: a typedef named "map[K]V" or of Go kind map. */
+typedef struct gmv_dwarf_map {
+    const char *name; /* "map[string]int" or a named map type; borrowed from libdw */
+    Dwarf_Off die;    /* offset of the typedef */
+} gmv_dwarf_map;
+
+struct gmv_binary {
+    char *path;
+    int fd;
+    Elf *elf;
+    Dwarf *dwarf; /* NULL when the file has no DWARF */
+    gmv_file_image image;
+    uint32_t ptr_size;
+    uint64_t entry;
+    bool pie, has_symtab, has_debug_info;
+    char go_version[GMV_GO_VERSION_MAX];
+    gmv_dwarf_var *vars; /* sorted by name */
+    size_t nvars;
+    gmv_dwarf_map *maps; /* sorted by name */
+    size_t nmaps;
+};
+
+/* --- file_image.c --- */
+
+/* Returns a pointer to the `len` bytes at link-time address `vaddr` inside
+ * `image`, or NULL when they are not all backed by the file. Borrowed. */
+const uint8_t *gmv_image_at(const gmv_file_image *image, uint64_t vaddr, uint64_t len);
+
+/* Returns the unsigned integer of `size` bytes (1, 2, 4 or 8) at `p`, in the
+ * image's byte order. */
+uint64_t gmv_image_uint(const gmv_file_image *image, const uint8_t *p, uint32_t size);
+
+/* Reads the Go string header (pointer, length; `ptr_size` bytes each) at
+ * `vaddr` and copies the string into `out` (`out_size` bytes, terminated).
+ * Strings longer than `out_size - 1`, not printable ASCII, or not backed by
+ * the file fail.
+ * Returns 0, or -1 (no message is set). */
+int gmv_image_go_string(const gmv_file_image *image, uint64_t vaddr, uint32_t ptr_size,
+                        char *out, size_t out_size);
+
+/* Fills `image` from the program headers and section headers of `elf`,
+ * whose raw bytes are `bytes`/`size`. Returns 0 or GMV_ERR_NOMEM. Free the
+ * ranges with gmv_image_release(). */
+int gmv_image_load(gmv_file_image *image, Elf *elf, const uint8_t *bytes, uint64_t size);
+
+/* Frees the ranges of `image`. */
+void gmv_image_release(gmv_file_image *image);
+
+/* Looks up the symbol `name` in the .symtab of `bin`. On success stores its
+ * value (and size if `size_out` is not NULL) and returns true. */
+bool gmv_symtab_find(const gmv_binary *bin, const char *name, uint64_t *value_out,
+                     uint64_t *size_out);
+
+/* Calls `visit(name, ctx)` for every data symbol (STT_OBJECT) of `bin`. */
+void gmv_symtab_each_object(const gmv_binary *bin, void (*visit)(const char *, void *),
+                            void *ctx);
+
+/* --- go_version.c --- */
+
+/* Decodes the Go version from a `.go.buildinfo` blob of `len` bytes into
+ * `out` (`out_size` bytes). Pointers in the old format are resolved through
+ * `image`. Returns 0, or -1 when the blob is malformed (no message set). */
+int gmv_buildinfo_version(const gmv_file_image *image, const uint8_t *blob, uint64_t len,
+                          char *out, size_t out_size);
+
+/* Fills bin->go_version from `.go.buildinfo`, else from the symbol
+ * runtime.buildVersion; leaves "" when neither yields a plausible version. */
+void gmv_binary_read_go_version(gmv_binary *bin);
+
+/* --- dwarf_index.c --- */
+
+/* Walks the top-level DIEs of every compilation unit of bin->dwarf and fills
+ * bin->vars and bin->maps, sorted by name. Returns 0, GMV_ERR_NOMEM or
+ * GMV_ERR_FORMAT. */
+int gmv_dwarf_index(gmv_binary *bin);
+
+/* Returns the indexed variable named `name`, or NULL. Borrowed. */
+const gmv_dwarf_var *gmv_dwarf_find_var(const gmv_binary *bin, const char *name);
+
+/* Returns the indexed map type spelled `name` (exactly, else after
+ * normalising spaces and the aliases byte, rune and any), or NULL. */
+const gmv_dwarf_map *gmv_dwarf_find_map(const gmv_binary *bin, const char *name);
+
+/* --- dwarf_types.c --- */
+
+/* Fills `out` with the layout of the map type whose typedef DIE is at
+ * offset `die` in bin->dwarf, named `map_name`. Returns 0, GMV_ERR_FORMAT
+ * (DWARF not shaped as Go 1.11-1.23 writes it), GMV_ERR_UNSUPPORTED (Swiss
+ * tables) or GMV_ERR_INVALID (inconsistent sizes). */
+int gmv_dwarf_map_layout(const gmv_binary *bin, Dwarf_Off die, const char *map_name,
+                         gmv_layout *out);
+
+/* Returns the Go kind (reflect.Kind, attribute 0x2900) of `die`, or 0. */
+int gmv_dwarf_go_kind(Dwarf_Die *die);
+
+/* Returns true when the type DIE at offset `type` is a Go map (possibly a
+ * named one); stores the typedef's offset and name through the outputs. */
+bool gmv_dwarf_is_map(const gmv_binary *bin, Dwarf_Off type, Dwarf_Off *map_die,
+                      const char **map_name);
+
+/* Returns the Go name of the type DIE at offset `type` ("int", "*main.T"),
+ * or NULL when it has none. Borrowed from libdw. */
+const char *gmv_dwarf_type_name(const gmv_binary *bin, Dwarf_Off type);
+
+/* --- suggest.c --- */
+
+/* Collects up to GMV_SUGGEST_MAX candidates closest to `query` by edit
+ * distance (adjacent swaps count once), ignoring those too far to help. */
+typedef struct gmv_suggest {
+    char query[GMV_TYPE_NAME_MAX];
+    bool normalize_types; /* compare normalised Go type spellings */
+    const char *best[GMV_SUGGEST_MAX];
+    unsigned dist[GMV_SUGGEST_MAX];
+    size_t count;
+} gmv_suggest;
+
+/* Starts a search for names close to `query`; `types` compares Go type
+ * spellings after gmv_normalize_type_name(). */
+void gmv_suggest_init(gmv_suggest *s, const char *query, bool types);
+
+/* Offers `candidate` (borrowed: it must outlive `s`). */
+void gmv_suggest_offer(gmv_suggest *s, const char *candidate);
+
+/* Writes "; did you mean A, B or C?" (or "" with no candidates) into `out`,
+ * naming only candidates at most one edit further than the closest. */
+void gmv_suggest_format(const gmv_suggest *s, char *out, size_t out_size);
+
+/* Writes a canonical spelling of the Go type `name` into `out`: spaces kept
+ * only between two words ("chan int", "struct{}"), `byte` -> uint8, `rune`
+ * -> int32, `any` -> interface{}. Returns false when it was cut short. */
+bool gmv_normalize_type_name(const char *name, char *out, size_t out_size);
+
+#endif

@@ -1,0 +1,3 @@
+module dwarfprog
+
+go 1.19
