@@ -1,10 +1,12 @@
 /*
- * gomapviz/render.h: writing a model out: JSON for tools (docs/json-schema.md)
- * and a short human summary.
+ * gomapviz/render.h: writing a model out: JSON for tools (docs/json-schema.md),
+ * a short human summary, and diagrams (DOT, SVG, PNG) through Graphviz.
  */
 #ifndef GOMAPVIZ_RENDER_H
 #define GOMAPVIZ_RENDER_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "gomapviz/common.h"
@@ -23,6 +25,31 @@ int gmv_render_json(FILE *out, const gmv_model *model, const gmv_origin *origin)
 /* Writes a few lines of human summary (header, occupancy, chains, grow,
  * anomalies) to `out`. Returns 0 or GMV_ERR_IO. */
 int gmv_render_stats(FILE *out, const gmv_model *model, const gmv_origin *origin);
+
+/* What a diagram shows. Zero-initialise for the defaults. */
+typedef struct gmv_graph_options {
+    uint64_t full_limit;      /* arrays of at most this many buckets are drawn whole (default 64) */
+    bool has_focus_range;     /* draw buckets [focus_first, focus_last] in full */
+    uint64_t focus_first, focus_last;
+    const char *focus_key;    /* draw the chain holding this key, written as Go prints it
+                                 without quotes: alpha, 42, -1.5, true */
+    uint32_t longest_chains;  /* in the summary view, the N longest chains drawn (default 8) */
+    uint32_t max_text;        /* characters of a key or value shown (default 20) */
+} gmv_graph_options;
+
+typedef enum gmv_graph_format { GMV_GRAPH_DOT, GMV_GRAPH_SVG, GMV_GRAPH_PNG } gmv_graph_format;
+
+/* Finds the format named `name` ("dot", "svg", "png") or, if `name` is a file
+ * name, by its extension. Returns 0 or GMV_ERR_INVALID. */
+int gmv_graph_format_from_name(const char *name, gmv_graph_format *out);
+
+/* Draws the model with Graphviz (cgraph builds the graph, gvc lays it out and
+ * renders it in-process) and writes it to `out` in `format`. DOT is the graph
+ * as built, before layout. `origin` and `options` may be NULL. The same model
+ * and options give byte-identical DOT and SVG. Fails with GMV_ERR_INVALID
+ * (a focus that names nothing: the message says why) or GMV_ERR_IO. */
+int gmv_render_graph(FILE *out, const gmv_model *model, const gmv_origin *origin,
+                     const gmv_graph_options *options, gmv_graph_format format);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "gomapviz/common.h"
+#include "gomapviz/render.h"
 #include "gomapviz/snapshot.h"
 
 /* Exit statuses (documented in --help). */
@@ -32,6 +33,8 @@ typedef struct cli_options {
     bool allow_nil;
     bool help;
     gmv_limits limits;
+    const char *format;    /* render: --format */
+    gmv_graph_options graph; /* render: focus and size */
 } cli_options;
 
 /* Parses argv after the command name into `opts`. Returns 0, or prints one
@@ -49,6 +52,7 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_capture(const cli_options *opts);
 int cli_dump(const cli_options *opts);
 int cli_stats(const cli_options *opts);
+int cli_render(const cli_options *opts);
 
 /* Prints the help of `command` (NULL: the overview) to stdout. Returns 0 if known. */
 int cli_print_help(const char *command);

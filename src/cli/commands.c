@@ -130,3 +130,47 @@ int cli_stats(const cli_options *o)
 {
     return render_command(o, gmv_render_stats);
 }
+
+/* Works out the picture format from --format or the -o extension. */
+static int pick_format(const cli_options *o, gmv_graph_format *format)
+{
+    const char *name = o->format ? o->format : o->output;
+    if (!name || (!o->format && strcmp(name, "-") == 0)) {
+        cli_error("render needs -o FILE.svg|.png|.dot, or --format with -o -");
+        return EXIT_USAGE;
+    }
+    if (gmv_graph_format_from_name(name, format) != 0) {
+        cli_error("%s", gmv_error_last());
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_render(const cli_options *o)
+{
+    gmv_graph_format format;
+    int status = pick_format(o, &format);
+    if (status != 0)
+        return status;
+    gmv_snapshot *snap = NULL;
+    gmv_model *model = NULL;
+    if (load_model(o, &snap, &model) != 0)
+        return library_failure();
+    status = status_of(model);
+    FILE *out = open_output(o->output);
+    if (!out) {
+        status = EXIT_FAILED;
+    } else {
+        int rc = gmv_render_graph(out, model, gmv_snapshot_origin(snap), &o->graph, format);
+        bool closed = close_output(out);
+        if (rc != 0)
+            status = library_failure();
+        else if (!closed) {
+            cli_error("cannot write %s: %s", o->output, strerror(errno));
+            status = EXIT_FAILED;
+        }
+    }
+    gmv_model_free(model);
+    gmv_snapshot_free(snap);
+    return status;
+}

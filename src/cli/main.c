@@ -34,6 +34,12 @@ static const struct command_help {
      "Write the map's model as JSON: header, every bucket and cell, entries, stats, anomalies\n"
      "(docs/json-schema.md). Standard output unless -o is given."},
     {"stats", "gomapviz stats INPUT", "Print a short summary: size, load, chains, grow progress, anomalies."},
+    {"render", "gomapviz render INPUT -o FILE.svg|.png|.dot [--format F] [focus options]",
+     "Draw the map: header, buckets with their tophash cells, keys and values, overflow\n"
+     "chains, spare buckets, and during a grow the old array and where it moves. Maps of more\n"
+     "than --full-limit buckets are summarised, with the longest chains drawn in full.\n"
+     "Focus: --bucket N, --buckets A-B, --key KEY (as Go prints it, no quotes), --longest N.\n"
+     "Size: --full-limit N (default 64 buckets), --max-text N (characters per key or value, 20)."},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -53,7 +59,9 @@ int cli_print_help(const char *command)
         if (strcmp(command, commands[i].name) == 0) {
             printf("Usage: %s\n\n%s\n\n" INPUT_HELP "  -o, --output FILE        where to write%s\n\n" EXIT_HELP,
                    commands[i].usage, commands[i].summary,
-                   strcmp(command, "capture") == 0 ? " the snapshot" : " (default: standard output)");
+                   strcmp(command, "capture") == 0 ? " the snapshot"
+               : strcmp(command, "render") == 0 ? " the picture (- for standard output, with --format)"
+                                                 : " (default: standard output)");
             return 0;
         }
     }
@@ -73,6 +81,8 @@ static int run_command(const char *name, int argc, char **argv)
         return cli_capture(&opts);
     if (strcmp(name, "dump") == 0)
         return cli_dump(&opts);
+    if (strcmp(name, "render") == 0)
+        return cli_render(&opts);
     return cli_stats(&opts);
 }
 
@@ -85,7 +95,7 @@ int main(int argc, char **argv)
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
         if (argc > 2 && cli_print_help(argv[2]) != 0) {
-            cli_error("unknown command '%s' (commands: capture, dump, stats)", argv[2]);
+            cli_error("unknown command '%s' (commands: capture, dump, stats, render)", argv[2]);
             return EXIT_USAGE;
         }
         if (argc <= 2)
@@ -100,6 +110,6 @@ int main(int argc, char **argv)
         if (strcmp(command, commands[i].name) == 0)
             return run_command(command, argc - 1, argv + 1);
     }
-    cli_error("unknown command '%s' (commands: capture, dump, stats; see gomapviz --help)", command);
+    cli_error("unknown command '%s' (commands: capture, dump, stats, render; see gomapviz --help)", command);
     return EXIT_USAGE;
 }

@@ -19,7 +19,14 @@ enum {
     OPT_ALLOW_NIL,
     OPT_MAX_BYTES,
     OPT_MAX_BUCKETS,
-    OPT_MAX_STRING
+    OPT_MAX_STRING,
+    OPT_FORMAT,
+    OPT_BUCKET,
+    OPT_BUCKETS,
+    OPT_KEY,
+    OPT_LONGEST,
+    OPT_FULL_LIMIT,
+    OPT_MAX_TEXT
 };
 
 static const struct option long_options[] = {
@@ -34,6 +41,13 @@ static const struct option long_options[] = {
     {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
     {"max-buckets", required_argument, NULL, OPT_MAX_BUCKETS},
     {"max-string", required_argument, NULL, OPT_MAX_STRING},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"bucket", required_argument, NULL, OPT_BUCKET},
+    {"buckets", required_argument, NULL, OPT_BUCKETS},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"longest", required_argument, NULL, OPT_LONGEST},
+    {"full-limit", required_argument, NULL, OPT_FULL_LIMIT},
+    {"max-text", required_argument, NULL, OPT_MAX_TEXT},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -51,6 +65,66 @@ static bool parse_u64(const char *text, uint64_t *out)
         return false;
     *out = v;
     return true;
+}
+
+/* Parses a bucket index (0 allowed). */
+static bool parse_index(const char *text, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    if (text[0] < '0' || text[0] > '9')
+        return false;
+    unsigned long long v = strtoull(text, &end, 10);
+    *out = v;
+    return errno == 0 && *end == '\0';
+}
+
+/* Applies --bucket N or --buckets A-B. */
+static int apply_focus_range(cli_options *o, int c, const char *arg)
+{
+    uint64_t first = 0, last = 0;
+    const char *dash = strchr(arg, '-');
+    bool ok;
+    if (c == OPT_BUCKET || !dash) {
+        ok = parse_index(arg, &first);
+        last = first;
+    } else {
+        char head[32];
+        size_t n = (size_t)(dash - arg);
+        ok = n < sizeof head;
+        if (ok) {
+            memcpy(head, arg, n);
+            head[n] = '\0';
+            ok = parse_index(head, &first) && parse_index(dash + 1, &last) && first <= last;
+        }
+    }
+    if (!ok) {
+        cli_error("%s wants %s, not '%s'", c == OPT_BUCKET ? "--bucket" : "--buckets",
+                  c == OPT_BUCKET ? "a bucket index like 12" : "a range like 0-15", arg);
+        return EXIT_USAGE;
+    }
+    o->graph.has_focus_range = true;
+    o->graph.focus_first = first;
+    o->graph.focus_last = last;
+    return 0;
+}
+
+/* Applies a positive count option of the render command. */
+static int apply_count(cli_options *o, int c, const char *arg)
+{
+    uint64_t n = 0;
+    const char *name = c == OPT_LONGEST ? "--longest" : c == OPT_FULL_LIMIT ? "--full-limit" : "--max-text";
+    if (!parse_u64(arg, &n) || n > 1000000) {
+        cli_error("%s wants a positive number, not '%s'", name, arg);
+        return EXIT_USAGE;
+    }
+    if (c == OPT_LONGEST)
+        o->graph.longest_chains = (uint32_t)n;
+    else if (c == OPT_FULL_LIMIT)
+        o->graph.full_limit = n;
+    else
+        o->graph.max_text = (uint32_t)n;
+    return 0;
 }
 
 /* Applies one parsed option; returns 0 or EXIT_USAGE (message printed). */
@@ -87,6 +161,15 @@ static int apply_option(cli_options *o, int c, const char *arg)
         else
             o->limits.max_string = n;
         return 0;
+    case OPT_BUCKET:
+    case OPT_BUCKETS:
+        return apply_focus_range(o, c, arg);
+    case OPT_LONGEST:
+    case OPT_FULL_LIMIT:
+    case OPT_MAX_TEXT:
+        return apply_count(o, c, arg);
+    case OPT_FORMAT: o->format = arg; return 0;
+    case OPT_KEY: o->graph.focus_key = arg; return 0;
     case OPT_EXE: o->exe = arg; return 0;
     case OPT_CORE: o->core = arg; return 0;
     case OPT_VAR: o->var = arg; return 0;

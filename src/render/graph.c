@@ -1,0 +1,353 @@
+/* Building the diagram with cgraph and rendering it with gvc. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "render/graph_impl.h"
+
+#define DEFAULT_FULL_LIMIT 64
+#define DEFAULT_LONGEST 8
+#define DEFAULT_MAX_TEXT 20
+
+void gv_set(void *obj, const char *name, const char *value)
+{
+    agsafeset(obj, (char *)name, (char *)value, (char *)"");
+}
+
+void gv_set_html_label(graph_ctx *ctx, void *obj)
+{
+    const char *body = ctx->html.data && !ctx->html.failed ? ctx->html.data : "(out of memory)";
+    gv_set(obj, "label", agstrdup_html(ctx->g, (char *)body));
+}
+
+bool bucket_has_anomaly(const graph_ctx *ctx, const array_view *view, uint64_t index)
+{
+    size_t n;
+    const gmv_anomaly *a = gmv_model_anomalies(ctx->model, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].bucket >= 0 && (uint64_t)a[i].bucket == index && a[i].old == view->old)
+            return true;
+    }
+    return false;
+}
+
+/* Creates node `name` in `parent` with the label now in ctx->html. */
+static Agnode_t *html_node(graph_ctx *ctx, Agraph_t *parent, const char *name)
+{
+    Agnode_t *n = agnode(parent, (char *)name, 1);
+    gv_set_html_label(ctx, n);
+    return n;
+}
+
+/* Creates an edge; `tailport` may be NULL. */
+static Agedge_t *edge(graph_ctx *ctx, Agnode_t *from, Agnode_t *to, const char *tailport)
+{
+    Agedge_t *e = agedge(ctx->g, from, to, NULL, 1);
+    if (tailport)
+        gv_set(e, "tailport", tailport);
+    return e;
+}
+
+/* Draws every bucket of chain `pos` and the edges along it; returns the primary's node. */
+static Agnode_t *draw_chain(graph_ctx *ctx, array_view *view, size_t pos)
+{
+    const gmv_chain *c = &view->array->chains[pos];
+    Agnode_t *prev = NULL, *first = NULL;
+    char name[64];
+    for (size_t r = c->first; r < c->first + c->length; r++) {
+        snprintf(name, sizeof name, "%s%" PRIu64 "_%zu", view->old ? "old" : "b", c->index, r - c->first);
+        label_bucket(ctx, view, pos, r);
+        Agnode_t *n = html_node(ctx, view->cluster, name);
+        if (prev)
+            gv_set(edge(ctx, prev, n, "ovf:e"), "headport", "w");
+        else
+            first = n;
+        prev = n;
+    }
+    return first;
+}
+
+/* Keeps primary buckets stacked in index order with invisible same-rank edges. */
+static void order_primaries(graph_ctx *ctx, array_view *view)
+{
+    Agraph_t *rank = agsubg(view->cluster, (char *)(view->old ? "old_primaries" : "primaries"), 1);
+    gv_set(rank, "rank", "same");
+    Agnode_t *prev = NULL;
+    for (size_t i = 0; i < view->array->nchains; i++) {
+        Agnode_t *n = view->first[i];
+        if (!n)
+            continue;
+        agsubnode(rank, n, 1);
+        if (prev)
+            gv_set(edge(ctx, prev, n, NULL), "style", "invis");
+        prev = n;
+    }
+}
+
+/* Connects summary rows to the chains drawn in full below them. */
+static void link_summary(graph_ctx *ctx, array_view *view, Agnode_t *summary)
+{
+    uint64_t n = view->array->nbuckets;
+    for (size_t i = 0; i < view->array->nchains; i++) {
+        if (!view->first[i])
+            continue;
+        uint64_t idx = view->array->chains[i].index;
+        size_t row = (size_t)(idx * summary_rows(n) / n);
+        char port[32];
+        snprintf(port, sizeof port, "r%zu:e", row);
+        Agedge_t *e = edge(ctx, summary, view->first[i], port);
+        gv_set(e, "style", "dotted");
+        gv_set(e, "arrowhead", "none");
+    }
+}
+
+/* Draws one array: a cluster holding its summary (if any) and its drawn chains. */
+static void draw_array(graph_ctx *ctx, array_view *view)
+{
+    const gmv_array *a = view->array;
+    char label[160];
+    view->cluster = agsubg(ctx->g, (char *)(view->old ? "cluster_old" : "cluster_buckets"), 1);
+    snprintf(label, sizeof label, "%s: %" PRIu64 " buckets at 0x%" PRIx64,
+             view->old ? "oldbuckets (being evacuated)" : "buckets", a->nbuckets, a->address);
+    gv_set(view->cluster, "label", label);
+    gv_set(view->cluster, "style", "rounded");
+    gv_set(view->cluster, "color", view->old ? "#b08850" : "#5a6b8c");
+    Agnode_t *summary = NULL;
+    if (view->summary) {
+        label_summary(ctx, view);
+        summary = html_node(ctx, view->cluster, view->old ? "old_summary" : "summary");
+        view->anchor = summary;
+    }
+    for (size_t i = 0; i < a->nchains; i++) {
+        if (view->drawn[i])
+            view->first[i] = draw_chain(ctx, view, i);
+        if (!view->anchor && view->first[i])
+            view->anchor = view->first[i];
+    }
+    order_primaries(ctx, view);
+    if (summary)
+        link_summary(ctx, view, summary);
+}
+
+/* Finds the drawn primary node of bucket `index`, or NULL. */
+static Agnode_t *primary_node(const array_view *view, uint64_t index)
+{
+    for (size_t i = 0; i < view->array->nchains; i++) {
+        if (view->array->chains[i].index == index)
+            return view->first[i];
+    }
+    return NULL;
+}
+
+/* Edges from unevacuated old buckets to where their entries will go. */
+static void draw_destinations(graph_ctx *ctx)
+{
+    const gmv_header *h = gmv_model_header(ctx->model);
+    uint64_t newbit = ctx->old.array->nbuckets;
+    for (size_t i = 0; i < ctx->old.array->nchains; i++) {
+        const gmv_chain *c = &ctx->old.array->chains[i];
+        if (!ctx->old.first[i] || c->evacuated)
+            continue;
+        Agnode_t *x = primary_node(&ctx->current, c->index);
+        Agnode_t *y = h->same_size_grow ? NULL : primary_node(&ctx->current, c->index + newbit);
+        if (x) {
+            Agedge_t *e = edge(ctx, ctx->old.first[i], x, NULL);
+            gv_set(e, "style", "dashed");
+            gv_set(e, "color", "#2f6fb3");
+            gv_set(e, "label", h->same_size_grow ? "will move here" : "X");
+        }
+        if (y) {
+            Agedge_t *e = edge(ctx, ctx->old.first[i], y, NULL);
+            gv_set(e, "style", "dashed");
+            gv_set(e, "color", "#7b3fb3");
+            gv_set(e, "label", "Y");
+        }
+    }
+}
+
+/* The nevacuate mark: an arrow to the first old bucket not yet known evacuated. */
+static void draw_nevacuate(graph_ctx *ctx)
+{
+    const gmv_header *h = gmv_model_header(ctx->model);
+    Agnode_t *target = primary_node(&ctx->old, h->nevacuate);
+    char label[64];
+    snprintf(label, sizeof label, "nevacuate = %" PRIu64, h->nevacuate);
+    Agnode_t *mark = agnode(ctx->old.cluster, (char *)"nevacuate", 1);
+    gv_set(mark, "shape", "cds");
+    gv_set(mark, "style", "filled");
+    gv_set(mark, "fillcolor", "#f6d8a8");
+    gv_set(mark, "label", label);
+    if (target)
+        edge(ctx, mark, target, NULL);
+}
+
+/* Header, notes and the edges from the header to what it points at. */
+static void draw_header_and_notes(graph_ctx *ctx)
+{
+    const gmv_header *h = gmv_model_header(ctx->model);
+    label_header(ctx);
+    ctx->header = html_node(ctx, ctx->g, "hmap");
+    if (ctx->current.anchor)
+        gv_set(edge(ctx, ctx->header, ctx->current.anchor, "buckets:e"), "lhead", "cluster_buckets");
+    if (ctx->old.anchor)
+        gv_set(edge(ctx, ctx->header, ctx->old.anchor, "oldbuckets:e"), "lhead", "cluster_old");
+    size_t nspares, nanomalies;
+    gmv_model_spare_overflow(ctx->model, &nspares);
+    gmv_model_anomalies(ctx->model, &nanomalies);
+    if (h->next_overflow) {
+        label_spares(ctx);
+        edge(ctx, ctx->header, html_node(ctx, ctx->g, "spares"), "extra:e");
+    }
+    if (nanomalies) {
+        label_anomalies(ctx);
+        html_node(ctx, ctx->g, "anomalies");
+    }
+    label_legend(ctx);
+    Agnode_t *legend = html_node(ctx, ctx->g, "legend");
+    gv_set(edge(ctx, ctx->header, legend, NULL), "style", "invis");
+}
+
+/* Graph-wide attributes and defaults. */
+static void set_defaults(graph_ctx *ctx)
+{
+    gv_set(ctx->g, "rankdir", "LR");
+    gv_set(ctx->g, "compound", "true");
+    gv_set(ctx->g, "fontname", "Helvetica");
+    gv_set(ctx->g, "fontsize", "12");
+    gv_set(ctx->g, "labelloc", "t");
+    gv_set(ctx->g, "nodesep", "0.2");
+    gv_set(ctx->g, "ranksep", "0.5");
+    label_title(ctx);
+    gv_set_html_label(ctx, ctx->g);
+    agattr(ctx->g, AGNODE, (char *)"shape", (char *)"plain");
+    agattr(ctx->g, AGNODE, (char *)"fontname", (char *)"Helvetica");
+    agattr(ctx->g, AGNODE, (char *)"fontsize", (char *)"10");
+    agattr(ctx->g, AGEDGE, (char *)"fontname", (char *)"Helvetica");
+    agattr(ctx->g, AGEDGE, (char *)"fontsize", (char *)"9");
+}
+
+/* Decides what to draw; fails if a focus names nothing in the map. */
+static int select_all(graph_ctx *ctx)
+{
+    int rc_new = graph_select_chains(ctx, &ctx->current);
+    int rc_old = ctx->old.array ? graph_select_chains(ctx, &ctx->old) : 1;
+    if (rc_new < 0 || rc_old < 0)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory laying out the diagram");
+    if (rc_new == 1 && rc_old == 1) {
+        if (ctx->opt.focus_key)
+            return gmv_fail(GMV_ERR_INVALID, "no entry has the key %s (write it as Go prints it, without quotes)",
+                            ctx->opt.focus_key);
+        return gmv_fail(GMV_ERR_INVALID, "no bucket in %" PRIu64 "-%" PRIu64 " (the map has %" PRIu64 " buckets)",
+                        ctx->opt.focus_first, ctx->opt.focus_last, ctx->current.array->nbuckets);
+    }
+    return 0;
+}
+
+/* Builds the whole graph into ctx->g. */
+static int build_graph(graph_ctx *ctx)
+{
+    ctx->g = agopen((char *)"gomapviz", Agdirected, NULL);
+    if (!ctx->g)
+        return gmv_fail(GMV_ERR_NOMEM, "Graphviz could not create a graph");
+    set_defaults(ctx);
+    ctx->current.array = gmv_model_buckets(ctx->model);
+    ctx->old.array = gmv_model_oldbuckets(ctx->model);
+    ctx->old.old = true;
+    if (gmv_model_header(ctx->model)->nil) {
+        label_header(ctx);
+        html_node(ctx, ctx->g, "hmap");
+        return 0;
+    }
+    int rc = select_all(ctx);
+    if (rc != 0)
+        return rc;
+    draw_array(ctx, &ctx->current);
+    if (ctx->old.array) {
+        draw_array(ctx, &ctx->old);
+        draw_destinations(ctx);
+        draw_nevacuate(ctx);
+    }
+    draw_header_and_notes(ctx);
+    return 0;
+}
+
+static char graphviz_message[512];
+
+/* Keeps Graphviz's own error text for our one-line message. */
+static int keep_graphviz_message(char *text)
+{
+    snprintf(graphviz_message, sizeof graphviz_message, "%s", text);
+    size_t len = strlen(graphviz_message);
+    while (len && (graphviz_message[len - 1] == '\n' || graphviz_message[len - 1] == ' '))
+        graphviz_message[--len] = '\0';
+    return 0;
+}
+
+/* Lays the graph out and renders it, or writes it as DOT. */
+static int emit(graph_ctx *ctx, FILE *out, gmv_graph_format format)
+{
+    if (format == GMV_GRAPH_DOT)
+        return agwrite(ctx->g, out) == 0 ? 0 : gmv_fail(GMV_ERR_IO, "cannot write the DOT output");
+    GVC_t *gvc = gvContext();
+    if (!gvc)
+        return gmv_fail(GMV_ERR_NOMEM, "Graphviz could not start");
+    graphviz_message[0] = '\0';
+    int rc = 0;
+    if (gvLayout(gvc, ctx->g, "dot") != 0)
+        rc = gmv_fail(GMV_ERR_IO, "Graphviz layout failed: %s", graphviz_message);
+    else if (gvRender(gvc, ctx->g, format == GMV_GRAPH_SVG ? "svg" : "png", out) != 0)
+        rc = gmv_fail(GMV_ERR_IO, "Graphviz could not render %s: %s (is the graphviz package installed?)",
+                      format == GMV_GRAPH_SVG ? "SVG" : "PNG", graphviz_message);
+    gvFreeLayout(gvc, ctx->g);
+    gvFreeContext(gvc);
+    return rc;
+}
+
+static gmv_graph_options resolve_options(const gmv_graph_options *in)
+{
+    gmv_graph_options o = in ? *in : (gmv_graph_options){0};
+    if (!o.full_limit)
+        o.full_limit = DEFAULT_FULL_LIMIT;
+    if (!o.longest_chains)
+        o.longest_chains = DEFAULT_LONGEST;
+    if (!o.max_text)
+        o.max_text = DEFAULT_MAX_TEXT;
+    return o;
+}
+
+int gmv_render_graph(FILE *out, const gmv_model *model, const gmv_origin *origin, const gmv_graph_options *options,
+                     gmv_graph_format format)
+{
+    graph_ctx ctx = {.model = model, .origin = origin, .opt = resolve_options(options)};
+    agseterrf(keep_graphviz_message);
+    agseterr(AGERR);
+    int rc = build_graph(&ctx);
+    if (rc == 0)
+        rc = emit(&ctx, out, format);
+    if (ctx.g)
+        agclose(ctx.g);
+    free(ctx.current.drawn);
+    free(ctx.current.first);
+    free(ctx.old.drawn);
+    free(ctx.old.first);
+    gmv_text_free(&ctx.scratch);
+    gmv_text_free(&ctx.html);
+    return rc;
+}
+
+int gmv_graph_format_from_name(const char *name, gmv_graph_format *out)
+{
+    const char *dot = strrchr(name, '.');
+    const char *ext = dot ? dot + 1 : name;
+    if (strcmp(ext, "dot") == 0 || strcmp(ext, "gv") == 0)
+        *out = GMV_GRAPH_DOT;
+    else if (strcmp(ext, "svg") == 0)
+        *out = GMV_GRAPH_SVG;
+    else if (strcmp(ext, "png") == 0)
+        *out = GMV_GRAPH_PNG;
+    else
+        return gmv_fail(GMV_ERR_INVALID, "unknown picture format '%s': use .dot, .svg or .png (or --format)", ext);
+    return 0;
+}

@@ -1,0 +1,60 @@
+/* Internal: shared state of one diagram. */
+#ifndef GMV_GRAPH_IMPL_H
+#define GMV_GRAPH_IMPL_H
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+
+#include "gomapviz/render.h"
+#include "render/text.h"
+
+/* Which chains of one array are drawn bucket by bucket. */
+typedef struct array_view {
+    const gmv_array *array;
+    bool old;
+    bool summary;        /* too many buckets: a summary table plus selected chains */
+    bool *drawn;         /* per chain position: drawn in full */
+    Agnode_t **first;    /* per chain position: node of its primary bucket, if drawn */
+    Agraph_t *cluster;
+    Agnode_t *anchor;    /* the node edges from the header point at */
+    uint64_t drawn_count;
+} array_view;
+
+typedef struct graph_ctx {
+    const gmv_model *model;
+    const gmv_origin *origin;
+    gmv_graph_options opt;
+    Agraph_t *g;
+    Agnode_t *header;
+    array_view current, old;
+    gmv_text scratch;
+    gmv_text html;
+} graph_ctx;
+
+/* Sets attribute `name` of a graph, node or edge (Graphviz 2.42 takes char *). */
+void gv_set(void *obj, const char *name, const char *value);
+
+/* Sets `obj`'s label to the HTML-like label in ctx->html. */
+void gv_set_html_label(graph_ctx *ctx, void *obj);
+
+/* Chooses the chains to draw for `view` (all, or focus + longest + anomalous).
+ * Returns 0, GMV_ERR_NOMEM, or GMV_ERR_INVALID for a focus naming nothing. */
+int graph_select_chains(graph_ctx *ctx, array_view *view);
+
+/* Builds labels into ctx->html. */
+void label_header(graph_ctx *ctx);
+void label_bucket(graph_ctx *ctx, const array_view *view, size_t chain_pos, size_t record);
+void label_summary(graph_ctx *ctx, const array_view *view);
+void label_legend(graph_ctx *ctx);
+void label_anomalies(graph_ctx *ctx);
+void label_spares(graph_ctx *ctx);
+void label_title(graph_ctx *ctx);
+
+/* True when a bucket of `view` at chain index `index` has an anomaly. */
+bool bucket_has_anomaly(const graph_ctx *ctx, const array_view *view, uint64_t index);
+
+/* Number of summary rows for an array of `n` buckets, and the rows' bounds. */
+size_t summary_rows(uint64_t n);
+void summary_row_range(uint64_t n, size_t row, uint64_t *first, uint64_t *last);
+
+#endif
