@@ -90,7 +90,7 @@ int cli_capture(const cli_options *o)
     if (gmv_snapshot_write_file(snap, o->output) != 0)
         status = library_failure();
     else
-        fprintf(stderr, "gomapviz: captured %s: %" PRIu64 " entries, B=%u, %" PRIu64 " bytes of map memory -> %s%s\n",
+        fprintf(stderr, "captured %s: %" PRIu64 " entries, B=%u, %" PRIu64 " bytes of map memory -> %s%s\n",
                 gmv_snapshot_layout(snap)->map_type, gmv_model_stats(model)->live_entries, gmv_model_header(model)->B,
                 gmv_snapshot_byte_count(snap), o->output, status == EXIT_ANOMALIES ? " (with anomalies)" : "");
     gmv_model_free(model);

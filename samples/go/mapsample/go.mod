@@ -1,0 +1,3 @@
+module mapsample
+
+go 1.19
