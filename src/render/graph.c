@@ -50,39 +50,65 @@ static Agedge_t *edge(graph_ctx *ctx, Agnode_t *from, Agnode_t *to, const char *
     return e;
 }
 
-/* Draws every bucket of chain `pos` and the edges along it; returns the primary's node. */
-static Agnode_t *draw_chain(graph_ctx *ctx, array_view *view, size_t pos)
+/* Sets the port of `e` at chain `pos` of `view` (`end`: "tailport" or
+ * "headport", `side`: "e" or "w") when the chain sits in the array node. */
+static void chain_port(const array_view *view, size_t pos, Agedge_t *e, const char *end, const char *side)
 {
-    const gmv_chain *c = &view->array->chains[pos];
-    Agnode_t *prev = NULL, *first = NULL;
-    char name[64];
-    for (size_t r = c->first; r < c->first + c->length; r++) {
-        snprintf(name, sizeof name, "%s%" PRIu64 "_%zu", view->old ? "old" : "b", c->index, r - c->first);
-        label_bucket(ctx, view, pos, r);
-        Agnode_t *n = html_node(ctx, view->cluster, name);
-        if (prev)
-            gv_set(edge(ctx, prev, n, "ovf:e"), "headport", "w");
-        else
-            first = n;
-        prev = n;
-    }
-    return first;
+    if (!view->array_node)
+        return;
+    char port[40];
+    snprintf(port, sizeof port, "b%" PRIu64 ":%s", view->array->chains[pos].index, side);
+    gv_set(e, end, port);
 }
 
-/* Keeps primary buckets stacked in index order with invisible same-rank edges. */
-static void order_primaries(graph_ctx *ctx, array_view *view)
+/* Draws the overflow buckets of chain `pos` as nodes to the right of `from`. */
+static void draw_overflow(graph_ctx *ctx, array_view *view, size_t pos, Agnode_t *from, const char *tailport)
 {
-    Agraph_t *rank = agsubg(view->cluster, (char *)(view->old ? "old_primaries" : "primaries"), 1);
-    gv_set(rank, "rank", "same");
-    Agnode_t *prev = NULL;
-    for (size_t i = 0; i < view->array->nchains; i++) {
-        Agnode_t *n = view->first[i];
-        if (!n)
-            continue;
-        agsubnode(rank, n, 1);
-        if (prev)
-            gv_set(edge(ctx, prev, n, NULL), "style", "invis");
-        prev = n;
+    const gmv_chain *c = &view->array->chains[pos];
+    char name[64];
+    for (size_t r = c->first + 1; r < c->first + c->length; r++) {
+        snprintf(name, sizeof name, "%s%" PRIu64 "_%zu", view->old ? "old" : "b", c->index, r - c->first);
+        gmv_text_clear(&ctx->html);
+        label_bucket(ctx, view, pos, r, "ovf");
+        Agnode_t *n = html_node(ctx, view->cluster, name);
+        gv_set(edge(ctx, from, n, tailport), "headport", "w");
+        from = n;
+        tailport = "ovf:e";
+    }
+}
+
+/* Draws chain `pos` as nodes of its own (summary view). */
+static void draw_chain_nodes(graph_ctx *ctx, array_view *view, size_t pos)
+{
+    const gmv_chain *c = &view->array->chains[pos];
+    char name[64];
+    snprintf(name, sizeof name, "%s%" PRIu64 "_0", view->old ? "old" : "b", c->index);
+    gmv_text_clear(&ctx->html);
+    label_bucket(ctx, view, pos, c->first, "ovf");
+    view->first[pos] = html_node(ctx, view->cluster, name);
+    draw_overflow(ctx, view, pos, view->first[pos], "ovf:e");
+}
+
+/* Draws every primary bucket of a small array in one node, in index order
+ * from the top, then the overflow buckets of each chain to its right. */
+static void draw_array_node(graph_ctx *ctx, array_view *view)
+{
+    const gmv_array *a = view->array;
+    char port[40];
+    gmv_text_clear(&ctx->html);
+    gmv_text_puts(&ctx->html, "<TABLE BORDER=\"0\" CELLSPACING=\"12\" CELLPADDING=\"0\">");
+    for (size_t i = 0; i < a->nchains; i++) {
+        gmv_text_printf(&ctx->html, "<TR><TD PORT=\"b%" PRIu64 "\">", a->chains[i].index);
+        snprintf(port, sizeof port, "ovf%" PRIu64, a->chains[i].index);
+        label_bucket(ctx, view, i, a->chains[i].first, port);
+        gmv_text_puts(&ctx->html, "</TD></TR>");
+    }
+    gmv_text_puts(&ctx->html, "</TABLE>");
+    view->array_node = html_node(ctx, view->cluster, view->old ? "oldbuckets" : "buckets");
+    for (size_t i = 0; i < a->nchains; i++) {
+        view->first[i] = view->array_node;
+        snprintf(port, sizeof port, "ovf%" PRIu64 ":e", a->chains[i].index);
+        draw_overflow(ctx, view, i, view->array_node, port);
     }
 }
 
@@ -114,31 +140,42 @@ static void draw_array(graph_ctx *ctx, array_view *view)
     gv_set(view->cluster, "label", label);
     gv_set(view->cluster, "style", "rounded");
     gv_set(view->cluster, "color", view->old ? "#b08850" : "#5a6b8c");
-    Agnode_t *summary = NULL;
-    if (view->summary) {
-        label_summary(ctx, view);
-        summary = html_node(ctx, view->cluster, view->old ? "old_summary" : "summary");
-        view->anchor = summary;
+    if (!view->summary) {
+        if (a->nchains)
+            draw_array_node(ctx, view);
+        view->anchor = view->array_node;
+        return;
     }
+    label_summary(ctx, view);
+    Agnode_t *summary = html_node(ctx, view->cluster, view->old ? "old_summary" : "summary");
+    view->anchor = summary;
     for (size_t i = 0; i < a->nchains; i++) {
         if (view->drawn[i])
-            view->first[i] = draw_chain(ctx, view, i);
-        if (!view->anchor && view->first[i])
-            view->anchor = view->first[i];
+            draw_chain_nodes(ctx, view, i);
     }
-    order_primaries(ctx, view);
-    if (summary)
-        link_summary(ctx, view, summary);
+    link_summary(ctx, view, summary);
 }
 
-/* Finds the drawn primary node of bucket `index`, or NULL. */
-static Agnode_t *primary_node(const array_view *view, uint64_t index)
+/* The position of the drawn chain of bucket `index`, or SIZE_MAX. */
+static size_t drawn_chain(const array_view *view, uint64_t index)
 {
     for (size_t i = 0; i < view->array->nchains; i++) {
         if (view->array->chains[i].index == index)
-            return view->first[i];
+            return view->first[i] ? i : SIZE_MAX;
     }
-    return NULL;
+    return SIZE_MAX;
+}
+
+/* A dashed edge from old chain `from` to new chain `to`. */
+static void destination_edge(graph_ctx *ctx, size_t from, size_t to, const char *color, const char *label)
+{
+    Agedge_t *e = edge(ctx, ctx->old.first[from], ctx->current.first[to], NULL);
+    chain_port(&ctx->old, from, e, "tailport", "e");
+    chain_port(&ctx->current, to, e, "headport", "w");
+    gv_set(e, "style", "dashed");
+    gv_set(e, "color", color);
+    gv_set(e, "fontcolor", color);
+    gv_set(e, "label", label);
 }
 
 /* Edges from unevacuated old buckets to where their entries will go. */
@@ -150,20 +187,12 @@ static void draw_destinations(graph_ctx *ctx)
         const gmv_chain *c = &ctx->old.array->chains[i];
         if (!ctx->old.first[i] || c->evacuated)
             continue;
-        Agnode_t *x = primary_node(&ctx->current, c->index);
-        Agnode_t *y = h->same_size_grow ? NULL : primary_node(&ctx->current, c->index + newbit);
-        if (x) {
-            Agedge_t *e = edge(ctx, ctx->old.first[i], x, NULL);
-            gv_set(e, "style", "dashed");
-            gv_set(e, "color", "#2f6fb3");
-            gv_set(e, "label", h->same_size_grow ? "will move here" : "X");
-        }
-        if (y) {
-            Agedge_t *e = edge(ctx, ctx->old.first[i], y, NULL);
-            gv_set(e, "style", "dashed");
-            gv_set(e, "color", "#7b3fb3");
-            gv_set(e, "label", "Y");
-        }
+        size_t x = drawn_chain(&ctx->current, c->index);
+        size_t y = h->same_size_grow ? SIZE_MAX : drawn_chain(&ctx->current, c->index + newbit);
+        if (x != SIZE_MAX)
+            destination_edge(ctx, i, x, "#2f6fb3", h->same_size_grow ? "moves here" : "X");
+        if (y != SIZE_MAX)
+            destination_edge(ctx, i, y, "#7b3fb3", "Y");
     }
 }
 
@@ -171,7 +200,7 @@ static void draw_destinations(graph_ctx *ctx)
 static void draw_nevacuate(graph_ctx *ctx)
 {
     const gmv_header *h = gmv_model_header(ctx->model);
-    Agnode_t *target = primary_node(&ctx->old, h->nevacuate);
+    size_t target = drawn_chain(&ctx->old, h->nevacuate);
     char label[64];
     snprintf(label, sizeof label, "nevacuate = %" PRIu64, h->nevacuate);
     Agnode_t *mark = agnode(ctx->old.cluster, (char *)"nevacuate", 1);
@@ -179,8 +208,8 @@ static void draw_nevacuate(graph_ctx *ctx)
     gv_set(mark, "style", "filled");
     gv_set(mark, "fillcolor", "#f6d8a8");
     gv_set(mark, "label", label);
-    if (target)
-        edge(ctx, mark, target, NULL);
+    if (target != SIZE_MAX)
+        chain_port(&ctx->old, target, edge(ctx, mark, ctx->old.first[target], NULL), "headport", "w");
 }
 
 /* Header, notes and the edges from the header to what it points at. */

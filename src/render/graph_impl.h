@@ -15,6 +15,7 @@ typedef struct array_view {
     bool summary;        /* too many buckets: a summary table plus selected chains */
     bool *drawn;         /* per chain position: drawn in full */
     Agnode_t **first;    /* per chain position: node of its primary bucket, if drawn */
+    Agnode_t *array_node; /* whole view: every primary bucket in one node (ports b<i>, ovf<i>) */
     Agraph_t *cluster;
     Agnode_t *anchor;    /* the node edges from the header point at */
     uint64_t drawn_count;
@@ -43,7 +44,9 @@ int graph_select_chains(graph_ctx *ctx, array_view *view);
 
 /* Builds labels into ctx->html. */
 void label_header(graph_ctx *ctx);
-void label_bucket(graph_ctx *ctx, const array_view *view, size_t chain_pos, size_t record);
+/* Appends (does not clear) the table of one bucket record; its overflow cell
+ * gets port `ovf_port`. */
+void label_bucket(graph_ctx *ctx, const array_view *view, size_t chain_pos, size_t record, const char *ovf_port);
 void label_summary(graph_ctx *ctx, const array_view *view);
 void label_legend(graph_ctx *ctx);
 void label_anomalies(graph_ctx *ctx);

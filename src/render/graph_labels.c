@@ -150,14 +150,13 @@ static void bucket_cell(graph_ctx *ctx, const gmv_bucket *b, int slot, bool with
     gmv_text_puts(&ctx->html, "</TR>");
 }
 
-void label_bucket(graph_ctx *ctx, const array_view *view, size_t chain_pos, size_t record)
+void label_bucket(graph_ctx *ctx, const array_view *view, size_t chain_pos, size_t record, const char *ovf_port)
 {
     const gmv_chain *c = &view->array->chains[chain_pos];
     const gmv_bucket *b = &view->array->buckets[record];
     bool with_values = gmv_model_layout(ctx->model)->elem.size > 0;
     int columns = with_values ? 4 : 3;
     bool bad = bucket_has_anomaly(ctx, view, c->index);
-    gmv_text_clear(&ctx->html);
     gmv_text_printf(&ctx->html, "<TABLE BORDER=\"%d\" COLOR=\"%s\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"2\">",
                     bad ? 2 : 0, bad ? COLOR_ANOMALY : "black");
     bucket_heading(ctx, view, c, b, columns);
@@ -168,7 +167,7 @@ void label_bucket(graph_ctx *ctx, const array_view *view, size_t chain_pos, size
         for (int i = 0; i < GMV_BUCKET_CELLS; i++)
             bucket_cell(ctx, b, i, with_values);
     }
-    gmv_text_printf(&ctx->html, "<TR><TD COLSPAN=\"%d\" PORT=\"ovf\" ALIGN=\"LEFT\">overflow: ", columns);
+    gmv_text_printf(&ctx->html, "<TR><TD COLSPAN=\"%d\" PORT=\"%s\" ALIGN=\"LEFT\">overflow: ", columns, ovf_port);
     if (!b->readable)
         gmv_text_puts(&ctx->html, "?");
     else if (b->overflow)

@@ -406,6 +406,10 @@ var scenarios = []struct {
 	{"nil", scenarioNil},
 	{"bool", scenarioBool},
 	{"ptr", scenarioPtr},
+	{"small", scenarioSmall},
+	{"chains", scenarioChains},
+	{"growsmall", scenarioGrowSmall},
+	{"samesmall", scenarioSameSmall},
 }
 
 func main() {
@@ -426,7 +430,8 @@ func main() {
 
 	// Scenarios that are not about growing must not be caught mid-grow.
 	if h := header(v.mapVar); h != nil && h.oldbuckets != nil &&
-		os.Args[1] != "growing" && os.Args[1] != "samesize" {
+		os.Args[1] != "growing" && os.Args[1] != "samesize" &&
+		os.Args[1] != "growsmall" && os.Args[1] != "samesmall" {
 		fail("%s: map is unexpectedly growing", os.Args[1])
 	}
 
