@@ -50,7 +50,8 @@ int cli_print_help(const char *command)
         puts("gomapviz: see what a Go map looks like in memory.\n\n"
              "Usage: gomapviz COMMAND [options]   (gomapviz COMMAND --help for more)\n\nCommands:");
         for (size_t i = 0; i < COMMAND_COUNT; i++)
-            printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+            printf("  %-8s %.*s\n", commands[i].name, (int)strcspn(commands[i].summary, "\n"),
+                   commands[i].summary);
         printf("\nExample:\n  gomapviz capture --pid 1234 --var main.cache -o cache.gmvs\n"
                "  gomapviz dump cache.gmvs | jq .stats\n\n" EXIT_HELP);
         return 0;
