@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Captures the sample snapshots in samples/snapshots/ from real Go processes
 # (samples/go/mapsample built with Debian's Go) and renders their pictures
-# into samples/pictures/. Needs a built ./build/gomapviz (scripts/test.sh or
+# into samples/pictures/ (the README describes the pictures committed now:
+# update its text if you capture new ones). Needs a built ./build/gomapviz (scripts/test.sh or
 # scripts/demo.sh builds it). Every run gives new addresses and hash seeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
