@@ -277,7 +277,7 @@ static int select_all(graph_ctx *ctx)
 /* Builds the whole graph into ctx->g. */
 static int build_graph(graph_ctx *ctx)
 {
-    ctx->g = agopen((char *)"gomapviz", Agdirected, NULL);
+    ctx->g = agopen((char *)"gomapviz", Agdirected, graph_discipline());
     if (!ctx->g)
         return gmv_fail(GMV_ERR_NOMEM, "Graphviz could not create a graph");
     set_defaults(ctx);

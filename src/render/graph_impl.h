@@ -32,6 +32,9 @@ typedef struct graph_ctx {
     gmv_text html;
 } graph_ctx;
 
+/* The cgraph discipline that gives objects IDs in creation order (graph_ids.c). */
+Agdisc_t *graph_discipline(void);
+
 /* Sets attribute `name` of a graph, node or edge (Graphviz 2.42 takes char *). */
 void gv_set(void *obj, const char *name, const char *value);
 
