@@ -9,6 +9,7 @@ for variant in build build-asan; do
     [ "$variant" = build-asan ] && flags=(-DCMAKE_BUILD_TYPE=Debug -DGMV_SANITIZE=ON)
     cmake -S . -B "$variant" "${flags[@]}"
     cmake --build "$variant" -j"$(nproc)"
-    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir "$variant" --output-on-failure
 done

@@ -314,12 +314,24 @@ static int keep_graphviz_message(char *text)
     return 0;
 }
 
+/* The one Graphviz context of the process. Graphviz 2.42's pango plugin
+ * caches the last font name it saw in a static pointer into the context's
+ * font table, so freeing a context and creating another reads freed memory
+ * (seen under ASan): the context is created once and kept. */
+static GVC_t *shared_context(void)
+{
+    static GVC_t *gvc;
+    if (!gvc)
+        gvc = gvContext();
+    return gvc;
+}
+
 /* Lays the graph out and renders it, or writes it as DOT. */
 static int emit(graph_ctx *ctx, FILE *out, gmv_graph_format format)
 {
     if (format == GMV_GRAPH_DOT)
         return agwrite(ctx->g, out) == 0 ? 0 : gmv_fail(GMV_ERR_IO, "cannot write the DOT output");
-    GVC_t *gvc = gvContext();
+    GVC_t *gvc = shared_context();
     if (!gvc)
         return gmv_fail(GMV_ERR_NOMEM, "Graphviz could not start");
     graphviz_message[0] = '\0';
@@ -330,7 +342,6 @@ static int emit(graph_ctx *ctx, FILE *out, gmv_graph_format format)
         rc = gmv_fail(GMV_ERR_IO, "Graphviz could not render %s: %s (is the graphviz package installed?)",
                       format == GMV_GRAPH_SVG ? "SVG" : "PNG", graphviz_message);
     gvFreeLayout(gvc, ctx->g);
-    gvFreeContext(gvc);
     return rc;
 }
 
