@@ -77,19 +77,7 @@ static void draw_overflow(graph_ctx *ctx, array_view *view, size_t pos, Agnode_t
     }
 }
 
-/* Draws chain `pos` as nodes of its own (summary view). */
-static void draw_chain_nodes(graph_ctx *ctx, array_view *view, size_t pos)
-{
-    const gmv_chain *c = &view->array->chains[pos];
-    char name[64];
-    snprintf(name, sizeof name, "%s%" PRIu64 "_0", view->old ? "old" : "b", c->index);
-    gmv_text_clear(&ctx->html);
-    label_bucket(ctx, view, pos, c->first, "ovf");
-    view->first[pos] = html_node(ctx, view->cluster, name);
-    draw_overflow(ctx, view, pos, view->first[pos], "ovf:e");
-}
-
-/* Draws every primary bucket of a small array in one node, in index order
+/* Draws the primary buckets of every drawn chain in one node, in index order
  * from the top, then the overflow buckets of each chain to its right. */
 static void draw_array_node(graph_ctx *ctx, array_view *view)
 {
@@ -98,6 +86,8 @@ static void draw_array_node(graph_ctx *ctx, array_view *view)
     gmv_text_clear(&ctx->html);
     gmv_text_puts(&ctx->html, "<TABLE BORDER=\"0\" CELLSPACING=\"12\" CELLPADDING=\"0\">");
     for (size_t i = 0; i < a->nchains; i++) {
+        if (!view->drawn[i])
+            continue;
         gmv_text_printf(&ctx->html, "<TR><TD PORT=\"b%" PRIu64 "\">", a->chains[i].index);
         snprintf(port, sizeof port, "ovf%" PRIu64, a->chains[i].index);
         label_bucket(ctx, view, i, a->chains[i].first, port);
@@ -105,27 +95,13 @@ static void draw_array_node(graph_ctx *ctx, array_view *view)
     }
     gmv_text_puts(&ctx->html, "</TABLE>");
     view->array_node = html_node(ctx, view->cluster, view->old ? "oldbuckets" : "buckets");
+    gv_set(view->array_node, "group", view->old ? "old" : "new");
     for (size_t i = 0; i < a->nchains; i++) {
+        if (!view->drawn[i])
+            continue;
         view->first[i] = view->array_node;
         snprintf(port, sizeof port, "ovf%" PRIu64 ":e", a->chains[i].index);
         draw_overflow(ctx, view, i, view->array_node, port);
-    }
-}
-
-/* Connects summary rows to the chains drawn in full below them. */
-static void link_summary(graph_ctx *ctx, array_view *view, Agnode_t *summary)
-{
-    uint64_t n = view->array->nbuckets;
-    for (size_t i = 0; i < view->array->nchains; i++) {
-        if (!view->first[i])
-            continue;
-        uint64_t idx = view->array->chains[i].index;
-        size_t row = (size_t)(idx * summary_rows(n) / n);
-        char port[32];
-        snprintf(port, sizeof port, "r%zu:e", row);
-        Agedge_t *e = edge(ctx, summary, view->first[i], port);
-        gv_set(e, "style", "dotted");
-        gv_set(e, "arrowhead", "none");
     }
 }
 
@@ -149,11 +125,10 @@ static void draw_array(graph_ctx *ctx, array_view *view)
     label_summary(ctx, view);
     Agnode_t *summary = html_node(ctx, view->cluster, view->old ? "old_summary" : "summary");
     view->anchor = summary;
-    for (size_t i = 0; i < a->nchains; i++) {
-        if (view->drawn[i])
-            draw_chain_nodes(ctx, view, i);
+    if (view->drawn_count) { /* the buckets drawn in full go right of the summary */
+        draw_array_node(ctx, view);
+        gv_set(edge(ctx, summary, view->array_node, NULL), "style", "invis");
     }
-    link_summary(ctx, view, summary);
 }
 
 /* The position of the drawn chain of bucket `index`, or SIZE_MAX. */

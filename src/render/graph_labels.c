@@ -245,12 +245,15 @@ void label_summary(graph_ctx *ctx, const array_view *view)
         char color[16];
         fill_color(fill, color, sizeof color);
         gmv_text_printf(&ctx->html,
-                        "<TR><TD PORT=\"r%zu\" ALIGN=\"LEFT\">%" PRIu64 " \xe2\x80\x93 %" PRIu64 "</TD><TD>%" PRIu64
-                        "</TD><TD BGCOLOR=\"%s\">%.0f%%</TD><TD>%" PRIu64 "</TD><TD>%" PRIu64 "</TD>",
-                        row, first, last, rs.entries, color, fill * 100, rs.overflow, rs.longest);
+                        "<TR><TD ALIGN=\"LEFT\">%" PRIu64 " \xe2\x80\x93 %" PRIu64 "</TD><TD>%" PRIu64
+                        "</TD><TD BGCOLOR=\"%s\">%.0f%%</TD><TD>%" PRIu64 "</TD>",
+                        first, last, rs.entries, color, fill * 100, rs.overflow);
+        /* the row's port is its last cell, so links leave from the table's edge */
         if (view->old)
-            gmv_text_printf(&ctx->html, "<TD>%" PRIu64 "</TD>", rs.evacuated);
-        gmv_text_puts(&ctx->html, "</TR>");
+            gmv_text_printf(&ctx->html, "<TD>%" PRIu64 "</TD><TD PORT=\"r%zu\">%" PRIu64 "</TD></TR>", rs.longest,
+                            row, rs.evacuated);
+        else
+            gmv_text_printf(&ctx->html, "<TD PORT=\"r%zu\">%" PRIu64 "</TD></TR>", row, rs.longest);
     }
     gmv_text_printf(&ctx->html,
                     "<TR><TD COLSPAN=\"%d\" ALIGN=\"LEFT\"><I>%" PRIu64 " of %" PRIu64
