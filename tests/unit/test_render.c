@@ -207,9 +207,9 @@ static void focus_options_pick_buckets_or_fail_clearly(void **state)
     size_t len;
     gmv_graph_options opt = {.has_focus_range = true, .focus_first = 3, .focus_last = 4};
     char *dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
-    assert_non_null(strstr(dot, "b3_0"));
-    assert_non_null(strstr(dot, "b4_0"));
-    assert_null(strstr(dot, "b5_0"));
+    assert_non_null(strstr(dot, "PORT=\"b3\""));
+    assert_non_null(strstr(dot, "PORT=\"b4\""));
+    assert_null(strstr(dot, "PORT=\"b5\""));
     assert_non_null(strstr(dot, "summary"));
     free(dot);
     opt = (gmv_graph_options){.focus_key = "key-0024-x"};
