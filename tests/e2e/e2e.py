@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 
 # scenario -> variable, what the map must look like, how keys/values compare
 SCENARIOS = collections.OrderedDict([
@@ -402,7 +403,38 @@ class Runner:
         st = self.gmv.ok("stats", snap)
         if not st.stdout_text.strip():
             raise Fail("stats printed nothing")
+        if kind == "process":
+            self.check_render(snap)
         return snap
+
+    def check_render(self, snap):
+        """render writes DOT that dot accepts, well-formed inert SVG (twice the
+        same bytes) and a PNG."""
+        outputs = {}
+        for ext in ("dot", "svg", "png"):
+            out = snap[:-5] + "." + ext
+            self.gmv.ok("render", snap, "-o", out, allow_anomalies=True)
+            with open(out, "rb") as f:
+                outputs[ext] = f.read()
+        cp = subprocess.run(["dot", "-Tsvg", snap[:-5] + ".dot"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, timeout=120)
+        if cp.returncode != 0:
+            raise Fail("dot rejects the DOT output: %s" % short(cp.stderr.decode("utf-8", "replace")))
+        try:
+            root = ET.fromstring(outputs["svg"])
+        except ET.ParseError as e:
+            raise Fail("render wrote SVG that is not well-formed XML: %s" % e)
+        for el in root.iter():
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag in ("script", "foreignObject") or any(a.lower().startswith("on") for a in el.attrib):
+                raise Fail("SVG holds active content: <%s %s>" % (tag, el.attrib))
+        again = snap[:-5] + "-again.svg"
+        self.gmv.ok("render", snap, "-o", again, allow_anomalies=True)
+        with open(again, "rb") as f:
+            if f.read() != outputs["svg"]:
+                raise Fail("two renders of one snapshot gave different SVG")
+        if not outputs["png"].startswith(b"\x89PNG\r\n\x1a\n"):
+            raise Fail("render wrote a .png that is not a PNG")
 
     def live_var(self, target, scen):
         var = SCENARIOS[scen]["var"]
