@@ -4,6 +4,7 @@
 # into samples/pictures/ (the README describes the pictures committed now:
 # update its text if you capture new ones). Needs a built ./build/gomapviz (scripts/test.sh or
 # scripts/demo.sh builds it). Every run gives new addresses and hash seeds.
+# "capture-samples.sh diffs" captures only the phased maps and their diffs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gomapviz=${GOMAPVIZ:-./build/gomapviz}
@@ -23,15 +24,37 @@ capture() {
     wait "$target_PID" || true
 }
 
-capture small main.smallMap small
-capture chains main.chainMap chains
-capture growsmall main.growSmall grow-doubling
-capture samesmall main.sameSmall grow-same-size
-capture strint main.strInt strint
+if [ "${1:-all}" != diffs ]; then
+    capture small main.smallMap small
+    capture chains main.chainMap chains
+    capture growsmall main.growSmall grow-doubling
+    capture samesmall main.sameSmall grow-same-size
+    capture strint main.strInt strint
+    for name in small chains grow-doubling grow-same-size strint; do
+        "$gomapviz" render "samples/snapshots/$name.gmvs" -o "samples/pictures/$name.svg"
+        "$gomapviz" render "samples/snapshots/$name.gmvs" -o "samples/pictures/$name.png"
+    done
+fi
 
-for snapshot in samples/snapshots/*.gmvs; do
-    name=$(basename "$snapshot" .gmvs)
-    "$gomapviz" render "$snapshot" -o "samples/pictures/$name.svg"
-    "$gomapviz" render "$snapshot" -o "samples/pictures/$name.png"
+# Diffs: a map captured in three phases (the program moves on at "next").
+capture_phases() {
+    local scenario=$1 variable=$2 name=$3
+    coproc target { exec "$work/mapsample" "$scenario"; }
+    local view
+    for phase in 0 1 2; do
+        read -r view <&"${target[0]}"
+        "$gomapviz" capture --pid "$target_PID" --var "$variable" -o "samples/snapshots/$name-$phase.gmvs"
+        [ "$phase" = 2 ] || echo next >&"${target[1]}"
+    done
+    echo quit >&"${target[1]}"
+    wait "$target_PID" || true
+}
+capture_phases phases main.phaseMap phases
+capture_phases samephases main.samePhase samephases
+for pair in "phases-0 phases-1 diff-grow-start" "phases-1 phases-2 diff-grow-finish" \
+            "samephases-1 samephases-2 diff-same-size-grow"; do
+    set -- $pair
+    for ext in txt svg png; do
+        "$gomapviz" diff "samples/snapshots/$1.gmvs" "samples/snapshots/$2.gmvs" -o "samples/pictures/$3.$ext"
+    done
 done
-ls -l samples/snapshots samples/pictures

@@ -164,6 +164,10 @@ const uint64_t *gmv_model_spare_overflow(const gmv_model *model, size_t *count);
 const gmv_stats *gmv_model_stats(const gmv_model *model);
 const gmv_anomaly *gmv_model_anomalies(const gmv_model *model, size_t *count);
 
+/* The address of the key cell of `entry` (an entry of this model), or 0 if
+ * its bucket is not in the model. */
+uint64_t gmv_model_entry_address(const gmv_model *model, const gmv_entry *entry);
+
 /* How many anomalies were not kept because the list was full (1000). */
 uint64_t gmv_model_anomalies_dropped(const gmv_model *model);
 

@@ -21,6 +21,8 @@ enum {
 typedef struct cli_options {
     const char *command;
     const char *snapshot;  /* positional input */
+    const char *snapshot2; /* diff: the second positional input (AFTER) */
+    bool force;            /* diff: compare different maps */
     const char *output;    /* -o */
     long pid;              /* --pid, 0 if none */
     const char *exe;
@@ -53,6 +55,7 @@ int cli_capture(const cli_options *opts);
 int cli_dump(const cli_options *opts);
 int cli_stats(const cli_options *opts);
 int cli_render(const cli_options *opts);
+int cli_diff(const cli_options *opts);
 
 /* Prints the help of `command` (NULL: the overview) to stdout. Returns 0 if known. */
 int cli_print_help(const char *command);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gomapviz/diff.h"
 #include "gomapviz/model.h"
 #include "gomapviz/render.h"
 
@@ -172,5 +173,74 @@ int cli_render(const cli_options *o)
     }
     gmv_model_free(model);
     gmv_snapshot_free(snap);
+    return status;
+}
+
+/* How a diff is written, from -o's extension. */
+typedef enum { DIFF_TEXT, DIFF_JSON, DIFF_PICTURE } diff_output;
+
+static int pick_diff_output(const cli_options *o, diff_output *kind, gmv_graph_format *format)
+{
+    const char *name = o->format ? o->format : o->output;
+    const char *dot = name ? strrchr(name, '.') : NULL;
+    const char *ext = dot ? dot + 1 : name;
+    *kind = DIFF_TEXT;
+    if (!name || strcmp(name, "-") == 0 || strcmp(ext, "txt") == 0 || strcmp(ext, "text") == 0)
+        return 0;
+    if (strcmp(ext, "json") == 0) {
+        *kind = DIFF_JSON;
+        return 0;
+    }
+    if (gmv_graph_format_from_name(name, format) != 0) {
+        cli_error("unknown diff output '%s': use .txt, .json, .dot, .svg or .png", name);
+        return EXIT_USAGE;
+    }
+    *kind = DIFF_PICTURE;
+    return 0;
+}
+
+/* Writes the diff in the chosen form. */
+static int write_diff(FILE *out, const gmv_diff *diff, const gmv_snapshot *a, const gmv_snapshot *b, diff_output kind,
+                      gmv_graph_format format)
+{
+    const gmv_origin *oa = gmv_snapshot_origin(a), *ob = gmv_snapshot_origin(b);
+    if (kind == DIFF_JSON)
+        return gmv_diff_render_json(out, diff, oa, ob);
+    if (kind == DIFF_PICTURE)
+        return gmv_diff_render_graph(out, diff, oa, ob, format);
+    return gmv_diff_render_text(out, diff, oa, ob);
+}
+
+int cli_diff(const cli_options *o)
+{
+    diff_output kind;
+    gmv_graph_format format = GMV_GRAPH_SVG;
+    int status = pick_diff_output(o, &kind, &format);
+    if (status != 0)
+        return status;
+    cli_options after = *o;
+    after.snapshot = o->snapshot2;
+    gmv_snapshot *sa = NULL, *sb = NULL;
+    gmv_model *ma = NULL, *mb = NULL;
+    gmv_diff *diff = NULL;
+    status = EXIT_FAILED;
+    if (gmv_snapshot_read_file(&sa, o->snapshot) == 0 && load_model(&after, &sb, &mb) == 0 &&
+        gmv_snapshot_build_model(&ma, sa, &o->limits) == 0 && gmv_diff_build(&diff, ma, mb, o->force) == 0) {
+        FILE *out = open_output(o->output);
+        int rc = out ? write_diff(out, diff, sa, sb, kind, format) : -1;
+        bool closed = out && close_output(out);
+        status = rc == 0 && closed ? EXIT_DONE : EXIT_FAILED;
+        if (out && rc != 0)
+            library_failure();
+        else if (out && !closed)
+            cli_error("cannot write %s: %s", o->output, strerror(errno));
+    } else {
+        library_failure();
+    }
+    gmv_diff_free(diff);
+    gmv_model_free(ma);
+    gmv_model_free(mb);
+    gmv_snapshot_free(sa);
+    gmv_snapshot_free(sb);
     return status;
 }

@@ -40,6 +40,11 @@ static const struct command_help {
      "than --full-limit buckets are summarised, with the longest chains drawn in full.\n"
      "Focus: --bucket N, --buckets A-B, --key KEY (as Go prints it, no quotes), --longest N.\n"
      "Size: --full-limit N (default 64 buckets), --max-text N (characters per key or value, 20)."},
+    {"diff", "gomapviz diff BEFORE.gmvs (AFTER.gmvs | --pid PID --var NAME | ...) [-o FILE] [--force]",
+     "Compare two snapshots of one map (say, before and after a grow): header changes, entries\n"
+     "added, removed, changed and moved (with the X or Y half each moved to), chain lengths and\n"
+     "evacuation progress. -o FILE.json, .txt, .dot, .svg or .png (default: text on standard\n"
+     "output). Snapshots of different maps are refused unless --force."},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -84,6 +89,8 @@ static int run_command(const char *name, int argc, char **argv)
         return cli_dump(&opts);
     if (strcmp(name, "render") == 0)
         return cli_render(&opts);
+    if (strcmp(name, "diff") == 0)
+        return cli_diff(&opts);
     return cli_stats(&opts);
 }
 
@@ -96,7 +103,7 @@ int main(int argc, char **argv)
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
         if (argc > 2 && cli_print_help(argv[2]) != 0) {
-            cli_error("unknown command '%s' (commands: capture, dump, stats, render)", argv[2]);
+            cli_error("unknown command '%s' (commands: capture, dump, stats, render, diff)", argv[2]);
             return EXIT_USAGE;
         }
         if (argc <= 2)
@@ -111,6 +118,6 @@ int main(int argc, char **argv)
         if (strcmp(command, commands[i].name) == 0)
             return run_command(command, argc - 1, argv + 1);
     }
-    cli_error("unknown command '%s' (commands: capture, dump, stats, render; see gomapviz --help)", command);
+    cli_error("unknown command '%s' (commands: capture, dump, stats, render, diff; see gomapviz --help)", command);
     return EXIT_USAGE;
 }

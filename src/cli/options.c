@@ -26,7 +26,8 @@ enum {
     OPT_KEY,
     OPT_LONGEST,
     OPT_FULL_LIMIT,
-    OPT_MAX_TEXT
+    OPT_MAX_TEXT,
+    OPT_FORCE
 };
 
 static const struct option long_options[] = {
@@ -48,6 +49,7 @@ static const struct option long_options[] = {
     {"longest", required_argument, NULL, OPT_LONGEST},
     {"full-limit", required_argument, NULL, OPT_FULL_LIMIT},
     {"max-text", required_argument, NULL, OPT_MAX_TEXT},
+    {"force", no_argument, NULL, OPT_FORCE},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -169,6 +171,7 @@ static int apply_option(cli_options *o, int c, const char *arg)
     case OPT_MAX_TEXT:
         return apply_count(o, c, arg);
     case OPT_FORMAT: o->format = arg; return 0;
+    case OPT_FORCE: o->force = true; return 0;
     case OPT_KEY: o->graph.focus_key = arg; return 0;
     case OPT_EXE: o->exe = arg; return 0;
     case OPT_CORE: o->core = arg; return 0;
@@ -211,6 +214,29 @@ static int check_input_choice(const cli_options *o)
     return 0;
 }
 
+/* diff: BEFORE is a snapshot; AFTER is a second snapshot or a live/core capture. */
+static int check_diff_inputs(cli_options *o)
+{
+    if (!o->snapshot) {
+        cli_error("diff needs BEFORE.gmvs and AFTER (a snapshot, or --pid/--core with --var) (see gomapviz diff --help)");
+        return EXIT_USAGE;
+    }
+    if (o->snapshot2) {
+        if (o->pid || o->core || o->var || o->has_addr || o->type || o->exe) {
+            cli_error("diff takes two snapshots, or one snapshot and --pid/--core for AFTER, not both");
+            return EXIT_USAGE;
+        }
+        return 0;
+    }
+    cli_options after = *o; /* AFTER comes from the capture options */
+    after.snapshot = NULL;
+    if (!o->pid && !o->core) {
+        cli_error("diff needs AFTER: a second snapshot, or --pid/--core with --var (see gomapviz diff --help)");
+        return EXIT_USAGE;
+    }
+    return check_input_choice(&after);
+}
+
 int cli_parse_options(cli_options *o, int argc, char **argv)
 {
     opterr = 0;
@@ -232,9 +258,13 @@ int cli_parse_options(cli_options *o, int argc, char **argv)
         return 0;
     if (optind < argc)
         o->snapshot = argv[optind++];
+    if (optind < argc && strcmp(o->command, "diff") == 0)
+        o->snapshot2 = argv[optind++];
     if (optind < argc) {
         cli_error("unexpected argument '%s' (see gomapviz %s --help)", argv[optind], o->command);
         return EXIT_USAGE;
     }
+    if (strcmp(o->command, "diff") == 0)
+        return check_diff_inputs(o);
     return check_input_choice(o);
 }

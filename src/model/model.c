@@ -73,6 +73,16 @@ uint64_t gmv_model_anomalies_dropped(const gmv_model *m)
     return m->anomalies_dropped;
 }
 
+uint64_t gmv_model_entry_address(const gmv_model *m, const gmv_entry *e)
+{
+    const gmv_array *a = e->old ? &m->oldbuckets : &m->buckets;
+    if (e->bucket >= a->nchains || a->chains[e->bucket].index != e->bucket ||
+        e->overflow_depth >= a->chains[e->bucket].length)
+        return 0;
+    const gmv_bucket *b = &a->buckets[a->chains[e->bucket].first + e->overflow_depth];
+    return b->address + m->layout.keys_offset + (uint64_t)e->slot * m->layout.key_slot;
+}
+
 /* Frees what one array owns. */
 static void array_release(gmv_array *a)
 {

@@ -301,22 +301,23 @@ static GVC_t *shared_context(void)
     return gvc;
 }
 
-/* Lays the graph out and renders it, or writes it as DOT. */
-static int emit(graph_ctx *ctx, FILE *out, gmv_graph_format format)
+int graph_emit(Agraph_t *g, FILE *out, gmv_graph_format format)
 {
+    agseterrf(keep_graphviz_message);
+    agseterr(AGERR);
     if (format == GMV_GRAPH_DOT)
-        return agwrite(ctx->g, out) == 0 ? 0 : gmv_fail(GMV_ERR_IO, "cannot write the DOT output");
+        return agwrite(g, out) == 0 ? 0 : gmv_fail(GMV_ERR_IO, "cannot write the DOT output");
     GVC_t *gvc = shared_context();
     if (!gvc)
         return gmv_fail(GMV_ERR_NOMEM, "Graphviz could not start");
     graphviz_message[0] = '\0';
     int rc = 0;
-    if (gvLayout(gvc, ctx->g, "dot") != 0)
+    if (gvLayout(gvc, g, "dot") != 0)
         rc = gmv_fail(GMV_ERR_IO, "Graphviz layout failed: %s", graphviz_message);
-    else if (gvRender(gvc, ctx->g, format == GMV_GRAPH_SVG ? "svg" : "png", out) != 0)
+    else if (gvRender(gvc, g, format == GMV_GRAPH_SVG ? "svg" : "png", out) != 0)
         rc = gmv_fail(GMV_ERR_IO, "Graphviz could not render %s: %s (is the graphviz package installed?)",
                       format == GMV_GRAPH_SVG ? "SVG" : "PNG", graphviz_message);
-    gvFreeLayout(gvc, ctx->g);
+    gvFreeLayout(gvc, g);
     return rc;
 }
 
@@ -336,11 +337,9 @@ int gmv_render_graph(FILE *out, const gmv_model *model, const gmv_origin *origin
                      gmv_graph_format format)
 {
     graph_ctx ctx = {.model = model, .origin = origin, .opt = resolve_options(options)};
-    agseterrf(keep_graphviz_message);
-    agseterr(AGERR);
     int rc = build_graph(&ctx);
     if (rc == 0)
-        rc = emit(&ctx, out, format);
+        rc = graph_emit(ctx.g, out, format);
     if (ctx.g)
         agclose(ctx.g);
     free(ctx.current.drawn);

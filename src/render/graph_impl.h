@@ -35,6 +35,10 @@ typedef struct graph_ctx {
 /* The cgraph discipline that gives objects IDs in creation order (graph_ids.c). */
 Agdisc_t *graph_discipline(void);
 
+/* Writes `g` as DOT, or lays it out with dot and renders SVG or PNG, using
+ * the process's one Graphviz context. Returns 0 or GMV_ERR_IO. */
+int graph_emit(Agraph_t *g, FILE *out, gmv_graph_format format);
+
 /* Sets attribute `name` of a graph, node or edge (Graphviz 2.42 takes char *). */
 void gv_set(void *obj, const char *name, const char *value);
 

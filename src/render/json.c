@@ -3,12 +3,13 @@
 
 #include "common/error.h"
 #include "gomapviz/render.h"
+#include "render/json_model.h"
 #include "render/json_writer.h"
 
 static const char *const kind_names[] = {"other", "int", "uint", "bool", "float", "string", "pointer"};
 
 /* Writes a decoded key or value by the rules of the schema. */
-static void write_value(jw *w, const gmv_value *v, uint64_t size)
+void json_write_value(jw *w, const gmv_value *v, uint64_t size)
 {
     if (!v->readable) {
         jw_object_begin(w);
@@ -107,7 +108,7 @@ static void write_flag_names(jw *w, uint8_t flags)
     jw_array_end(w);
 }
 
-static void write_map(jw *w, const gmv_model *m)
+void json_write_map(jw *w, const gmv_model *m)
 {
     const gmv_header *h = gmv_model_header(m);
     const gmv_layout *l = gmv_model_layout(m);
@@ -189,23 +190,26 @@ static void write_anomalies(jw *w, const gmv_model *m)
     jw_array_end(w);
 }
 
+void json_write_entry(jw *w, const gmv_entry *e, const gmv_layout *l)
+{
+    jw_object_begin(w);
+    jw_key(w, "key"); json_write_value(w, &e->key, l->key.size);
+    jw_key(w, "value"); json_write_value(w, &e->elem, l->elem.size);
+    jw_key(w, "bucket"); jw_uint(w, e->bucket);
+    jw_key(w, "slot"); jw_uint(w, e->slot);
+    jw_key(w, "overflow_depth"); jw_uint(w, e->overflow_depth);
+    jw_key(w, "old"); jw_bool(w, e->old);
+    jw_key(w, "tophash"); jw_uint(w, e->tophash);
+    jw_object_end(w);
+}
+
 static void write_entries(jw *w, const gmv_model *m)
 {
     size_t n;
     const gmv_entry *e = gmv_model_entries(m, &n);
-    const gmv_layout *l = gmv_model_layout(m);
     jw_array_begin(w);
-    for (size_t i = 0; i < n; i++) {
-        jw_object_begin(w);
-        jw_key(w, "key"); write_value(w, &e[i].key, l->key.size);
-        jw_key(w, "value"); write_value(w, &e[i].elem, l->elem.size);
-        jw_key(w, "bucket"); jw_uint(w, e[i].bucket);
-        jw_key(w, "slot"); jw_uint(w, e[i].slot);
-        jw_key(w, "overflow_depth"); jw_uint(w, e[i].overflow_depth);
-        jw_key(w, "old"); jw_bool(w, e[i].old);
-        jw_key(w, "tophash"); jw_uint(w, e[i].tophash);
-        jw_object_end(w);
-    }
+    for (size_t i = 0; i < n; i++)
+        json_write_entry(w, &e[i], gmv_model_layout(m));
     jw_array_end(w);
 }
 
@@ -260,7 +264,7 @@ int gmv_render_json(FILE *out, const gmv_model *m, const gmv_origin *origin)
     jw_key(&w, "format"); jw_cstring(&w, "gomapviz-model");
     jw_key(&w, "version"); jw_uint(&w, 1);
     jw_key(&w, "source"); write_source(&w, origin, gmv_model_layout(m));
-    jw_key(&w, "map"); write_map(&w, m);
+    jw_key(&w, "map"); json_write_map(&w, m);
     jw_key(&w, "layout"); write_layout(&w, gmv_model_layout(m));
     jw_key(&w, "stats"); write_stats(&w, m);
     jw_key(&w, "anomalies"); write_anomalies(&w, m);

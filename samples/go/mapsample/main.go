@@ -410,6 +410,8 @@ var scenarios = []struct {
 	{"chains", scenarioChains},
 	{"growsmall", scenarioGrowSmall},
 	{"samesmall", scenarioSameSmall},
+	{"phases", scenarioPhases},
+	{"samephases", scenarioSamePhases},
 }
 
 func main() {
@@ -431,7 +433,7 @@ func main() {
 	// Scenarios that are not about growing must not be caught mid-grow.
 	if h := header(v.mapVar); h != nil && h.oldbuckets != nil &&
 		os.Args[1] != "growing" && os.Args[1] != "samesize" &&
-		os.Args[1] != "growsmall" && os.Args[1] != "samesmall" {
+		os.Args[1] != "growsmall" && os.Args[1] != "samesmall" && os.Args[1] != "samephases" {
 		fail("%s: map is unexpectedly growing", os.Args[1])
 	}
 
@@ -446,6 +448,15 @@ func main() {
 		switch strings.TrimSpace(in.Text()) {
 		case "ping":
 			out.WriteString("pong\n")
+			out.Flush()
+		case "next":
+			// Phased scenarios: move the map on and print its new view.
+			if len(phasedScenario) < 2 {
+				fail("next: %s has no further phase", os.Args[1])
+			}
+			phasedScenario = phasedScenario[1:]
+			out.WriteString(phasedScenario[0]().render())
+			out.WriteString("\n")
 			out.Flush()
 		case "quit":
 			return

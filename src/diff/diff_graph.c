@@ -1,0 +1,261 @@
+/* A diff drawn with Graphviz: both states side by side, one node per bucket
+ * array (a row per bucket, a cell per slot), moved entries as arrows. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "diff/diff_impl.h"
+#include "render/graph_impl.h"
+
+#define FULL_ROWS 64     /* arrays up to this many buckets show every bucket */
+#define MAX_ROWS 32      /* otherwise only buckets with changes, at most this many */
+#define MAX_ARROWS 400
+#define KEY_CHARS 10
+
+typedef enum cell_status {
+    CELL_SAME = 0, CELL_ADDED, CELL_REMOVED, CELL_CHANGED, CELL_MOVED_X, CELL_MOVED_Y, CELL_MOVED_SAME, CELL_MOVED_OTHER
+} cell_status;
+
+static const char *const STATUS_COLOR[] = {"#eeeeee", "#8fd18b", "#f4a3a3", "#fdc98a",
+                                           "#a6cbf0", "#d4b8ec", "#a8e0d8", "#c9c9c9"};
+static const char *const STATUS_NAME[] = {"unchanged", "added", "removed", "value changed",
+                                          "moved to X", "moved to Y", "moved, same index", "moved elsewhere"};
+static const char *const ARROW_COLOR[] = {"#2f6fb3", "#7b3fb3", "#2a9d8f", "#555555"};
+
+/* Per-entry status of both models, from the change list. */
+typedef struct diff_draw {
+    const gmv_diff *d;
+    uint8_t *before, *after; /* cell_status per entry index */
+    Agraph_t *g;
+    gmv_text html, scratch;
+} diff_draw;
+
+static cell_status moved_status(gmv_destination dest)
+{
+    switch (dest) {
+    case GMV_DEST_X: return CELL_MOVED_X;
+    case GMV_DEST_Y: return CELL_MOVED_Y;
+    case GMV_DEST_SAME: return CELL_MOVED_SAME;
+    default: return CELL_MOVED_OTHER;
+    }
+}
+
+/* Fills the status arrays. */
+static int mark_statuses(diff_draw *dd)
+{
+    size_t nb, na, n;
+    const gmv_entry *eb = gmv_model_entries(dd->d->before, &nb);
+    const gmv_entry *ea = gmv_model_entries(dd->d->after, &na);
+    dd->before = calloc(nb ? nb : 1, 1);
+    dd->after = calloc(na ? na : 1, 1);
+    if (!dd->before || !dd->after)
+        return GMV_ERR_NOMEM;
+    const gmv_entry_change *c = gmv_diff_changes(dd->d, &n);
+    for (size_t i = 0; i < n; i++) {
+        cell_status s = !c[i].before ? CELL_ADDED : !c[i].after ? CELL_REMOVED
+                        : c[i].moved ? moved_status(c[i].destination) : CELL_CHANGED;
+        if (c[i].before)
+            dd->before[c[i].before - eb] = (uint8_t)s;
+        if (c[i].after)
+            dd->after[c[i].after - ea] = (uint8_t)s;
+    }
+    return 0;
+}
+
+/* True if chain `c` of `a` holds a cell whose status is not "unchanged". */
+static bool chain_has_change(const gmv_array *a, const gmv_chain *c, const uint8_t *status)
+{
+    for (size_t r = c->first; r < c->first + c->length; r++) {
+        for (int k = 0; k < GMV_BUCKET_CELLS; k++) {
+            uint32_t e = a->buckets[r].entry[k];
+            if (e != GMV_NO_ENTRY && status[e] != CELL_SAME)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Appends the cells of one chain to the row: one cell per slot of every bucket. */
+static void row_cells(diff_draw *dd, const gmv_model *m, const uint8_t *status, const gmv_array *a,
+                      const gmv_chain *c, const char *side)
+{
+    size_t n;
+    const gmv_entry *entries = gmv_model_entries(m, &n);
+    for (size_t r = c->first; r < c->first + c->length; r++) {
+        const gmv_bucket *b = &a->buckets[r];
+        if (r > c->first)
+            gmv_text_puts(&dd->html, "<TD BGCOLOR=\"#555555\"> </TD>"); /* an overflow pointer */
+        for (int k = 0; k < GMV_BUCKET_CELLS; k++) {
+            uint32_t e = b->entry[k];
+            gmv_text_printf(&dd->html, "<TD PORT=\"%s%" PRIu64 "_%zu_%d\" BGCOLOR=\"%s\">", side, c->index,
+                            r - c->first, k, e != GMV_NO_ENTRY && e < n ? STATUS_COLOR[status[e]] : "#ffffff");
+            if (e != GMV_NO_ENTRY && e < n) {
+                gmv_text_clear(&dd->scratch);
+                gmv_value_to_text(&dd->scratch, &entries[e].key, gmv_model_layout(m)->key.size, KEY_CHARS);
+                gmv_text_append_html(&dd->html, dd->scratch.data ? dd->scratch.data : "");
+            } else {
+                gmv_text_puts(&dd->html, " ");
+            }
+            gmv_text_puts(&dd->html, "</TD>");
+        }
+    }
+}
+
+/* One node holding an array: a row per bucket shown. */
+static void array_node(diff_draw *dd, Agraph_t *cluster, const gmv_model *m, const uint8_t *status,
+                       const gmv_array *a, const char *side, const char *title)
+{
+    bool all = a->nbuckets <= FULL_ROWS;
+    size_t shown = 0, hidden = 0;
+    gmv_text_clear(&dd->html);
+    gmv_text_printf(&dd->html, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
+                               "<TR><TD COLSPAN=\"40\" ALIGN=\"LEFT\"><B>");
+    gmv_text_append_html(&dd->html, title);
+    gmv_text_printf(&dd->html, "</B> (%" PRIu64 " buckets at 0x%" PRIx64 ")</TD></TR>", a->nbuckets, a->address);
+    for (size_t i = 0; i < a->nchains; i++) {
+        if (!all && (shown >= MAX_ROWS || !chain_has_change(a, &a->chains[i], status))) {
+            hidden++;
+            continue;
+        }
+        shown++;
+        if (a->chains[i].evacuated) /* an old bucket whose entries have moved on */
+            gmv_text_printf(&dd->html, "<TR><TD ALIGN=\"RIGHT\" BGCOLOR=\"#e4eef7\"><B>%" PRIu64 "</B> evacuated</TD>",
+                            a->chains[i].index);
+        else
+            gmv_text_printf(&dd->html, "<TR><TD ALIGN=\"RIGHT\"><B>%" PRIu64 "</B></TD>", a->chains[i].index);
+        row_cells(dd, m, status, a, &a->chains[i], side);
+        gmv_text_puts(&dd->html, "</TR>");
+    }
+    if (hidden)
+        gmv_text_printf(&dd->html, "<TR><TD COLSPAN=\"40\" ALIGN=\"LEFT\"><I>%zu buckets without changes not drawn</I></TD></TR>",
+                        hidden);
+    gmv_text_puts(&dd->html, "</TABLE>");
+    char name[32];
+    snprintf(name, sizeof name, "%s_array", side);
+    Agnode_t *node = agnode(cluster, name, 1);
+    gv_set(node, "label", agstrdup_html(dd->g, dd->html.data ? dd->html.data : ""));
+}
+
+/* A cluster for one state: its old array (if growing) and its current one. */
+static void draw_state(diff_draw *dd, const gmv_model *m, const uint8_t *status, bool after)
+{
+    char name[32];
+    snprintf(name, sizeof name, "cluster_%s", after ? "after" : "before");
+    Agraph_t *cluster = agsubg(dd->g, name, 1);
+    const gmv_header *h = gmv_model_header(m);
+    gmv_text_clear(&dd->scratch);
+    gmv_text_printf(&dd->scratch, "%s: count %" PRIu64 ", B %u%s", after ? "after" : "before", h->count, h->B,
+                    h->growing ? (h->same_size_grow ? ", same-size grow" : ", doubling grow") : "");
+    gv_set(cluster, "label", dd->scratch.data);
+    gv_set(cluster, "style", "rounded");
+    if (gmv_model_oldbuckets(m))
+        array_node(dd, cluster, m, status, gmv_model_oldbuckets(m), after ? "ao" : "bo", "oldbuckets");
+    array_node(dd, cluster, m, status, gmv_model_buckets(m), after ? "an" : "bn", "buckets");
+}
+
+/* Node and port of an entry's cell. */
+static Agnode_t *cell_of(diff_draw *dd, const gmv_entry *e, bool after, char *port, size_t size)
+{
+    const char *side = after ? (e->old ? "ao" : "an") : (e->old ? "bo" : "bn");
+    char name[32];
+    snprintf(name, sizeof name, "%s_array", side);
+    snprintf(port, size, "%s%" PRIu64 "_%u_%u", side, e->bucket, e->overflow_depth, e->slot);
+    return agnode(dd->g, name, 0);
+}
+
+/* True if the label of `node` has a cell with PORT="port". */
+static bool has_port(Agnode_t *node, const char *port)
+{
+    char needle[80];
+    snprintf(needle, sizeof needle, "PORT=\"%s\"", port);
+    return strstr(agget(node, "label"), needle) != NULL;
+}
+
+/* Arrows for moved entries whose two cells are drawn. */
+static size_t draw_moves(diff_draw *dd)
+{
+    size_t n, drawn = 0;
+    const gmv_entry_change *c = gmv_diff_changes(dd->d, &n);
+    for (size_t i = 0; i < n && drawn < MAX_ARROWS; i++) {
+        if (!c[i].moved)
+            continue;
+        char tail[64], head[64];
+        Agnode_t *from = cell_of(dd, c[i].before, false, tail, sizeof tail);
+        Agnode_t *to = cell_of(dd, c[i].after, true, head, sizeof head);
+        if (!from || !to || !has_port(from, tail) || !has_port(to, head))
+            continue; /* one of its buckets is not drawn */
+        Agedge_t *e = agedge(dd->g, from, to, NULL, 1);
+        int color = c[i].destination == GMV_DEST_X ? 0 : c[i].destination == GMV_DEST_Y ? 1
+                    : c[i].destination == GMV_DEST_SAME ? 2 : 3;
+        strcat(tail, ":c");
+        strcat(head, ":c");
+        gv_set(e, "tailport", tail);
+        gv_set(e, "headport", head);
+        gv_set(e, "color", ARROW_COLOR[color]);
+        gv_set(e, "arrowsize", "0.5");
+        gv_set(e, "constraint", "false");
+        drawn++;
+    }
+    return drawn;
+}
+
+/* Title and legend. */
+static void draw_title_and_legend(diff_draw *dd, const gmv_origin *origin, size_t arrows)
+{
+    gmv_diff_counts c = gmv_diff_count(dd->d);
+    gmv_text_clear(&dd->html);
+    gmv_text_puts(&dd->html, "<B>");
+    gmv_text_append_html(&dd->html, origin && origin->variable[0] ? origin->variable : "map");
+    gmv_text_puts(&dd->html, "</B> ");
+    gmv_text_append_html(&dd->html, gmv_model_layout(dd->d->after)->map_type);
+    gmv_text_printf(&dd->html, " \xc2\xb7 %" PRIu64 " added, %" PRIu64 " removed, %" PRIu64 " changed, %" PRIu64
+                               " moved (%" PRIu64 " to X, %" PRIu64 " to Y), %zu arrows drawn",
+                    c.added, c.removed, c.changed, c.moved, c.to_x, c.to_y, arrows);
+    gv_set(dd->g, "label", agstrdup_html(dd->g, dd->html.data));
+    gmv_text_clear(&dd->html);
+    gmv_text_puts(&dd->html, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
+    for (size_t i = 0; i < sizeof STATUS_NAME / sizeof STATUS_NAME[0]; i++)
+        gmv_text_printf(&dd->html, "<TR><TD BGCOLOR=\"%s\">  </TD><TD ALIGN=\"LEFT\">%s</TD></TR>", STATUS_COLOR[i],
+                        STATUS_NAME[i]);
+    gmv_text_puts(&dd->html, "</TABLE>");
+    gv_set(agnode(dd->g, "legend", 1), "label", agstrdup_html(dd->g, dd->html.data));
+}
+
+int gmv_diff_render_graph(FILE *out, const gmv_diff *d, const gmv_origin *before, const gmv_origin *after,
+                          gmv_graph_format format)
+{
+    (void)before;
+    diff_draw dd = {.d = d};
+    int rc = mark_statuses(&dd);
+    if (rc == 0) {
+        dd.g = agopen("gomapviz_diff", Agdirected, graph_discipline());
+        if (!dd.g)
+            rc = gmv_fail(GMV_ERR_NOMEM, "Graphviz could not create a graph");
+    } else {
+        rc = gmv_fail(GMV_ERR_NOMEM, "out of memory drawing the diff");
+    }
+    if (rc == 0) {
+        gv_set(dd.g, "rankdir", "LR");
+        gv_set(dd.g, "labelloc", "t");
+        gv_set(dd.g, "fontname", "Helvetica");
+        gv_set(dd.g, "nodesep", "0.3");
+        gv_set(dd.g, "ranksep", "1.2");
+        agattr(dd.g, AGNODE, "shape", "plain");
+        agattr(dd.g, AGNODE, "fontname", "Helvetica");
+        agattr(dd.g, AGNODE, "fontsize", "9");
+        draw_state(&dd, d->before, dd.before, false);
+        draw_state(&dd, d->after, dd.after, true);
+        Agedge_t *order = agedge(dd.g, agnode(dd.g, "bn_array", 0), agnode(dd.g, "an_array", 0), NULL, 1);
+        gv_set(order, "style", "invis");
+        draw_title_and_legend(&dd, after, draw_moves(&dd));
+        rc = graph_emit(dd.g, out, format);
+    }
+    if (dd.g)
+        agclose(dd.g);
+    free(dd.before);
+    free(dd.after);
+    gmv_text_free(&dd.html);
+    gmv_text_free(&dd.scratch);
+    return rc;
+}

@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""End-to-end test of `gomapviz diff` on real Go maps caught before, during
+and after a doubling grow and a same-size grow.
+
+samples/go/mapsample's "phases" and "samephases" scenarios print their own
+view of the map, and move it to the next phase on each "next" line. Each phase
+is captured live; every pair of snapshots is diffed, and the diff must list
+exactly the added, removed and changed entries the program's views imply, and
+exactly the entries whose cell address changed between the two dumps as moved,
+each doubling-grow move landing in X (same index) or Y (index + old size).
+
+Usage: diff_e2e.py --gomapviz PATH --go-dir DIR
+"""
+import argparse
+import collections
+import json
+import os
+import shutil
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e  # noqa: E402  (Target, Gmv, Fail, canon)
+
+Fail = e2e.Fail
+
+
+def key_of(value):
+    return e2e.canon(value)
+
+
+def view_map(view):
+    """key -> sorted list of values (NaN-free scenarios: one value each)."""
+    out = collections.defaultdict(list)
+    for e in view["entries"]:
+        out[key_of(e["key"])].append(e2e.canon(e["value"]))
+    return out
+
+
+def cell_addresses(model):
+    """key -> key-cell address, computed from the dump alone."""
+    keys_offset = model["layout"]["keys_offset"]
+    key_slot = model["layout"]["key"]["size"] if not model["layout"]["key"]["indirect"] else model["source"]["ptr_size"]
+    arrays = {False: model["buckets"], True: model["oldbuckets"]}
+    out = {}
+    for e in model["entries"]:
+        chain = arrays[e["old"]][e["bucket"]]
+        if chain["index"] != e["bucket"]:
+            raise Fail("dump: bucket list out of order")
+        record = chain["chain"][e["overflow_depth"]]
+        out[key_of(e["key"])] = int(record["address"], 16) + keys_offset + e["slot"] * key_slot
+    return out
+
+
+def array_size(model, old):
+    return len(model["oldbuckets"]) if old else len(model["buckets"])
+
+
+def check_pair(gmv, names, views, models, snaps, i, j, workdir):
+    """Diffs snapshot i against j and checks every list against the truth."""
+    label = "%s %d->%d" % (names, i, j)
+    cp = gmv.ok("diff", snaps[i], snaps[j], "-o", "-", "--format", "json")
+    # --format json with -o -: JSON on stdout
+    try:
+        diff = json.loads(cp.stdout_text)
+    except ValueError as e:
+        raise Fail("%s: diff JSON invalid: %s" % (label, e))
+    before, after = view_map(views[i]), view_map(views[j])
+    want_added = {k for k in after if k not in before}
+    want_removed = {k for k in before if k not in after}
+    want_changed = {k for k in after if k in before and after[k] != before[k]}
+    got_added = {key_of(e["key"]) for e in diff["added"]}
+    got_removed = {key_of(e["key"]) for e in diff["removed"]}
+    got_changed = {key_of(c["key"]) for c in diff["changed"]}
+    problems = []
+    for what, want, got in (("added", want_added, got_added), ("removed", want_removed, got_removed),
+                            ("changed", want_changed, got_changed)):
+        if want != got:
+            problems.append("%s: missing %s, extra %s" % (what, sorted(want - got)[:5], sorted(got - want)[:5]))
+    for c in diff["changed"]:
+        k = key_of(c["key"])
+        if [e2e.canon(c["before"])] != before.get(k) or [e2e.canon(c["after"])] != after.get(k):
+            problems.append("changed %s: values %s -> %s do not match the views" % (k, c["before"], c["after"]))
+    addr_i, addr_j = cell_addresses(models[i]), cell_addresses(models[j])
+    want_moved = {k for k in addr_j if k in addr_i and addr_i[k] != addr_j[k]}
+    got_moved = {key_of(m["key"]) for m in diff["moved"]}
+    if want_moved != got_moved:
+        problems.append("moved: missing %s, extra %s" % (sorted(want_moved - got_moved)[:5],
+                                                          sorted(got_moved - want_moved)[:5]))
+    for m in diff["moved"]:
+        n_from = array_size(models[i], m["from"]["old"])
+        n_to = array_size(models[j], m["to"]["old"])
+        fb, tb = m["from"]["bucket"], m["to"]["bucket"]
+        if n_to == 2 * n_from:
+            want = "X" if tb == fb else "Y" if tb == fb + n_from else "elsewhere"
+            if want == "elsewhere" or m["destination"] != want:
+                problems.append("moved %s: bucket %d of %d -> %d of %d marked %s" % (
+                    m["key"], fb, n_from, tb, n_to, m["destination"]))
+        elif n_to == n_from and m["destination"] not in ("same", None):
+            problems.append("moved %s in a same-size grow marked %s" % (m["key"], m["destination"]))
+    for side, k in (("before", i), ("after", j)):
+        hdr = diff[side]
+        for field in ("count", "B", "flags", "noverflow", "hash0", "nevacuate"):
+            if hdr[field] != views[k]["header"][field]:
+                problems.append("%s.%s %s != %s" % (side, field, hdr[field], views[k]["header"][field]))
+    counts = diff["counts"]
+    if counts["added"] != len(got_added) or counts["moved"] != len(diff["moved"]):
+        problems.append("counts do not match the lists")
+    if problems:
+        raise Fail("%s: %s" % (label, "; ".join(problems)))
+    # The other outputs work too.
+    for ext in ("txt", "dot", "svg", "png"):
+        out = os.path.join(workdir, "diff-%s-%d-%d.%s" % (names, i, j, ext))
+        gmv.ok("diff", snaps[i], snaps[j], "-o", out)
+        if os.path.getsize(out) == 0:
+            raise Fail("%s: empty .%s output" % (label, ext))
+    with open(os.path.join(workdir, "diff-%s-%d-%d.svg" % (names, i, j)), "rb") as f:
+        root = ET.fromstring(f.read())
+        if any(el.tag.endswith("script") for el in root.iter()):
+            raise Fail("%s: SVG with a script" % label)
+    return diff
+
+
+def run_scenario(gmv, exe, scenario, workdir, build):
+    target = e2e.Target(exe, scenario, workdir)
+    try:
+        views, models, snaps = [target.view], [], []
+        for phase in range(3):
+            snap = os.path.join(workdir, "%s-%s-%d.gmvs" % (build, scenario, phase))
+            gmv.ok("capture", "--pid", str(target.pid), "--var", target.view["var"], "-o", snap)
+            target.check_running("capture")
+            snaps.append(snap)
+            models.append(gmv.dump(snap))
+            if phase < 2:
+                target.proc.stdin.write(b"next\n")
+                target.proc.stdin.flush()
+                line = target.readline(30)
+                if line is None:
+                    raise Fail("%s: no view after next: %s" % (scenario, target.stderr_text()))
+                views.append(json.loads(line))
+        results = {}
+        for i, j in ((0, 1), (1, 2), (0, 2)):
+            results[(i, j)] = check_pair(gmv, "%s-%s" % (build, scenario), views, models, snaps, i, j, workdir)
+        return results, snaps
+    finally:
+        target.kill()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gomapviz", required=True)
+    ap.add_argument("--go-dir", required=True)
+    args = ap.parse_args()
+    gmv = e2e.Gmv(os.path.abspath(args.gomapviz))
+    workdir = tempfile.mkdtemp(prefix="gmv-diff-")
+    failures = 0
+    try:
+        other_snap = None
+        for build in ("mapsample", "mapsample-386"):
+            exe = os.path.join(os.path.abspath(args.go_dir), build)
+            for scenario in ("phases", "samephases"):
+                name = "%s/%s" % (build, scenario)
+                try:
+                    results, snaps = run_scenario(gmv, exe, scenario, workdir, build)
+                    c01 = results[(0, 1)]["counts"]
+                    if scenario == "phases" and (c01["to_x"] + c01["to_y"] == 0 or c01["moved"] != c01["to_x"] + c01["to_y"]):
+                        raise Fail("phases 0->1: the started grow moved %d entries, %d to X, %d to Y" % (
+                            c01["moved"], c01["to_x"], c01["to_y"]))
+                    if scenario == "samephases" and results[(1, 2)]["counts"]["to_same"] == 0:
+                        raise Fail("samephases 1->2: no entry moved to the same index")
+                    print("PASS diff/%s (0->1: %s)" % (name, c01))
+                    if other_snap is None:
+                        other_snap = snaps[0]
+                    elif scenario == "samephases" and build == "mapsample":
+                        cp = gmv.error("diff", other_snap, snaps[0], mentions=["--force"])
+                        gmv.ok("diff", other_snap, snaps[0], "--force", "-o", os.path.join(workdir, "forced.txt"))
+                        print("PASS diff/different-maps (%s)" % cp.stderr_text.strip())
+                except Fail as e:
+                    failures += 1
+                    print("FAIL diff/%s: %s" % (name, e))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print("diff e2e: %s" % ("%d failed" % failures if failures else "all passed"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
