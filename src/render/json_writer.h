@@ -11,8 +11,13 @@
 
 #define JW_MAX_DEPTH 32
 
+#define JW_BUFFER_SIZE 65536
+
 typedef struct jw {
     FILE *out;
+    size_t used;                    /* bytes waiting in buf */
+    bool failed;                    /* a write to `out` failed */
+    char buf[JW_BUFFER_SIZE];
     int depth;
     int pretty_depth;               /* containers opened below this depth put members on own lines */
     bool has_member[JW_MAX_DEPTH];  /* per open container: a member was written */
@@ -27,6 +32,7 @@ void jw_object_begin(jw *w);
 void jw_object_end(jw *w);
 void jw_array_begin(jw *w);
 void jw_array_end(jw *w);
+/* A member name: one of gomapviz's own (plain ASCII, nothing to escape). */
 void jw_key(jw *w, const char *key);
 
 /* Values. Strings must be valid UTF-8 (see jw_is_utf8); they are escaped. */
@@ -45,7 +51,8 @@ void jw_double(jw *w, double v, bool single);
 /* True if `len` bytes at `s` are well-formed UTF-8 (no overlongs, surrogates). */
 bool jw_is_utf8(const uint8_t *s, size_t len);
 
-/* Finishes the document with a newline; returns 0 or -1 if any write failed. */
+/* Finishes the document with a newline and hands everything to `out`;
+ * returns 0 or -1 if any write failed. */
 int jw_finish(jw *w);
 
 #endif
