@@ -1,4 +1,5 @@
 #include "common/arena.h"
+#include "common/grow.h"
 
 #include <stdlib.h>
 
@@ -49,14 +50,10 @@ void *gmv_arena_alloc(gmv_arena *arena, size_t size)
 
 int gmv_arena_adopt(gmv_arena *arena, void *buffer)
 {
-    if (arena->nadopted == arena->adopted_cap) {
-        size_t bigger = arena->adopted_cap ? arena->adopted_cap * 2 : 8;
-        void **grown = realloc(arena->adopted, bigger * sizeof *grown);
-        if (!grown)
-            return -1;
-        arena->adopted = grown;
-        arena->adopted_cap = bigger;
-    }
+    void **grown = gmv_grow(arena->adopted, &arena->adopted_cap, arena->nadopted, sizeof *grown, 8);
+    if (!grown)
+        return -1;
+    arena->adopted = grown;
     arena->adopted[arena->nadopted++] = buffer;
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/grow.h"
 #include "diff/diff_impl.h"
 
 /* The bytes that identify a key or value: a string's bytes, a float's value
@@ -99,14 +100,10 @@ static size_t index_take(key_index *ix, const gmv_entry *before, const gmv_entry
 
 static int push_change(gmv_diff *d, gmv_entry_change c)
 {
-    if (d->nchanges == d->changes_cap) {
-        size_t cap = d->changes_cap ? d->changes_cap * 2 : 64;
-        gmv_entry_change *grown = realloc(d->changes, cap * sizeof *grown);
-        if (!grown)
-            return GMV_ERR_NOMEM;
-        d->changes = grown;
-        d->changes_cap = cap;
-    }
+    gmv_entry_change *grown = gmv_grow(d->changes, &d->changes_cap, d->nchanges, sizeof *grown, 64);
+    if (!grown)
+        return GMV_ERR_NOMEM;
+    d->changes = grown;
     d->changes[d->nchanges++] = c;
     return 0;
 }

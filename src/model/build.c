@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/grow.h"
 #include "model/model_impl.h"
 
 #define ARRAY_READ_CHUNK ((size_t)16 << 20)
@@ -51,14 +52,10 @@ static bool is_evacuation_mark(gmv_cell_state s)
 /* Appends a zeroed bucket record to `array`; returns it or NULL (no memory). */
 static gmv_bucket *push_record(gmv_array *array, size_t *cap)
 {
-    if (array->nbucket_records == *cap) {
-        size_t bigger = *cap ? *cap * 2 : 64;
-        gmv_bucket *grown = realloc(array->buckets, bigger * sizeof *grown);
-        if (!grown)
-            return NULL;
-        array->buckets = grown;
-        *cap = bigger;
-    }
+    gmv_bucket *grown = gmv_grow(array->buckets, cap, array->nbucket_records, sizeof *grown, 64);
+    if (!grown)
+        return NULL;
+    array->buckets = grown;
     gmv_bucket *rec = &array->buckets[array->nbucket_records++];
     memset(rec, 0, sizeof *rec);
     for (int i = 0; i < GMV_BUCKET_CELLS; i++)
@@ -71,14 +68,10 @@ static int add_entry(gmv_builder *b, gmv_bucket *rec, const uint8_t *raw, uint64
 {
     gmv_model *m = b->model;
     const gmv_layout *l = &m->layout;
-    if (m->nentries == m->entries_cap) {
-        size_t bigger = m->entries_cap ? m->entries_cap * 2 : 64;
-        gmv_entry *grown = realloc(m->entries, bigger * sizeof *grown);
-        if (!grown)
-            return GMV_ERR_NOMEM;
-        m->entries = grown;
-        m->entries_cap = bigger;
-    }
+    gmv_entry *grown = gmv_grow(m->entries, &m->entries_cap, m->nentries, sizeof *grown, 64);
+    if (!grown)
+        return GMV_ERR_NOMEM;
+    m->entries = grown;
     gmv_entry *e = &m->entries[m->nentries];
     memset(e, 0, sizeof *e);
     e->bucket = index;
@@ -348,14 +341,10 @@ static int read_header(gmv_builder *b, uint64_t addr)
 /* Appends `addr` to the list of free spare overflow buckets. */
 static int push_spare(gmv_model *m, uint64_t addr)
 {
-    if (m->nspares == m->spares_cap) {
-        size_t bigger = m->spares_cap ? m->spares_cap * 2 : 16;
-        uint64_t *grown = realloc(m->spares, bigger * sizeof *grown);
-        if (!grown)
-            return GMV_ERR_NOMEM;
-        m->spares = grown;
-        m->spares_cap = bigger;
-    }
+    uint64_t *grown = gmv_grow(m->spares, &m->spares_cap, m->nspares, sizeof *grown, 16);
+    if (!grown)
+        return GMV_ERR_NOMEM;
+    m->spares = grown;
     m->spares[m->nspares++] = addr;
     return 0;
 }

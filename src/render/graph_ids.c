@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
 #include "render/graph_impl.h"
 
 typedef struct id_table {
@@ -41,14 +42,10 @@ static long find_name(const id_table *t, const char *name)
  * stored with interned strings); returns its index or -1. */
 static long add_name(id_table *t, const char *name)
 {
-    if (t->count == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        char **grown = realloc(t->names, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        t->names = grown;
-        t->cap = cap;
-    }
+    char **grown = gmv_grow(t->names, &t->cap, t->count, sizeof *grown, 64);
+    if (!grown)
+        return -1;
+    t->names = grown;
     char *copy = agstrdup(t->graph, (char *)name);
     if (!copy)
         return -1;

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "common/error.h"
+#include "common/grow.h"
 #include "model/model_impl.h"
 #include "source/snapshot_impl.h"
 
@@ -19,29 +20,40 @@ typedef struct recorder {
     uint64_t nbytes, data_cap;
 } recorder;
 
-/* Appends `len` bytes read at `addr` to the recording. Returns 0 or -1. */
+/* Makes room for `len` more recorded bytes. Returns 0 or -1. */
+static int reserve_data(recorder *r, uint64_t len)
+{
+    if (r->nbytes + len <= r->data_cap)
+        return 0;
+    uint64_t bigger = r->data_cap ? r->data_cap * 2 : 1 << 16;
+    while (bigger < r->nbytes + len)
+        bigger *= 2;
+    uint8_t *grown = realloc(r->data, (size_t)bigger);
+    if (!grown)
+        return -1;
+    r->data = grown;
+    r->data_cap = bigger;
+    return 0;
+}
+
+/* Appends `len` bytes read at `addr` to the recording; a read that continues
+ * the previous one (string bytes laid out one after another) extends its
+ * range. Returns 0 or -1. */
 static int recorder_keep(recorder *r, uint64_t addr, const void *buf, uint64_t len)
 {
-    if (r->nranges == r->ranges_cap) {
-        size_t bigger = r->ranges_cap ? r->ranges_cap * 2 : 256;
-        gmv_range *grown = realloc(r->ranges, bigger * sizeof *grown);
+    if (reserve_data(r, len) != 0)
+        return -1;
+    memcpy(r->data + r->nbytes, buf, (size_t)len);
+    gmv_range *last = r->nranges ? &r->ranges[r->nranges - 1] : NULL;
+    if (last && last->address + last->len == addr && last->offset + last->len == r->nbytes) {
+        last->len += len;
+    } else {
+        gmv_range *grown = gmv_grow(r->ranges, &r->ranges_cap, r->nranges, sizeof *grown, 256);
         if (!grown)
             return -1;
         r->ranges = grown;
-        r->ranges_cap = bigger;
+        r->ranges[r->nranges++] = (gmv_range){.address = addr, .len = len, .offset = r->nbytes};
     }
-    if (r->nbytes + len > r->data_cap) {
-        uint64_t bigger = r->data_cap ? r->data_cap * 2 : 1 << 16;
-        while (bigger < r->nbytes + len)
-            bigger *= 2;
-        uint8_t *grown = realloc(r->data, (size_t)bigger);
-        if (!grown)
-            return -1;
-        r->data = grown;
-        r->data_cap = bigger;
-    }
-    memcpy(r->data + r->nbytes, buf, (size_t)len);
-    r->ranges[r->nranges++] = (gmv_range){.address = addr, .len = len, .offset = r->nbytes};
     r->nbytes += len;
     return 0;
 }
