@@ -43,7 +43,7 @@ int gmv_error_last_code(void);
 typedef struct gmv_limits {
     uint64_t max_bytes;   /* total bytes read from a source (default 4 GiB) */
     uint64_t max_buckets; /* bucket records walked, overflow included (default 2^26) */
-    uint64_t max_string;  /* bytes read of one string key or value (default 1 MiB) */
+    uint64_t max_string;  /* bytes read of one string key or value (default 1 MiB, at most 4 GiB - 1) */
 } gmv_limits;
 
 #define GMV_DEFAULT_MAX_BYTES (UINT64_C(4) << 30)

@@ -41,21 +41,24 @@ typedef enum gmv_cell_state {
 /* Returns the lower-case JSON name of a state ("empty_rest", ...). */
 const char *gmv_cell_state_name(gmv_cell_state state);
 
-/* A decoded key or value. Byte pointers point into the model's storage. */
+/* A decoded key or value (32 bytes: a model can hold millions). Byte
+ * pointers point into the model's storage. */
 typedef struct gmv_value {
-    gmv_kind kind;       /* how it was decoded; GMV_KIND_OTHER means hex */
-    bool readable;       /* false: its memory (or a string's bytes) was unreadable */
-    bool truncated;      /* a string longer than the limit: `bytes` holds a prefix */
     union {
         int64_t i;
         uint64_t u;      /* also pointers */
         double f;
         bool b;
     } as;
-    const uint8_t *bytes; /* string bytes or raw bytes (OTHER) */
-    uint64_t len;         /* bytes available in `bytes` */
-    uint64_t full_len;    /* a string's length as stored in memory */
-    uint64_t address;     /* where an indirect value lives (0 if inline) */
+    const uint8_t *bytes; /* string bytes or raw bytes (OTHER, and the scalars' own bytes) */
+    union {
+        uint64_t full_len; /* strings: the length stored in memory */
+        uint64_t address;  /* indirect keys and values (> 128 bytes): where they live */
+    };
+    uint32_t len;         /* bytes available in `bytes` */
+    uint8_t kind;         /* a gmv_kind: how it was decoded; GMV_KIND_OTHER means hex */
+    bool readable;        /* false: its memory (or a string's bytes) was unreadable */
+    bool truncated;       /* a string longer than the limit: `bytes` holds a prefix */
 } gmv_value;
 
 /* One bucket as read: a primary bucket or one of its overflow buckets. */
@@ -95,8 +98,8 @@ typedef struct gmv_entry {
     gmv_value key;
     gmv_value elem;
     uint64_t bucket;          /* index in its array */
-    uint32_t slot;            /* 0..7 */
     uint32_t overflow_depth;  /* 0 = primary bucket */
+    uint8_t slot;             /* 0..7 */
     bool old;                 /* in an unevacuated bucket of the old array */
     uint8_t tophash;
 } gmv_entry;

@@ -43,5 +43,7 @@ gmv_limits gmv_limits_resolve(const gmv_limits *limits)
         out.max_buckets = GMV_DEFAULT_MAX_BUCKETS;
     if (!out.max_string)
         out.max_string = GMV_DEFAULT_MAX_STRING;
+    if (out.max_string > UINT32_MAX)
+        out.max_string = UINT32_MAX;
     return out;
 }

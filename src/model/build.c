@@ -75,7 +75,7 @@ static int add_entry(gmv_builder *b, gmv_bucket *rec, const uint8_t *raw, uint64
     gmv_entry *e = &m->entries[m->nentries];
     memset(e, 0, sizeof *e);
     e->bucket = index;
-    e->slot = (uint32_t)slot;
+    e->slot = (uint8_t)slot;
     e->overflow_depth = rec->depth;
     e->old = old;
     e->tophash = rec->tophash[slot];

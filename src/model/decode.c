@@ -33,7 +33,7 @@ static int read_bytes_into(gmv_builder *b, uint64_t addr, uint64_t len, gmv_valu
     if (got < 0)
         return (int)got;
     out->bytes = buf;
-    out->len = (uint64_t)got;
+    out->len = (uint32_t)got;
     out->readable = (uint64_t)got == len;
     return 0;
 }
@@ -88,7 +88,7 @@ static void decode_inline(const gmv_type *t, const uint8_t *data, gmv_value *out
         break;
     }
     out->bytes = data;
-    out->len = t->size;
+    out->len = (uint32_t)t->size;
 }
 
 int gmv_decode_value(gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv_value *out)

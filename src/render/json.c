@@ -15,7 +15,7 @@ void json_write_value(jw *w, const gmv_value *v, uint64_t size)
         jw_object_begin(w);
         jw_key(w, "unreadable");
         jw_bool(w, true);
-        if (v->address) {
+        if (v->kind != GMV_KIND_STRING && v->address) { /* an indirect value */
             jw_key(w, "address");
             jw_address(w, v->address);
         }
