@@ -65,6 +65,18 @@ int gmv_snapshot_parse(gmv_snapshot **out, const uint8_t *data, size_t len);
 /* Writes the snapshot to `path` ("-" for stdout). */
 int gmv_snapshot_write_file(const gmv_snapshot *snap, const char *path);
 
+/* What the capture walk found, for a one-line report. */
+typedef struct gmv_capture_summary {
+    uint64_t live_entries;
+    uint8_t B;
+    size_t anomalies;
+    bool nil;
+} gmv_capture_summary;
+
+/* The summary of the capture that made `snap`, or NULL for a snapshot read
+ * from a file (build its model for the details). Borrowed. */
+const gmv_capture_summary *gmv_snapshot_capture_summary(const gmv_snapshot *snap);
+
 /* Borrowed views. */
 const gmv_layout *gmv_snapshot_layout(const gmv_snapshot *snap);
 const gmv_origin *gmv_snapshot_origin(const gmv_snapshot *snap);

@@ -84,17 +84,18 @@ int cli_capture(const cli_options *o)
         return EXIT_USAGE;
     }
     gmv_snapshot *snap = NULL;
-    gmv_model *model = NULL;
-    if (load_model(o, &snap, &model) != 0)
+    if (cli_load_input(o, &snap) != 0)
         return library_failure();
-    int status = status_of(model);
+    const gmv_capture_summary *sum = gmv_snapshot_capture_summary(snap);
+    int status = sum->anomalies ? EXIT_ANOMALIES : EXIT_DONE;
     if (gmv_snapshot_write_file(snap, o->output) != 0)
         status = library_failure();
+    else if (sum->nil)
+        fprintf(stderr, "captured %s: a nil map -> %s\n", gmv_snapshot_layout(snap)->map_type, o->output);
     else
         fprintf(stderr, "captured %s: %" PRIu64 " entries, B=%u, %" PRIu64 " bytes of map memory -> %s%s\n",
-                gmv_snapshot_layout(snap)->map_type, gmv_model_stats(model)->live_entries, gmv_model_header(model)->B,
-                gmv_snapshot_byte_count(snap), o->output, status == EXIT_ANOMALIES ? " (with anomalies)" : "");
-    gmv_model_free(model);
+                gmv_snapshot_layout(snap)->map_type, sum->live_entries, sum->B, gmv_snapshot_byte_count(snap),
+                o->output, sum->anomalies ? " (with anomalies: see gomapviz dump)" : "");
     gmv_snapshot_free(snap);
     return status;
 }

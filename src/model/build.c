@@ -68,11 +68,14 @@ static int add_entry(gmv_builder *b, gmv_bucket *rec, const uint8_t *raw, uint64
 {
     gmv_model *m = b->model;
     const gmv_layout *l = &m->layout;
-    gmv_entry *grown = gmv_grow(m->entries, &m->entries_cap, m->nentries, sizeof *grown, 64);
-    if (!grown)
-        return GMV_ERR_NOMEM;
-    m->entries = grown;
-    gmv_entry *e = &m->entries[m->nentries];
+    gmv_entry scratch, *e = &scratch; /* a walk that keeps no entries decodes here */
+    if (b->keep_entries) {
+        gmv_entry *grown = gmv_grow(m->entries, &m->entries_cap, m->nentries, sizeof *grown, 64);
+        if (!grown)
+            return GMV_ERR_NOMEM;
+        m->entries = grown;
+        e = &m->entries[m->nentries];
+    }
     memset(e, 0, sizeof *e);
     e->bucket = index;
     e->slot = (uint8_t)slot;
@@ -88,7 +91,9 @@ static int add_entry(gmv_builder *b, gmv_bucket *rec, const uint8_t *raw, uint64
         gmv_model_add_anomaly(m, "unreadable_entry", rec->address, (int64_t)index, old,
                               "the %s of slot %d points at unreadable memory",
                               e->key.readable ? "value" : "key", slot);
-    rec->entry[slot] = (uint32_t)m->nentries++;
+    m->live_count++;
+    if (b->keep_entries)
+        rec->entry[slot] = (uint32_t)m->nentries++;
     return 0;
 }
 
@@ -429,6 +434,12 @@ static int build_map(gmv_builder *b, uint64_t hmap_addr)
 int gmv_model_build(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t hmap_addr,
                     const gmv_limits *limits)
 {
+    return gmv_model_walk(out, src, layout, hmap_addr, limits, true);
+}
+
+int gmv_model_walk(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t hmap_addr,
+                   const gmv_limits *limits, bool keep_entries)
+{
     *out = NULL;
     int rc = gmv_layout_validate(layout);
     if (rc != 0)
@@ -437,7 +448,7 @@ int gmv_model_build(gmv_model **out, gmv_source *src, const gmv_layout *layout, 
     if (!m)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory building the model");
     m->layout = *layout;
-    gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits)};
+    gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits), .keep_entries = keep_entries};
     if (hmap_addr == 0)
         m->header.nil = true;
     else
@@ -445,6 +456,7 @@ int gmv_model_build(gmv_model **out, gmv_source *src, const gmv_layout *layout, 
     if (rc == 0)
         rc = b.error;
     gmv_addrset_release(&b.seen_overflow);
+    free(b.scratch);
     if (rc == 0)
         rc = gmv_model_check_consistency(m);
     if (rc != 0) {

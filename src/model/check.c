@@ -92,9 +92,10 @@ int gmv_model_check_consistency(gmv_model *m)
     if (h->flags & GMV_FLAG_HASH_WRITING)
         gmv_model_add_anomaly(m, "writer_active", h->address, -1, false,
                               "the hashWriting flag is set: a goroutine was writing the map while it was read");
-    if (h->count != m->nentries)
+    if (h->count != m->live_count)
         gmv_model_add_anomaly(m, "count_mismatch", h->address, -1, false,
-                              "count says %" PRIu64 " entries but %zu live cells were found", h->count, m->nentries);
+                              "count says %" PRIu64 " entries but %" PRIu64 " live cells were found", h->count,
+                              m->live_count);
     if (h->buckets == 0 && h->count != 0)
         gmv_model_add_anomaly(m, "nil_buckets_with_entries", h->address, -1, false,
                               "buckets is nil but count = %" PRIu64, h->count);

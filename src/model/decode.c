@@ -1,4 +1,5 @@
 /* Decoding keys and values from bucket slots. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/model_impl.h"
@@ -18,7 +19,21 @@ static int64_t sign_extend(uint64_t raw, uint64_t size)
     return (int64_t)(raw << shift) >> shift;
 }
 
-/* Reads `len` bytes at `addr` into new model storage; sets out->bytes and
+/* A buffer of `len` bytes reused from one value to the next (for a walk
+ * that keeps no entries); NULL when memory runs out. */
+static uint8_t *scratch_space(gmv_builder *b, uint64_t len)
+{
+    if (len > b->scratch_cap) {
+        uint8_t *grown = realloc(b->scratch, (size_t)len);
+        if (!grown)
+            return NULL;
+        b->scratch = grown;
+        b->scratch_cap = (size_t)len;
+    }
+    return b->scratch;
+}
+
+/* Reads `len` bytes at `addr` into new model storage (or scratch space); sets out->bytes and
  * out->len to what was readable. Returns 0 or a hard-failure status. */
 static int read_bytes_into(gmv_builder *b, uint64_t addr, uint64_t len, gmv_value *out)
 {
@@ -26,7 +41,7 @@ static int read_bytes_into(gmv_builder *b, uint64_t addr, uint64_t len, gmv_valu
     out->len = 0;
     if (len == 0)
         return 0;
-    uint8_t *buf = gmv_arena_alloc(&b->model->arena, (size_t)len);
+    uint8_t *buf = b->keep_entries ? gmv_arena_alloc(&b->model->arena, (size_t)len) : scratch_space(b, len);
     if (!buf)
         return GMV_ERR_NOMEM;
     int64_t got = gmv_builder_read(b, addr, buf, (size_t)len);

@@ -16,6 +16,7 @@ struct gmv_model {
     bool has_old;
     gmv_entry *entries;
     size_t nentries, entries_cap;
+    uint64_t live_count;        /* live cells found (entries kept or not) */
     uint64_t *spares;
     size_t nspares, spares_cap;
     gmv_stats stats;
@@ -35,7 +36,16 @@ typedef struct gmv_builder {
     bool byte_limit_hit, bucket_limit_hit;
     gmv_addrset seen_overflow;
     int error; /* a hard failure (out of memory, process gone) ends the build */
+    bool keep_entries;          /* false: decode (and so read) every entry, keep none */
+    uint8_t *scratch;           /* without entries: where string and indirect bytes go */
+    size_t scratch_cap;
 } gmv_builder;
+
+/* gmv_model_build, and with keep_entries false a walk that reads exactly
+ * the same memory but keeps no entries (gmv_model_entries is then empty;
+ * the stats still count them): what a capture needs. */
+int gmv_model_walk(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t hmap_addr,
+                   const gmv_limits *limits, bool keep_entries);
 
 /* Records an anomaly (printf-style message). Returns 0, or GMV_ERR_NOMEM. */
 int gmv_model_add_anomaly(gmv_model *model, const char *kind, uint64_t address, int64_t bucket,

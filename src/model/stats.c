@@ -28,7 +28,7 @@ static void count_current(gmv_stats *s, const gmv_array *a)
 void gmv_model_compute_stats(gmv_model *m, uint64_t bytes_read)
 {
     gmv_stats *s = &m->stats;
-    s->live_entries = m->nentries;
+    s->live_entries = m->live_count;
     s->buckets = m->buckets.nbuckets;
     s->bytes_read = bytes_read;
     s->spare_overflow_buckets = m->nspares;

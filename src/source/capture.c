@@ -162,7 +162,7 @@ static void back_off(uint32_t attempt)
  * Sets *retry when the writer flag says to try again (never on the last try:
  * then the map is read as it is and the model reports the writer). */
 static int capture_once(gmv_source *recsrc, recorder *rec, const gmv_capture_request *req, bool allow_nil,
-                        bool last_try, uint64_t *hmap, bool *retry)
+                        bool last_try, uint64_t *hmap, bool *retry, gmv_capture_summary *summary)
 {
     recorder_reset(rec);
     *retry = false;
@@ -180,8 +180,14 @@ static int capture_once(gmv_source *recsrc, recorder *rec, const gmv_capture_req
         *retry = true;
         return 0;
     }
-    gmv_model *model = NULL;
-    rc = gmv_model_build(&model, recsrc, req->layout, *hmap, &req->limits);
+    gmv_model *model = NULL; /* the walk reads what a model needs, keeping no entries */
+    rc = gmv_model_walk(&model, recsrc, req->layout, *hmap, &req->limits, false);
+    if (rc == 0) {
+        gmv_model_anomalies(model, &summary->anomalies);
+        summary->anomalies += (size_t)gmv_model_anomalies_dropped(model);
+        summary->live_entries = gmv_model_stats(model)->live_entries;
+        summary->B = gmv_model_header(model)->B;
+    }
     gmv_model_free(model);
     return rc;
 }
@@ -204,7 +210,7 @@ int gmv_snapshot_capture(gmv_snapshot **out, gmv_source *src, const gmv_capture_
         if (rc != 0)
             break;
         frozen = gmv_source_is_frozen(src);
-        rc = capture_once(recsrc, &rec, req, allow_nil, attempt >= retries, &hmap, &retry);
+        rc = capture_once(recsrc, &rec, req, allow_nil, attempt >= retries, &hmap, &retry, &snap->summary);
         gmv_source_thaw(src);
         if (rc != 0 || !retry)
             break;
@@ -217,6 +223,8 @@ int gmv_snapshot_capture(gmv_snapshot **out, gmv_source *src, const gmv_capture_
         snap->origin.writer_retries = attempt;
         snap->origin.captured_at = snap->origin.captured_at ? snap->origin.captured_at : (int64_t)time(NULL);
         snap->hmap_address = hmap;
+        snap->has_summary = true;
+        snap->summary.nil = hmap == 0;
         rc = recorder_finish(&rec, snap);
     }
     gmv_source_free(recsrc);

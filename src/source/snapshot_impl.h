@@ -18,6 +18,8 @@ struct gmv_snapshot {
     size_t nranges;
     uint8_t *data;     /* owned */
     uint64_t nbytes;
+    bool has_summary;            /* made by a capture in this process */
+    gmv_capture_summary summary;
 };
 
 /* Creates an empty snapshot; NULL when out of memory. */

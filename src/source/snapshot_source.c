@@ -61,6 +61,11 @@ const gmv_origin *gmv_snapshot_origin(const gmv_snapshot *snap) { return &snap->
 uint64_t gmv_snapshot_hmap_address(const gmv_snapshot *snap) { return snap->hmap_address; }
 uint64_t gmv_snapshot_byte_count(const gmv_snapshot *snap) { return snap->nbytes; }
 
+const gmv_capture_summary *gmv_snapshot_capture_summary(const gmv_snapshot *snap)
+{
+    return snap->has_summary ? &snap->summary : NULL;
+}
+
 void gmv_snapshot_free(gmv_snapshot *snap)
 {
     if (!snap)
