@@ -39,6 +39,15 @@ const char *gmv_error_last(void);
 /* Returns the status code of the last failure in this thread (GMV_OK if none). */
 int gmv_error_last_code(void);
 
+/* Progress of a long operation: `stage` ("buckets", "old buckets",
+ * "entries"), `done` of `total` units. Called from the working thread. */
+typedef void (*gmv_progress_fn)(void *ctx, const char *stage, uint64_t done, uint64_t total);
+
+/* Sets this thread's progress callback (NULL: none). gomapviz calls it now
+ * and then (every few thousand buckets or entries) during model builds and
+ * JSON output; the callback decides whether to show anything. */
+void gmv_set_progress(gmv_progress_fn fn, void *ctx);
+
 /* Bounds on the work done on untrusted memory. Zero fields mean "default". */
 typedef struct gmv_limits {
     uint64_t max_bytes;   /* total bytes read from a source (default 4 GiB) */

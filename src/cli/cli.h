@@ -47,6 +47,14 @@ int cli_parse_options(cli_options *opts, int argc, char **argv);
  * live process or a core file. Returns 0 or a negative gmv_status. */
 int cli_load_input(const cli_options *opts, gmv_snapshot **out);
 
+/* Shows a progress line on stderr for operations over a second, if stderr
+ * is a terminal; cli_progress_end clears it. */
+void cli_progress_start(void);
+void cli_progress_end(void);
+
+/* Clears a progress line now on the terminal (before printing a message). */
+void cli_progress_clear(void);
+
 /* Prints "gomapviz: MESSAGE" as one line on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -21,6 +21,7 @@ void cli_error(const char *fmt, ...)
         if (*p == '\n' || *p == '\r')
             *p = ' ';
     }
+    cli_progress_clear();
     fprintf(stderr, "gomapviz: %s\n", text);
 }
 
@@ -88,6 +89,7 @@ int cli_capture(const cli_options *o)
         return library_failure();
     const gmv_capture_summary *sum = gmv_snapshot_capture_summary(snap);
     int status = sum->anomalies ? EXIT_ANOMALIES : EXIT_DONE;
+    cli_progress_clear();
     if (gmv_snapshot_write_file(snap, o->output) != 0)
         status = library_failure();
     else if (sum->nil)

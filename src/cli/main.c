@@ -83,15 +83,14 @@ static int run_command(const char *name, int argc, char **argv)
         return rc;
     if (opts.help)
         return cli_print_help(name) == 0 ? EXIT_DONE : EXIT_USAGE;
-    if (strcmp(name, "capture") == 0)
-        return cli_capture(&opts);
-    if (strcmp(name, "dump") == 0)
-        return cli_dump(&opts);
-    if (strcmp(name, "render") == 0)
-        return cli_render(&opts);
-    if (strcmp(name, "diff") == 0)
-        return cli_diff(&opts);
-    return cli_stats(&opts);
+    cli_progress_start();
+    int status = strcmp(name, "capture") == 0 ? cli_capture(&opts)
+                 : strcmp(name, "dump") == 0  ? cli_dump(&opts)
+                 : strcmp(name, "render") == 0 ? cli_render(&opts)
+                 : strcmp(name, "diff") == 0   ? cli_diff(&opts)
+                                               : cli_stats(&opts);
+    cli_progress_end();
+    return status;
 }
 
 int main(int argc, char **argv)

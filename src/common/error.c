@@ -22,6 +22,21 @@ void gmv_error_clear(void)
     last_code = GMV_OK;
 }
 
+static _Thread_local gmv_progress_fn progress_fn;
+static _Thread_local void *progress_ctx;
+
+void gmv_set_progress(gmv_progress_fn fn, void *ctx)
+{
+    progress_fn = fn;
+    progress_ctx = ctx;
+}
+
+void gmv_report_progress(const char *stage, uint64_t done, uint64_t total)
+{
+    if (progress_fn)
+        progress_fn(progress_ctx, stage, done, total);
+}
+
 const char *gmv_error_last(void)
 {
     return last_message;

@@ -8,6 +8,9 @@
  * returns `code` so callers can write `return gmv_fail(GMV_ERR_IO, "...")`. */
 int gmv_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Reports progress to this thread's callback, if any (gmv_set_progress). */
+void gmv_report_progress(const char *stage, uint64_t done, uint64_t total);
+
 /* Clears the last error. */
 void gmv_error_clear(void);
 

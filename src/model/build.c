@@ -300,6 +300,8 @@ static int walk_array(gmv_builder *b, gmv_array *a, uint64_t addr, uint64_t nbuc
         int rc = walk_chain(b, &w, i, i < readable ? raw + i * bsize : NULL);
         if (rc != 0)
             return rc;
+        if ((i & 0x3fff) == 0x3fff)
+            gmv_report_progress(old ? "old buckets" : "buckets", i + 1, nbuckets);
     }
     return 0;
 }

@@ -208,8 +208,11 @@ static void write_entries(jw *w, const gmv_model *m)
     size_t n;
     const gmv_entry *e = gmv_model_entries(m, &n);
     jw_array_begin(w);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         json_write_entry(w, &e[i], gmv_model_layout(m));
+        if ((i & 0xffff) == 0xffff)
+            gmv_report_progress("entries", i + 1, n);
+    }
     jw_array_end(w);
 }
 
