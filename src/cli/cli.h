@@ -55,6 +55,11 @@ void cli_progress_end(void);
 /* Clears a progress line now on the terminal (before printing a message). */
 void cli_progress_clear(void);
 
+/* The message for the last failure: the library's, or a clearer one
+ * cli_load_input made from what the command line says (which pid, whether
+ * --exe was given). Borrowed until the next failure. */
+const char *cli_failure_message(void);
+
 /* Prints "gomapviz: MESSAGE" as one line on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -25,10 +25,10 @@ void cli_error(const char *fmt, ...)
     fprintf(stderr, "gomapviz: %s\n", text);
 }
 
-/* Reports the library's last error and returns EXIT_FAILED. */
+/* Reports the last failure and returns EXIT_FAILED. */
 static int library_failure(void)
 {
-    cli_error("%s", gmv_error_last());
+    cli_error("%s", cli_failure_message());
     return EXIT_FAILED;
 }
 

@@ -1,20 +1,93 @@
 /* Turning the input options into a snapshot: a file, or a fresh capture. */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "gomapviz/layout.h"
 #include "gomapviz/source.h"
 
-/* The executable to read symbols from: --exe, or the target's own. */
+/* What the last failed cli_load_input says instead of the library's message,
+ * because it knows the command line (which pid, whether --exe was given); ""
+ * when the library's message stands. */
+static char input_message[1024];
+
+const char *cli_failure_message(void)
+{
+    return input_message[0] ? input_message : gmv_error_last();
+}
+
+/* The executable to read symbols from: --exe, or the file the target runs.
+ * That is named by its real path when /proc/PID/exe leads to that very file,
+ * so that messages name it; else (deleted or replaced since the process
+ * started) by the /proc link, which still opens the file the process runs. */
 static const char *executable_path(const cli_options *o, char *buf, size_t size)
 {
     if (o->exe)
         return o->exe;
-    snprintf(buf, size, "/proc/%ld/exe", o->pid);
+    char link[64];
+    struct stat running, named;
+    snprintf(link, sizeof link, "/proc/%ld/exe", o->pid);
+    ssize_t n = readlink(link, buf, size - 1);
+    if (n > 0 && (size_t)n < size - 1) {
+        buf[n] = '\0';
+        if (buf[0] == '/' && stat(link, &running) == 0 && stat(buf, &named) == 0 &&
+            running.st_dev == named.st_dev && running.st_ino == named.st_ino)
+            return buf;
+    }
+    snprintf(buf, size, "%s", link);
     return buf;
+}
+
+/* True if process `pid` is gone or a zombie (it has exited). */
+static bool process_gone(long pid)
+{
+    char path[64], text[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return true;
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    const char *paren = strrchr(text, ')');
+    return !paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X';
+}
+
+/* The stages of a capture, for the messages that depend on where it failed. */
+typedef enum { STAGE_OPEN, STAGE_BINARY, STAGE_LOCATE, STAGE_CAPTURE } capture_stage;
+
+/* Sets input_message when the command line allows a clearer message than the
+ * library's for a capture from a live process that failed with `rc` at
+ * `stage`. (For a core file the library's messages say it all.) */
+static void explain_failure(const cli_options *o, const char *exe, const gmv_binary *bin, capture_stage stage, int rc)
+{
+    if (o->core)
+        return;
+    if (stage == STAGE_OPEN && rc == GMV_ERR_NOT_FOUND) {
+        snprintf(input_message, sizeof input_message,
+                 "no process with pid %ld; check the pid (pgrep -a NAME lists the running processes)", o->pid);
+    } else if (stage != STAGE_OPEN && rc != GMV_ERR_NIL_MAP && process_gone(o->pid)) {
+        /* whatever failed (/proc/PID/exe, auxv, a read), the cause is the exit */
+        snprintf(input_message, sizeof input_message, "process %ld exited while being read", o->pid);
+    } else if (stage == STAGE_BINARY && !o->exe && rc == GMV_ERR_FORMAT &&
+               strstr(gmv_error_last(), "not a Go program")) {
+        snprintf(input_message, sizeof input_message,
+                 "process %ld runs %.300s, which is not a Go program; check the pid (pgrep -a NAME lists the running "
+                 "processes), or pass the Go executable with --exe if it was started through another program",
+                 o->pid, exe);
+    } else if (stage == STAGE_LOCATE && o->var && rc == GMV_ERR_UNSUPPORTED && bin && !gmv_binary_has_dwarf(bin)) {
+        /* a build with DWARF made apart has other addresses (the build records its flags), hence the two ways */
+        snprintf(input_message, sizeof input_message,
+                 "%.300s has no DWARF (built with -ldflags='-s -w' or -w), so %.200s cannot be looked up in it: run a "
+                 "build with DWARF (to ship a small file, strip a copy with strip(1), which keeps the addresses, and "
+                 "give the unstripped one to --exe), or pass --addr 0xHMAP --type 'map[K]V' --exe BUILD, with the "
+                 "address fmt.Printf(\"%%p\", m) prints and any build of the program with DWARF as BUILD",
+                 exe, o->var);
+    }
 }
 
 /* Finds the map: its layout and either the variable's runtime address or the
@@ -74,30 +147,38 @@ static void describe_origin(const cli_options *o, const char *exe, gmv_origin *o
         resolved[n] = '\0';
         exe = resolved;
     }
-    snprintf(origin->executable, sizeof origin->executable, "%s", exe);
+    snprintf(origin->executable, sizeof origin->executable, "%.*s", (int)sizeof origin->executable - 1, exe);
 }
 
 /* Captures from a live process or core file. */
 static int capture_target(const cli_options *o, gmv_snapshot **out)
 {
-    char proc_exe[64];
-    const char *exe = executable_path(o, proc_exe, sizeof proc_exe);
+    char exe_buf[PATH_MAX];
+    const char *exe = executable_path(o, exe_buf, sizeof exe_buf);
     gmv_source *src = NULL;
     gmv_binary *bin = NULL;
     gmv_layout layout;
     gmv_capture_request req = {.layout = &layout, .limits = o->limits};
     uint64_t bias = 0;
+    capture_stage stage = STAGE_OPEN;
     int rc = open_target(o, exe, &src);
-    if (rc == 0)
+    if (rc == 0) {
+        stage = STAGE_BINARY;
         rc = gmv_binary_open(&bin, exe);
-    if (rc == 0)
+    }
+    if (rc == 0) {
+        stage = STAGE_LOCATE;
         rc = load_bias(src, bin, &bias);
+    }
     if (rc == 0)
         rc = locate_map(o, bin, bias, &req, &layout);
     if (rc == 0) {
+        stage = STAGE_CAPTURE;
         describe_origin(o, exe, &req.origin);
         rc = gmv_snapshot_capture(out, src, &req, o->allow_nil);
     }
+    if (rc != 0)
+        explain_failure(o, exe, bin, stage, rc);
     gmv_binary_free(bin);
     gmv_source_free(src);
     return rc;
@@ -105,7 +186,12 @@ static int capture_target(const cli_options *o, gmv_snapshot **out)
 
 int cli_load_input(const cli_options *o, gmv_snapshot **out)
 {
-    if (o->snapshot)
-        return gmv_snapshot_read_file(out, o->snapshot);
-    return capture_target(o, out);
+    input_message[0] = '\0';
+    if (!o->snapshot)
+        return capture_target(o, out);
+    int rc = gmv_snapshot_read_file(out, o->snapshot);
+    if (rc == GMV_ERR_NOT_FOUND)
+        snprintf(input_message, sizeof input_message,
+                 "no snapshot file %s; check the path (gomapviz capture ... -o FILE.gmvs writes one)", o->snapshot);
+    return rc;
 }

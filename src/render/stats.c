@@ -44,9 +44,10 @@ static void print_occupancy(FILE *out, const gmv_model *m)
     fprintf(out, "load factor %.2f (the runtime grows past 6.5), %" PRIu64 " live entries, %" PRIu64
                  " empty cells (%" PRIu64 " deleted)\n",
             s->load_factor, s->live_entries, s->empty_cells, s->deleted_cells);
-    fprintf(out, "chains: longest %" PRIu64 " buckets, average %.2f, %" PRIu64 " overflow buckets, %" PRIu64
+    fprintf(out, "chains: longest %" PRIu64 " bucket%s, average %.2f, %" PRIu64 " overflow buckets, %" PRIu64
                  " spare overflow buckets free\n",
-            s->max_chain_length, s->average_chain_length, s->overflow_buckets, s->spare_overflow_buckets);
+            s->max_chain_length, s->max_chain_length == 1 ? "" : "s", s->average_chain_length, s->overflow_buckets,
+            s->spare_overflow_buckets);
     fputs("chain lengths:", out);
     for (int i = 0; i < 9; i++) {
         if (s->chain_length_histogram[i])

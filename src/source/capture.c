@@ -1,5 +1,6 @@
 /* Capturing a map: record every byte a model build reads, while frozen. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -135,10 +136,14 @@ static int read_map_pointer(gmv_source *src, const gmv_capture_request *req, uin
         return 0;
     }
     int rc = gmv_source_read_exact(src, req->variable_address, word, p);
-    if (rc != 0)
+    if (rc == GMV_ERR_GONE || rc == GMV_ERR_PERMISSION)
+        return rc; /* the message says it all: the process exited, or access was refused */
+    if (rc != 0) {
+        char why[512]; /* gmv_fail writes the buffer gmv_error_last() returns: copy it first */
+        snprintf(why, sizeof why, "%s", gmv_error_last());
         return gmv_fail(rc, "cannot read variable %s at 0x%" PRIx64 ": %s",
-                        req->origin.variable[0] ? req->origin.variable : "(map)", req->variable_address,
-                        gmv_error_last());
+                        req->origin.variable[0] ? req->origin.variable : "(map)", req->variable_address, why);
+    }
     *hmap = gmv_load_le(word, p);
     return 0;
 }

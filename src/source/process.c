@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/error.h"
@@ -43,6 +46,8 @@ typedef struct process_ctx {
     traced_thread *threads; /* every tid seen by the current freeze */
     size_t nthreads, threads_cap;
     sigset_t saved_mask; /* the signal mask before freeze() */
+    sigset_t held_now;   /* held signals not blocked before freeze(): a pending one ends the reads */
+    bool frozen;         /* between a successful freeze() and thaw() */
     bool has_entry;
     uint64_t entry;
 } process_ctx;
@@ -83,6 +88,33 @@ static long tracer_of(pid_t pid)
     return tracer;
 }
 
+/* Returns the real uid of process `pid` from /proc/PID/status, or -1. */
+static long owner_of(pid_t pid)
+{
+    char path[64], line[256];
+    long uid = -1;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Uid: %ld", &uid) == 1)
+            break;
+    fclose(f);
+    return uid;
+}
+
+/* Writes the name of user `uid` ("root", or "uid 1234" when it has none). */
+static void user_name(long uid, char *out, size_t size)
+{
+    struct passwd entry, *pw = NULL;
+    char buf[1024];
+    if (getpwuid_r((uid_t)uid, &entry, buf, sizeof buf, &pw) == 0 && pw && pw->pw_name && pw->pw_name[0])
+        snprintf(out, size, "%s", pw->pw_name);
+    else
+        snprintf(out, size, "uid %ld", uid);
+}
+
 /* Writes into `out` (of `size` bytes) what the user can do when ptrace access
  * to `pid` is refused. `attaching`: the refusal came from PTRACE_SEIZE, where
  * another tracer also makes it fail. Returns `out`. */
@@ -90,28 +122,41 @@ static const char *access_advice(pid_t pid, bool attaching, char *out, size_t si
 {
     long tracer = attaching ? tracer_of(pid) : 0;
     int scope = yama_ptrace_scope();
-    if (tracer > 0 && tracer != (long)getpid())
-        snprintf(out, size, "process %d is already traced by pid %ld (a debugger?); detach it first",
+    long owner = owner_of(pid), me = (long)getuid();
+    char owner_name[64], my_name[64];
+    if (tracer > 0 && tracer != (long)getpid()) {
+        snprintf(out, size, "process %d is already traced by pid %ld (a debugger or strace?); detach it first",
                  (int)pid, tracer);
-    else if (scope == 3)
-        snprintf(out, size, "kernel.yama.ptrace_scope=3 forbids ptrace until reboot");
-    else if (scope == 2)
-        snprintf(out, size, "with kernel.yama.ptrace_scope=2 only root (CAP_SYS_PTRACE) may: run gomapviz as root");
-    else if (geteuid() == 0)
+    } else if (scope == 3) {
+        snprintf(out, size, "kernel.yama.ptrace_scope=3 forbids ptrace for everyone until the next reboot");
+    } else if (geteuid() == 0) {
         snprintf(out, size, "gomapviz runs as root but lacks CAP_SYS_PTRACE or a security module forbids it "
                             "(in a container, add the SYS_PTRACE capability)");
-    else if (scope == 1)
-        snprintf(out, size, "run gomapviz as root or as the target's user; with kernel.yama.ptrace_scope=1 "
-                            "run as root or set it to 0 (sysctl kernel.yama.ptrace_scope=0)");
-    else
-        snprintf(out, size, "run gomapviz as root or as the target's user");
+    } else if (scope == 2) {
+        snprintf(out, size, "with kernel.yama.ptrace_scope=2 only root (CAP_SYS_PTRACE) may: run gomapviz as root "
+                            "(sudo)");
+    } else if (owner >= 0 && owner != me) {
+        user_name(owner, owner_name, sizeof owner_name);
+        user_name(me, my_name, sizeof my_name);
+        if (owner == 0 || scope == 1) /* with scope 1 even the same user may not: only root */
+            snprintf(out, size, "the process runs as %s and gomapviz as %s: run gomapviz as root (sudo)", owner_name,
+                     my_name);
+        else
+            snprintf(out, size, "the process runs as %s and gomapviz as %s: run gomapviz as %s, or as root (sudo)",
+                     owner_name, my_name, owner_name);
+    } else if (scope == 1) {
+        snprintf(out, size, "with kernel.yama.ptrace_scope=1 only the target's parent may: run gomapviz as root "
+                            "(sudo), or allow it with sysctl kernel.yama.ptrace_scope=0");
+    } else {
+        snprintf(out, size, "the program may be setuid or have made itself undumpable: run gomapviz as root (sudo)");
+    }
     return out;
 }
 
 /* Fails with GMV_ERR_PERMISSION: reading the memory of `pid` was refused. */
 static int fail_read_permission(pid_t pid)
 {
-    char advice[320];
+    char advice[400];
     return gmv_fail(GMV_ERR_PERMISSION, "cannot read memory of process %d: permission denied; %s", (int)pid,
                     access_advice(pid, false, advice, sizeof advice));
 }
@@ -119,7 +164,7 @@ static int fail_read_permission(pid_t pid)
 /* Fails with GMV_ERR_PERMISSION: stopping `pid` with ptrace was refused. */
 static int fail_attach_permission(pid_t pid)
 {
-    char advice[320];
+    char advice[400];
     return gmv_fail(GMV_ERR_PERMISSION, "cannot stop process %d with ptrace: permission denied; %s", (int)pid,
                     access_advice(pid, true, advice, sizeof advice));
 }
@@ -272,9 +317,14 @@ static int64_t read_prefix(process_ctx *p, raw_read_fn raw, uint64_t addr, uint8
     return (int64_t)done;
 }
 
+static int check_held_signals(process_ctx *p); /* below, with freezing */
+
 static int64_t process_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
     process_ctx *p = ctx;
+    int rc = check_held_signals(p);
+    if (rc != GMV_OK)
+        return rc;
     return read_prefix(p, p->mem_fd >= 0 ? mem_read_raw : vm_read_raw, addr, buf, len);
 }
 
@@ -299,6 +349,16 @@ static int open_mem_file(process_ctx *p)
     return GMV_OK;
 }
 
+/* Fails for a process that exists but has no memory to read: a zombie
+ * (GMV_ERR_GONE) or a kernel thread (GMV_ERR_INVALID). */
+static int no_memory_status(pid_t pid)
+{
+    char state = thread_state(pid, pid);
+    if (state != 0 && state != 'Z' && state != 'X')
+        return gmv_fail(GMV_ERR_INVALID, "process %d is a kernel thread (no user memory): check the pid", (int)pid);
+    return gmv_fail(GMV_ERR_GONE, "process %d has exited", (int)pid);
+}
+
 /* Checks that the memory of p->pid can be read, before any real read: a
  * 1-byte process_vm_readv at address 0 is checked for permission before the
  * address is. Falls back to /proc/PID/mem when process_vm_readv is refused or
@@ -315,7 +375,7 @@ static int probe_access(process_ctx *p)
     if (n >= 0 || errno == EFAULT)
         return GMV_OK;
     if (errno == ESRCH)
-        return gmv_fail(GMV_ERR_GONE, "process %d has exited", (int)p->pid);
+        return no_memory_status(p->pid);
     if (errno == EPERM || errno == ENOSYS)
         return open_mem_file(p);
     return read_errno_status(p, errno, 0);
@@ -353,7 +413,8 @@ static void process_destroy(void *ctx)
 static const int held_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 #define NUM_HELD_SIGNALS (sizeof held_signals / sizeof held_signals[0])
 
-/* Blocks the held signals in this thread, saving the old mask in p. */
+/* Blocks the held signals in this thread, saving the old mask in p, and
+ * notes in p->held_now the ones that were neither blocked nor ignored. */
 static void hold_signals(process_ctx *p)
 {
     sigset_t set;
@@ -361,6 +422,28 @@ static void hold_signals(process_ctx *p)
     for (size_t i = 0; i < NUM_HELD_SIGNALS; i++)
         sigaddset(&set, held_signals[i]);
     sigprocmask(SIG_BLOCK, &set, &p->saved_mask);
+    sigemptyset(&p->held_now);
+    for (size_t i = 0; i < NUM_HELD_SIGNALS; i++) {
+        struct sigaction sa;
+        bool ignored = sigaction(held_signals[i], NULL, &sa) == 0 && sa.sa_handler == SIG_IGN; /* nohup */
+        if (!sigismember(&p->saved_mask, held_signals[i]) && !ignored)
+            sigaddset(&p->held_now, held_signals[i]);
+    }
+}
+
+/* Fails with GMV_ERR_IO when one of the signals held back by the freeze is
+ * pending (Ctrl-C, kill): the reads stop so that the target is resumed and
+ * the signal delivered at once, not after a long walk. Returns 0 if none. */
+static int check_held_signals(process_ctx *p)
+{
+    sigset_t pending;
+    if (!p->frozen || sigpending(&pending) != 0)
+        return GMV_OK;
+    for (size_t i = 0; i < NUM_HELD_SIGNALS; i++)
+        if (sigismember(&p->held_now, held_signals[i]) && sigismember(&pending, held_signals[i]))
+            return gmv_fail(GMV_ERR_IO, "interrupted by signal %d (%s) while reading process %d", held_signals[i],
+                            strsignal(held_signals[i]), (int)p->pid);
+    return GMV_OK;
 }
 
 /* Unblocks the held signals that were not blocked before hold_signals(); a
@@ -410,17 +493,41 @@ static void reap_if_dead(const process_ctx *p, pid_t tid)
         waitpid(tid, &status, WNOHANG | __WALL);
 }
 
+/* Lets a thread that has not stopped yet get on: a few yields, then sleeps
+ * growing from 20 us to 1 ms. */
+static void pause_before_poll(unsigned poll)
+{
+    if (poll < 32) {
+        sched_yield();
+        return;
+    }
+    long us = poll < 64 ? 20 : poll < 128 ? 200 : 1000;
+    struct timespec ts = {0, us * 1000};
+    nanosleep(&ts, NULL);
+}
+
 /* Waits until the seized thread `t` is in a ptrace stop. A signal-delivery-
  * stop (a signal arrived first) counts: its signal is kept in
  * t->pending_signal for detach. If the thread exits instead, t->attached is
- * cleared. Returns 0 or a negative status. */
+ * cleared. The wait polls: when the process is killed, the kernel reports the
+ * exit of the thread-group leader only once its tracer (we) has reaped every
+ * other thread, so a blocking wait for the leader would never return; a
+ * leader seen dead is given up instead. Returns 0 or a negative status. */
 static int wait_for_stop(process_ctx *p, traced_thread *t)
 {
-    for (;;) {
+    for (unsigned poll = 0;; poll++) {
         int status = 0;
-        pid_t r = waitpid(t->tid, &status, __WALL);
+        pid_t r = waitpid(t->tid, &status, WNOHANG | __WALL);
         if (r < 0 && errno == EINTR)
             continue;
+        if (r == 0 && poll >= 32 && t->tid == p->pid && thread_dead(p->pid, t->tid)) {
+            t->attached = false; /* a zombie leader: the others are reaped as they are waited for */
+            return GMV_OK;
+        }
+        if (r == 0) {
+            pause_before_poll(poll);
+            continue;
+        }
         if (r < 0 && errno == ECHILD) {
             t->attached = false;
             return GMV_OK;
@@ -507,7 +614,7 @@ static int scan_tasks(process_ctx *p, size_t *found)
     *found = 0;
     DIR *dir = opendir(path);
     if (!dir && errno == ENOENT)
-        return gmv_fail(GMV_ERR_GONE, "process %d exited while being frozen", (int)p->pid);
+        return gmv_fail(GMV_ERR_GONE, "process %d exited while being read", (int)p->pid);
     if (!dir)
         return gmv_fail(GMV_ERR_IO, "cannot list the threads of process %d: %s", (int)p->pid, strerror(errno));
     int rc = GMV_OK;
@@ -544,7 +651,7 @@ static int attach_all(process_ctx *p)
         if (rc != GMV_OK)
             return rc;
         if (found == 0 && attached_count(p) == 0)
-            return gmv_fail(GMV_ERR_GONE, "process %d exited while being frozen", (int)p->pid);
+            return gmv_fail(GMV_ERR_GONE, "process %d exited while being read", (int)p->pid);
         if (found == 0)
             return GMV_OK;
     }
@@ -587,6 +694,7 @@ static int process_freeze(void *ctx)
         detach_all(p);
         release_signals(p);
     }
+    p->frozen = rc == GMV_OK;
     return rc;
 }
 
@@ -596,6 +704,7 @@ static int process_thaw(void *ctx)
     process_ctx *p = ctx;
     if (p->no_freeze)
         return GMV_OK;
+    p->frozen = false;
     int rc = detach_all(p);
     release_signals(p);
     return rc;
