@@ -46,9 +46,10 @@ static int untyped_variable(const gmv_binary *bin, const char *name, uint64_t ad
     const char *why = bin->dwarf ? "its DWARF does not describe it"
                                  : "the file has no DWARF (built with -ldflags=-w?)";
     return gmv_fail(GMV_ERR_UNSUPPORTED,
-                    "%s is at 0x%llx in %s but %s, so its map type is unknown; pass --addr 0x%llx "
-                    "--type 'map[K]V' and give --exe an unstripped build of the same program",
-                    name, (unsigned long long)addr, bin->path, why, (unsigned long long)addr);
+                    "%s is at 0x%llx in %s but %s, so its map type is unknown; pass the map's own address "
+                    "(the hmap pointer the variable holds, as fmt.Printf(\"%%p\", m) prints it) with --addr "
+                    "0xHMAP --type 'map[K]V', and --exe a build of the same source with DWARF for the type",
+                    name, (unsigned long long)addr, bin->path, why);
 }
 
 /* Looks `name` up without DWARF: in the symbol table if there is one. */
@@ -58,8 +59,9 @@ static int find_without_dwarf(const gmv_binary *bin, const char *name, uint64_t 
     if (!bin->has_symtab)
         return gmv_fail(GMV_ERR_UNSUPPORTED,
                         "%s is stripped (no symbols, no DWARF: built with -ldflags='-s -w'?), so "
-                        "%s cannot be looked up in it; pass the map's address with --addr ADDR "
-                        "--type 'map[K]V' and give --exe an unstripped build of the same program",
+                        "%s cannot be looked up in it; pass the map's own address (as fmt.Printf(\"%%p\", m) "
+                        "prints it) with --addr 0xHMAP --type 'map[K]V', and --exe a build of the same source "
+                        "with DWARF for the type",
                         bin->path, name);
     if (!gmv_symtab_find(bin, name, &addr, NULL))
         return unknown_variable(bin, name);
@@ -116,7 +118,8 @@ int gmv_binary_map_layout(const gmv_binary *bin, const char *map_type, gmv_layou
     if (!bin->dwarf)
         return gmv_fail(GMV_ERR_UNSUPPORTED,
                         "%s has no DWARF (built with -ldflags=-w or stripped), so the layout of "
-                        "%s is unknown; give --exe an unstripped build of the same program",
+                        "%s is unknown; give --exe a build of the same source with DWARF (any build that "
+                        "uses this map type describes it)",
                         bin->path, map_type);
     const gmv_dwarf_map *m = gmv_dwarf_find_map(bin, map_type);
     if (!m) {

@@ -465,7 +465,7 @@ static void stripped_build_says_what_to_do(void **state)
     assert_int_equal(strncmp(gmv_binary_go_version(bin), "go1.19", 6), 0);
     int rc = gmv_binary_find_map_variable(bin, "main.cache", &addr, &layout);
     assert_error(rc, GMV_ERR_UNSUPPORTED, "is stripped");
-    assert_error(rc, GMV_ERR_UNSUPPORTED, "--addr ADDR --type 'map[K]V'");
+    assert_error(rc, GMV_ERR_UNSUPPORTED, "--addr 0xHMAP --type 'map[K]V'");
     assert_error(rc, GMV_ERR_UNSUPPORTED, "--exe");
     rc = gmv_binary_map_layout(bin, "map[string]int", &layout);
     assert_error(rc, GMV_ERR_UNSUPPORTED, "has no DWARF");
@@ -482,8 +482,9 @@ static void symbols_without_dwarf_give_the_address(void **state)
     char text[64];
     assert_false(gmv_binary_has_dwarf(bin));
     int rc = gmv_binary_find_map_variable(bin, "main.cache", &addr, NULL);
-    snprintf(text, sizeof text, "--addr 0x%llx --type", (unsigned long long)want);
-    assert_error(rc, GMV_ERR_UNSUPPORTED, text);
+    snprintf(text, sizeof text, "main.cache is at 0x%llx", (unsigned long long)want);
+    assert_error(rc, GMV_ERR_UNSUPPORTED, text); /* where the variable is; --addr wants the hmap it holds */
+    assert_error(rc, GMV_ERR_UNSUPPORTED, "--addr 0xHMAP --type 'map[K]V'");
     assert_error(rc, GMV_ERR_UNSUPPORTED, "no DWARF");
     assert_int_equal(addr, want);
     rc = gmv_binary_find_map_variable(bin, "main.cahce", &addr, NULL);
