@@ -1,0 +1,381 @@
+#!/usr/bin/env python3
+"""Turns the rows scripts/bench.sh measured into docs/benchmarks.md.
+
+Usage: report.py RESULTS.tsv INFO.txt OUT.md
+
+RESULTS.tsv has one row per measurement (tab-separated): size, map (m64, mstr or
+"fixed"), tool, command, wall seconds, wall standard deviation, runs, peak RSS in
+KB, user seconds, system seconds, entries, status (ok, failed, time-cap,
+memory-cap) and a note. INFO.txt has key=value lines about the machine and the
+run. The targets of issue 6 are computed from the rows.
+"""
+import sys
+from collections import OrderedDict
+
+TYPES = {"m64": "map[int64]int64", "mstr": "map[string]string"}
+
+
+def num(s):
+    try:
+        return float(s)
+    except (TypeError, ValueError):
+        return None
+
+
+def code(text):
+    """An inline Markdown code span that survives backticks in text."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if "`" in text else ""
+    return "%s%s%s%s%s" % (fence, pad, text, pad, fence)
+
+
+def fmt_int(n):
+    return "{:,}".format(int(n))
+
+
+def fmt_s(s):
+    if s is None:
+        return "-"
+    if s < 0.01:
+        return "%.2f ms" % (s * 1000)
+    if s < 1:
+        return "%.0f ms" % (s * 1000)
+    if s < 100:
+        return "%.2f s" % s
+    if s >= 3600:
+        return "%.0f s (%.1f h)" % (s, s / 3600)
+    return "%.0f s" % s
+
+
+def fmt_cpu(s):
+    if s is None:
+        return "-"
+    if s < 0.01:
+        return "< 10 ms"
+    return fmt_s(s)
+
+
+def fmt_mb(kb):
+    if kb is None:
+        return "-"
+    mb = kb / 1024.0
+    if mb >= 1024:
+        return "%.2f GB" % (mb / 1024)
+    if mb >= 10:
+        return "%.0f MB" % mb
+    return "%.1f MB" % mb
+
+
+def fmt_ratio(r, lower_bound=False):
+    if r is None:
+        return "-"
+    s = ("%.0fx" % r) if r >= 10 else ("%.1fx" % r)
+    return ("> " + s) if lower_bound else s
+
+
+class Row:
+    def __init__(self, f):
+        f = f + [""] * (13 - len(f))
+        self.size = int(f[0])
+        self.type = f[1]
+        self.tool = f[2]
+        self.cmd = f[3]
+        self.wall = num(f[4])
+        self.sd = num(f[5]) or 0.0
+        self.runs = int(num(f[6]) or 0)
+        self.rss = num(f[7])
+        self.user = num(f[8])
+        self.sys = num(f[9])
+        self.entries = int(f[10]) if f[10].strip() else None
+        self.status = f[11]
+        self.note = f[12]
+
+    @property
+    def cpu(self):
+        if self.user is None or self.sys is None:
+            return None
+        return self.user + self.sys
+
+
+def main():
+    results, info_path, out = sys.argv[1:4]
+    rows = []
+    with open(results) as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line:
+                rows.append(Row(line.split("\t")))
+    info = OrderedDict()
+    bgcpu = []
+    targets = []
+    with open(info_path) as fh:
+        for line in fh:
+            k, _, v = line.rstrip("\n").partition("=")
+            if k == "bgcpu":
+                bgcpu.append(int(v))
+            elif k.startswith("target_"):
+                targets.append((int(k[7:]), v))
+            else:
+                info[k] = v
+
+    def find(size, type_, tool):
+        for r in rows:
+            if r.size == size and r.type == type_ and r.tool == tool:
+                return r
+        return None
+
+    sizes = sorted({r.size for r in rows})
+    o = []
+    w = o.append
+
+    w("# Benchmarks: seeing a whole Go map of a live process")
+    w("")
+    w("Written by %s (issue 6); every number below comes from that one run." % code(info.get("command", "?")))
+    w("")
+    notes = []
+    if info.get("note"):
+        notes.append(info["note"])
+    if bgcpu and max(bgcpu) > 10:
+        notes.append(
+            "**Measured on a loaded machine**: while the targets sat idle, other processes used "
+            "up to %d%% of the CPU (%s%% at the start of each size). Wall times here are longer, "
+            "and the delve and gdb ones much longer, than on a quiet machine; run the benchmark "
+            "again on a quiet one for the real numbers." % (max(bgcpu), ", ".join(map(str, bgcpu))))
+    if info.get("quick") == "1":
+        notes.append("Quick mode (`BENCH_QUICK=1`): small sizes and short debugger caps only.")
+    for n in notes:
+        w("> " + n)
+        w("")
+
+    w("## Machine and versions")
+    w("")
+    for k, label in [("date", "date"), ("uname", "`uname -a`"), ("cpu", "CPU"),
+                     ("cores", "cores"), ("memory", "memory"), ("go", "Go"),
+                     ("dlv", "delve"), ("gdb", "gdb"), ("hyperfine", "hyperfine"),
+                     ("gomapviz", "gomapviz"), ("build", "gomapviz build")]:
+        w("- %s: %s" % (label, info.get(k, "?")))
+    for size, v in targets:
+        w("- target process for %s entries: %s" % (fmt_int(size), v))
+    w("- caps: %s" % info.get("caps", "?"))
+    w("- command: %s" % code(info.get("command", "?")))
+    w("")
+
+    # ------------------------------------------------------------ targets
+    w("## Targets (issue 6)")
+    w("")
+    w("On the 1,000,000-entry `map[int64]int64` (and the 10,000,000-entry one for the last), "
+      "same process, this run:")
+    w("")
+    w("| target | measured | result |")
+    w("|---|---|---|")
+
+    def target_rows():
+        M = 1000000
+        cap, dmp, direct = find(M, "m64", "capture"), find(M, "m64", "dump snapshot"), find(M, "m64", "dump --pid")
+        dlv = find(M, "m64", "delve")
+        ok = all(x and x.status == "ok" and x.wall for x in (cap, dmp))
+        if ok and dlv and dlv.wall:
+            both = cap.wall + dmp.wall
+            lb = dlv.status != "ok"
+            r = dlv.wall / both
+            extra = ""
+            if direct and direct.wall:
+                extra = "; `dump --pid` alone %s, %s" % (fmt_s(direct.wall), fmt_ratio(dlv.wall / direct.wall, lb))
+            yield ("capture + dump at least 40x faster than delve",
+                   "%s vs delve %s: %s%s" % (fmt_s(both), fmt_s(dlv.wall), fmt_ratio(r, lb), extra),
+                   "PASS" if r >= 40 else ("FAIL" if not lb else "FAIL (delve did not finish)"))
+            if dlv.rss and cap.rss and dmp.rss:
+                peak = max(cap.rss, dmp.rss)
+                r = dlv.rss / peak
+                yield ("capture + dump at least 30x less peak memory than delve",
+                       "%s (the larger of the two) vs delve %s: %s" % (fmt_mb(peak), fmt_mb(dlv.rss), fmt_ratio(r, lb)),
+                       "PASS" if r >= 30 else "FAIL")
+        else:
+            yield ("capture + dump at least 40x faster than delve", "not measured in this run", "-")
+            yield ("capture + dump at least 30x less peak memory than delve", "not measured in this run", "-")
+        rs, rp = find(M, "m64", "render snapshot"), find(M, "m64", "render --pid")
+        if rs and rp and rs.status == "ok" and rp.status == "ok":
+            worst = max(rs.wall, rp.wall)
+            yield ("render to SVG under 3 s",
+                   "`render --pid` (live map to SVG) %s, `render` of the snapshot %s" % (fmt_s(rp.wall), fmt_s(rs.wall)),
+                   "PASS" if worst < 3 else "FAIL")
+        else:
+            yield ("render to SVG under 3 s", "not measured in this run", "-")
+        B = 10000000
+        cap, dmp, direct = find(B, "m64", "capture"), find(B, "m64", "dump snapshot"), find(B, "m64", "dump --pid")
+        if cap and dmp and cap.status == "ok" and dmp.status == "ok":
+            both = cap.wall + dmp.wall
+            extra = ("; `dump --pid` alone %s" % fmt_s(direct.wall)) if direct and direct.wall else ""
+            yield ("10,000,000 entries: capture + dump under 5 s",
+                   "%s + %s = %s%s" % (fmt_s(cap.wall), fmt_s(dmp.wall), fmt_s(both), extra),
+                   "PASS" if both < 5 else "FAIL")
+        else:
+            yield ("10,000,000 entries: capture + dump under 5 s", "not measured in this run", "-")
+
+    for t in target_rows():
+        w("| %s | %s | %s |" % t)
+    w("")
+
+    # ------------------------------------------------------------ per map
+    w("## Every measurement")
+    w("")
+    w("Wall time: the mean of %s hyperfine runs (± standard deviation) for commands under %s s, "
+      "otherwise one run. Peak RSS: `/usr/bin/time -v` \"Maximum resident set size\" of one run. "
+      "CPU: user + system seconds of that run. *capture + dump* is the sum of the two commands "
+      "(peak: the larger). \"vs delve\": delve's time (memory) divided by the row's; \">\" when "
+      "delve was stopped at its cap, so the true ratio is larger. Entries: live entries in the "
+      "JSON (gomapviz) or entries printed (delve, gdb)."
+      % (info.get("runs", "?"), info.get("repeat_under", "?")))
+    w("")
+    for size in sizes:
+        for type_ in ("m64", "mstr"):
+            trs = [r for r in rows if r.size == size and r.type == type_]
+            if not trs:
+                continue
+            w("### %s, %s entries" % (TYPES[type_], fmt_int(size)))
+            w("")
+            w("| tool | wall time | peak RSS | CPU | entries | faster than delve | less memory than delve |")
+            w("|---|---:|---:|---:|---:|---:|---:|")
+            dlv = find(size, type_, "delve")
+            dlv_lb = dlv is not None and dlv.status != "ok"
+
+            def line(name, wall, sd, runs, rss, cpu, entries, status, note, is_dlv=False):
+                if wall is None:
+                    ws = "-"
+                elif status == "time-cap":
+                    ws = "did not finish in %s" % fmt_s(wall)
+                elif status == "memory-cap":
+                    ws = "killed at the memory cap after %s" % fmt_s(wall)
+                elif runs > 1:
+                    ws = "%s ± %s" % (fmt_s(wall), fmt_s(sd))
+                else:
+                    ws = fmt_s(wall)
+                if status == "failed":
+                    ws = "failed"
+                es = "-"
+                if entries is not None:
+                    es = fmt_int(entries)
+                    if entries < size:
+                        es += " of %s (%.1f%%)" % (fmt_int(size), 100.0 * entries / size)
+                rt = rm = ""
+                if dlv and not is_dlv and wall and status == "ok" and dlv.wall:
+                    rt = fmt_ratio(dlv.wall / wall, dlv_lb)
+                    if rss and dlv.rss:
+                        rm = fmt_ratio(dlv.rss / rss, dlv.status == "memory-cap")
+                w("| %s | %s | %s | %s | %s | %s | %s |" % (
+                    name, ws, fmt_mb(rss), fmt_cpu(cpu), es, rt, rm))
+
+            def rowline(tool, name=None):
+                r = find(size, type_, tool)
+                if r:
+                    line(name or tool, r.wall, r.sd, r.runs, r.rss, r.cpu, r.entries, r.status,
+                         r.note, tool == "delve")
+                return r
+
+            cap = rowline("capture", "gomapviz capture")
+            dmp = rowline("dump snapshot", "gomapviz dump (snapshot → JSON)")
+            if cap and dmp and cap.status == "ok" and dmp.status == "ok":
+                line("**gomapviz capture + dump**", cap.wall + dmp.wall, 0, 1,
+                     max(cap.rss or 0, dmp.rss or 0) or None,
+                     (cap.cpu or 0) + (dmp.cpu or 0), dmp.entries, "ok", "")
+            rowline("dump --pid", "gomapviz dump --pid (live → JSON)")
+            rowline("render snapshot", "gomapviz render (snapshot → SVG)")
+            rowline("render --pid", "gomapviz render --pid (live → SVG)")
+            rowline("stats --pid", "gomapviz stats --pid")
+            rowline("stats snapshot", "gomapviz stats (snapshot)")
+            rowline("delve", "delve: `print` (whole map)")
+            rowline("gdb", "gdb + runtime-gdb.py: `print`")
+            w("")
+            for r in trs:
+                if not r.note or r.tool == "plain read (limit)":
+                    continue
+                extra = ""
+                if r.tool == "gdb" and r.status == "time-cap" and r.entries and r.wall:
+                    rate = r.entries / r.wall
+                    extra = ("; %.0f entries/s, so the whole map would take at least %s "
+                             "(gdb slows down as it goes)" % (rate, fmt_s(size / rate)))
+                w("- %s (%s): %s%s" % (r.tool, r.status, r.note, extra))
+            if any(r.note and r.tool != "plain read (limit)" for r in trs):
+                w("")
+
+    # ------------------------------------------------------------ the limit
+    w("## Model build against a plain read of the same bytes")
+    w("")
+    w("*plain read*: `bench/seqread` reads exactly the memory ranges the snapshot recorded "
+      "(hmap, bucket array, overflow buckets, string bytes) from the same live process with "
+      "`process_vm_readv`, 1024 ranges a call, into a buffer already paged in, no ptrace stop, "
+      "no decoding: the best of 5 reads. *model build*: `gomapviz stats --pid` (freeze, read, "
+      "build the model, print a summary) and `gomapviz stats` of the snapshot, each minus the "
+      "same command on a 1-entry map in the same process (start-up, ELF/DWARF look-up, attach). "
+      "Ratio: model build / plain read.")
+    w("")
+    w("| map | entries | bytes (ranges) | plain read | bucket array alone | model build live | ratio | model build from snapshot | ratio |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size in sizes:
+        fx_live = find(size, "fixed", "stats --pid (1-entry map)")
+        fx_snap = find(size, "fixed", "stats snapshot (1-entry map)")
+        for type_ in ("m64", "mstr"):
+            sr = find(size, type_, "plain read (limit)")
+            if not sr:
+                continue
+            kv = dict(p.split("=", 1) for p in sr.note.split() if "=" in p)
+            live, snap = find(size, type_, "stats --pid"), find(size, type_, "stats snapshot")
+            cells = [TYPES[type_], fmt_int(size)]
+            if sr.status != "ok" or not sr.wall:
+                w("| %s | %s | failed: %s | | | | | | |" % (cells[0], cells[1], sr.note))
+                continue
+            nbytes = int(kv.get("bytes", "0"))
+            cells.append("%.1f MB (%s)" % (nbytes / 1e6, fmt_int(kv.get("ranges", "0"))))
+            cells.append("%s (%.1f GB/s)" % (fmt_s(sr.wall), nbytes / sr.wall / 1e9))
+            cells.append("%s (%.1f MB)" % (fmt_s(num(kv.get("largest_s"))), int(kv.get("largest_bytes", "0")) / 1e6))
+            for r, fx in ((live, fx_live), (snap, fx_snap)):
+                if r and r.status == "ok" and fx and fx.status == "ok":
+                    build = max(r.wall - fx.wall, 0.0)
+                    cells.append("%s (%s − %s)" % (fmt_s(build), fmt_s(r.wall), fmt_s(fx.wall)))
+                    cells.append("%.0fx" % (build / sr.wall) if build / sr.wall >= 10 else "%.1fx" % (build / sr.wall))
+                else:
+                    cells += ["-", "-"]
+            w("| " + " | ".join(cells) + " |")
+    w("")
+    fixed = [r for r in rows if r.type == "fixed"]
+    if fixed:
+        w("Fixed costs (1-entry map `main.mtiny`): " + "; ".join(
+            "%s entries: `stats --pid` %s, `stats` of a snapshot %s" % (
+                fmt_int(s),
+                fmt_s(getattr(find(s, "fixed", "stats --pid (1-entry map)"), "wall", None)),
+                fmt_s(getattr(find(s, "fixed", "stats snapshot (1-entry map)"), "wall", None)))
+            for s in sizes) + ".")
+        w("")
+
+    # ------------------------------------------------------------ commands
+    w("## Commands")
+    w("")
+    w("Each map `V` (`main.m64`, `main.mstr`) of the target process `P` (`bench/main.go`, "
+      "built with plain `go build`, DWARF kept, the same binary for every tool):")
+    w("")
+    w("```sh")
+    w("gomapviz capture --pid P --var V -o s.gmvs")
+    w("gomapviz dump s.gmvs -o s.json")
+    w("gomapviz dump --pid P --var V -o d.json")
+    w("gomapviz render s.gmvs -o s.svg")
+    w("gomapviz render --pid P --var V -o r.svg")
+    w("gomapviz stats --pid P --var V;  gomapviz stats s.gmvs")
+    w("bench/seqread P s.gmvs 5")
+    w("# delve: stdin \"n\" answers \"Would you like to kill the process?\", so it detaches")
+    w("dlv attach P --init dlv.init --allow-non-terminal-interactive=true   # dlv.init: config max-array-values SIZE; config max-string-len 64; print V; exit")
+    w("# gdb: SIGINT at the cap stops the print, then gdb detaches")
+    w("gdb -p P -batch -nx -iex 'set auto-load python-scripts off' -ex 'source $GOROOT/src/runtime/runtime-gdb.py' \\")
+    w("    -ex 'set print elements unlimited' -ex 'set print repeats unlimited' -ex \"print 'V'\"")
+    w("```")
+    w("")
+    w("After each debugger the target must still answer a ping on its stdin (it was resumed, "
+      "not killed). delve's entries are the `key: value,` lines of its output, gdb's the "
+      "`[key] = value` pairs it printed before the cap.")
+    w("")
+
+    with open(out, "w") as fh:
+        fh.write("\n".join(o) + "\n")
+
+
+if __name__ == "__main__":
+    main()
