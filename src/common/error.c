@@ -12,6 +12,12 @@ int gmv_fail(int code, const char *fmt, ...)
     va_start(args, fmt);
     vsnprintf(last_message, sizeof last_message, fmt, args);
     va_end(args);
+    /* One line, whatever the untrusted text quoted in it (a section tag, a
+     * META string) holds: control characters become '?'. */
+    for (char *p = last_message; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    }
     last_code = code;
     return code;
 }

@@ -148,7 +148,8 @@ static void put_escaped(jw *w, const char *s, size_t len)
         put_text(w, esc);
         plain = i + 1;
     }
-    put_bytes(w, s + plain, len - plain);
+    if (plain < len) /* s may be NULL when len is 0: no arithmetic on it then */
+        put_bytes(w, s + plain, len - plain);
     put_char(w, '"');
 }
 
