@@ -280,17 +280,21 @@ static int walk_array(gmv_builder *b, gmv_array *a, uint64_t addr, uint64_t nbuc
     a->nbuckets = nbuckets;
     if (addr == 0 || nbuckets == 0 || !array_within_limits(b, nbuckets, old))
         return 0;
-    a->chains = calloc((size_t)nbuckets, sizeof *a->chains);
-    if (!a->chains)
-        return GMV_ERR_NOMEM;
     uint64_t readable = 0;
     const uint8_t *raw = read_bucket_array(b, addr, nbuckets, &readable);
     if (b->error)
         return b->error;
+    /* The array is read in one piece: past its readable part, the first
+     * bucket is recorded as unreadable and the rest are not walked, so a
+     * wild pointer or B costs nothing per bucket that was never there. */
+    uint64_t walked = readable < nbuckets ? readable + 1 : nbuckets;
+    a->chains = calloc((size_t)walked, sizeof *a->chains);
+    if (!a->chains)
+        return GMV_ERR_NOMEM;
     size_t records_cap = 0;
     chain_walk w = {.array = a, .records_cap = &records_cap, .old = old, .entries_here = !old};
     uint32_t bsize = b->model->layout.bucket_size;
-    for (uint64_t i = 0; i < nbuckets; i++) {
+    for (uint64_t i = 0; i < walked; i++) {
         if (b->records_walked >= b->limits.max_buckets) {
             gmv_model_add_anomaly(b->model, "bucket_limit_reached", addr + i * bsize, (int64_t)i, old,
                                   "stopped after %" PRIu64 " buckets (raise --max-buckets to walk more)",
@@ -303,6 +307,11 @@ static int walk_array(gmv_builder *b, gmv_array *a, uint64_t addr, uint64_t nbuc
         if ((i & 0x3fff) == 0x3fff)
             gmv_report_progress(old ? "old buckets" : "buckets", i + 1, nbuckets);
     }
+    if (walked < nbuckets)
+        gmv_model_add_anomaly(b->model, "unreadable_bucket", addr + walked * bsize, -1, old,
+                              "buckets %" PRIu64 " to %" PRIu64 " of %s array at 0x%" PRIx64 " were not walked (%s)",
+                              walked, nbuckets - 1, old ? "the old" : "the", addr,
+                              b->byte_limit_hit ? "the byte limit was reached" : "unreadable");
     return 0;
 }
 
@@ -333,8 +342,17 @@ static int read_header(gmv_builder *b, uint64_t addr)
     hd->same_size_grow = (hd->flags & GMV_FLAG_SAME_SIZE_GROW) != 0;
     if (hd->extra == 0)
         return 0;
-    uint8_t extra[3 * 8];
-    if (gmv_builder_read(b, hd->extra, extra, 3 * p) != (int64_t)(3 * p)) {
+    /* mapextra is read up to its last field: offsets come from the layout
+     * (at most 64, gmv_layout_validate), not always the classic 0, p, 2p. */
+    uint32_t extra_size = h->extra_overflow;
+    if (h->extra_oldoverflow > extra_size)
+        extra_size = h->extra_oldoverflow;
+    if (h->extra_next_overflow > extra_size)
+        extra_size = h->extra_next_overflow;
+    extra_size += p;
+    uint8_t extra[64 + 8];
+    if (extra_size > sizeof extra ||
+        gmv_builder_read(b, hd->extra, extra, extra_size) != (int64_t)extra_size) {
         gmv_model_add_anomaly(b->model, "unreadable_extra", hd->extra, -1, false,
                               "mapextra at 0x%" PRIx64 " is unreadable", hd->extra);
         return 0;

@@ -33,6 +33,44 @@ static uint8_t *scratch_space(gmv_builder *b, uint64_t len)
     return b->scratch;
 }
 
+/* Reads `len` (> LARGE_READ) bytes at `addr` into a malloc'd buffer that
+ * grows only as reads succeed, so a huge claimed length at unreadable memory
+ * allocates little. Sets *buf (of *cap bytes) and *got; returns 0 or a
+ * hard-failure status. */
+#define LARGE_READ ((size_t)64 << 10)
+static int read_large(gmv_builder *b, uint64_t addr, uint64_t len, uint8_t **buf, size_t *cap, uint64_t *got)
+{
+    size_t size = LARGE_READ;
+    uint64_t have = 0;
+    uint8_t *p = malloc(size);
+    if (!p)
+        return GMV_ERR_NOMEM;
+    while (have < len) {
+        if (have == size) {
+            size_t bigger = (uint64_t)size * 2 < len ? size * 2 : (size_t)len;
+            uint8_t *grown = realloc(p, bigger);
+            if (!grown) {
+                free(p);
+                return GMV_ERR_NOMEM;
+            }
+            p = grown;
+            size = bigger;
+        }
+        int64_t n = gmv_builder_read(b, addr + have, p + have, size - (size_t)have);
+        if (n < 0) {
+            free(p);
+            return (int)n;
+        }
+        if (n == 0)
+            break;
+        have += (uint64_t)n;
+    }
+    *buf = p;
+    *cap = size;
+    *got = have;
+    return 0;
+}
+
 /* Reads `len` bytes at `addr` into new model storage (or scratch space); sets out->bytes and
  * out->len to what was readable. Returns 0 or a hard-failure status. */
 static int read_bytes_into(gmv_builder *b, uint64_t addr, uint64_t len, gmv_value *out)
@@ -41,15 +79,35 @@ static int read_bytes_into(gmv_builder *b, uint64_t addr, uint64_t len, gmv_valu
     out->len = 0;
     if (len == 0)
         return 0;
-    uint8_t *buf = b->keep_entries ? gmv_arena_alloc(&b->model->arena, (size_t)len) : scratch_space(b, len);
-    if (!buf)
-        return GMV_ERR_NOMEM;
-    int64_t got = gmv_builder_read(b, addr, buf, (size_t)len);
-    if (got < 0)
-        return (int)got;
+    uint8_t *buf = NULL;
+    uint64_t got = 0;
+    if (len > LARGE_READ) {
+        size_t cap = 0;
+        int rc = read_large(b, addr, len, &buf, &cap, &got);
+        if (rc != 0)
+            return rc;
+        if (b->keep_entries) {
+            if (gmv_arena_adopt(&b->model->arena, buf) != 0) {
+                free(buf);
+                return GMV_ERR_NOMEM;
+            }
+        } else { /* the buffer becomes the scratch space */
+            free(b->scratch);
+            b->scratch = buf;
+            b->scratch_cap = cap;
+        }
+    } else {
+        buf = b->keep_entries ? gmv_arena_alloc(&b->model->arena, (size_t)len) : scratch_space(b, len);
+        if (!buf)
+            return GMV_ERR_NOMEM;
+        int64_t n = gmv_builder_read(b, addr, buf, (size_t)len);
+        if (n < 0)
+            return (int)n;
+        got = (uint64_t)n;
+    }
     out->bytes = buf;
     out->len = (uint32_t)got;
-    out->readable = (uint64_t)got == len;
+    out->readable = got == len;
     return 0;
 }
 

@@ -184,9 +184,10 @@ size_t summary_rows(uint64_t n)
 
 void summary_row_range(uint64_t n, size_t row, uint64_t *first, uint64_t *last)
 {
-    size_t rows = summary_rows(n);
-    *first = n * row / rows;
-    *last = n * (row + 1) / rows - 1;
+    /* n * row / rows without the product: it overflows for n >= 2^60 */
+    uint64_t rows = summary_rows(n), q = n / rows, r = n % rows;
+    *first = q * row + r * row / rows;
+    *last = q * (row + 1) + r * (row + 1) / rows - 1;
 }
 
 /* Counts entries, overflow buckets, longest chain and evacuated buckets of rows. */

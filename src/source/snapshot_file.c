@@ -193,6 +193,19 @@ static int check_envelope(const uint8_t *data, size_t len, uint32_t *sections)
     return 0;
 }
 
+/* True when one range holds the whole hmap header (a capture always records
+ * it in one read, so it never spans two of the non-touching ranges). */
+static bool holds_header(const gmv_snapshot *snap)
+{
+    uint64_t addr = snap->hmap_address, size = snap->layout.hmap.size;
+    for (size_t i = 0; i < snap->nranges; i++) {
+        const gmv_range *r = &snap->ranges[i];
+        if (addr >= r->address && addr - r->address < r->len)
+            return r->len - (addr - r->address) >= size;
+    }
+    return false;
+}
+
 /* Walks the sections and loads META and MEMR (each exactly once). */
 static int load_sections(gmv_snapshot *snap, const uint8_t *data, size_t len, uint32_t sections)
 {
@@ -224,6 +237,9 @@ static int load_sections(gmv_snapshot *snap, const uint8_t *data, size_t len, ui
     }
     if (!have_meta || !have_memory || pos != end)
         return gmv_fail(GMV_ERR_FORMAT, "snapshot is incomplete (needs one META and one MEMR section, nothing after)");
+    if (snap->hmap_address != 0 && !holds_header(snap))
+        return gmv_fail(GMV_ERR_FORMAT, "snapshot does not hold the map header at 0x%llx",
+                        (unsigned long long)snap->hmap_address);
     return 0;
 }
 
