@@ -13,3 +13,5 @@ for variant in build build-asan; do
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir "$variant" --output-on-failure
 done
+# The command under valgrind memcheck, on the normal build (about a minute).
+bash scripts/valgrind.sh build
