@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "source/prefetch.h"
 #include "source/process_core.h"
 #include "source/source_impl.h"
 
@@ -28,6 +29,10 @@
 #define MAX_READ_CHUNK ((size_t)1 << 30)
 /* /proc/PID/auxv is a few hundred bytes; anything bigger is not an auxv. */
 #define AUXV_MAX_BYTES 65536
+/* A prefetch reads at most this many pieces per system call (IOV_MAX) and
+ * holds at most this many bytes. */
+#define PREFETCH_IOVECS 1024
+#define PREFETCH_MAX_BYTES ((size_t)64 << 20)
 /* Task-list rescans before giving up on a process that keeps adding threads. */
 #define MAX_TASK_SCANS 1000
 
@@ -50,6 +55,10 @@ typedef struct process_ctx {
     bool frozen;         /* between a successful freeze() and thaw() */
     bool has_entry;
     uint64_t entry;
+    /* What the last prefetch fetched (string bytes, indirect keys): reads
+     * inside it are copies, millions of them cost a few thousand system
+     * calls. Kept only between one freeze and the next thaw. */
+    gmv_prefetched fetched;
 } process_ctx;
 
 /* A raw read at `addr`: returns the bytes read (> 0), 0 when the kernel
@@ -319,13 +328,75 @@ static int64_t read_prefix(process_ctx *p, raw_read_fn raw, uint64_t addr, uint8
 
 static int check_held_signals(process_ctx *p); /* below, with freezing */
 
-static int64_t process_read(void *ctx, uint64_t addr, void *buf, size_t len)
+/* Reads straight from the process, after checking for a held signal. */
+static int64_t read_direct(process_ctx *p, uint64_t addr, void *buf, size_t len)
 {
-    process_ctx *p = ctx;
     int rc = check_held_signals(p);
     if (rc != GMV_OK)
         return rc;
     return read_prefix(p, p->mem_fd >= 0 ? mem_read_raw : vm_read_raw, addr, buf, len);
+}
+
+static int64_t process_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+    process_ctx *p = ctx;
+    if (gmv_prefetched_copy(&p->fetched, addr, buf, len))
+        return (int64_t)len;
+    return read_direct(p, addr, buf, len);
+}
+
+/* Fetches `n` sorted pieces with one process_vm_readv; sets *read to the
+ * bytes it got. Returns 0, or a negative status for a failure that is not
+ * an unreadable piece. */
+static int vm_read_pieces(process_ctx *p, const struct iovec *local, const struct iovec *remote, size_t n,
+                          size_t *read)
+{
+    *read = 0;
+    for (;;) {
+        ssize_t got = process_vm_readv(p->pid, local, n, remote, n, 0);
+        if (got >= 0) {
+            *read = (size_t)got;
+            return GMV_OK;
+        }
+        if (errno == EFAULT)
+            return GMV_OK; /* the first piece is unreadable */
+        if (errno != EINTR)
+            return read_errno_status(p, errno, (uint64_t)(uintptr_t)remote[0].iov_base);
+    }
+}
+
+/* gmv_source_ops.prefetch: reads the pieces (merged where they overlap) up
+ * to PREFETCH_IOVECS per system call into p->fetched. Only while frozen, and
+ * only with process_vm_readv. */
+static int process_prefetch(void *ctx, gmv_piece *pieces, size_t n)
+{
+    process_ctx *p = ctx;
+    gmv_prefetched_clear(&p->fetched);
+    if (!p->frozen || p->mem_fd >= 0)
+        return GMV_OK;
+    int rc = check_held_signals(p);
+    if (rc != GMV_OK)
+        return rc;
+    if (gmv_prefetched_plan(&p->fetched, pieces, n, PREFETCH_MAX_BYTES) != 0)
+        return GMV_OK; /* no memory for it: read directly */
+    struct iovec local[PREFETCH_IOVECS], remote[PREFETCH_IOVECS];
+    size_t next = 0;
+    while (next < p->fetched.n) {
+        size_t batch = 0;
+        for (; batch < PREFETCH_IOVECS && next + batch < p->fetched.n; batch++) {
+            gmv_fetched_piece *f = &p->fetched.pieces[next + batch];
+            local[batch] = (struct iovec){.iov_base = p->fetched.bytes + f->offset, .iov_len = (size_t)f->len};
+            remote[batch] = (struct iovec){.iov_base = (void *)(uintptr_t)f->address, .iov_len = (size_t)f->len};
+        }
+        size_t got = 0;
+        rc = vm_read_pieces(p, local, remote, batch, &got);
+        if (rc != GMV_OK) {
+            gmv_prefetched_clear(&p->fetched);
+            return rc;
+        }
+        next = gmv_prefetched_mark(&p->fetched, next, batch, got);
+    }
+    return GMV_OK;
 }
 
 /* ---- Opening ------------------------------------------------------------- */
@@ -404,6 +475,7 @@ static void process_destroy(void *ctx)
     if (p->mem_fd >= 0)
         close(p->mem_fd);
     free(p->threads);
+    gmv_prefetched_release(&p->fetched);
     free(p);
 }
 
@@ -685,6 +757,7 @@ static int detach_all(process_ctx *p)
 static int process_freeze(void *ctx)
 {
     process_ctx *p = ctx;
+    gmv_prefetched_clear(&p->fetched);
     if (p->no_freeze)
         return GMV_OK;
     hold_signals(p);
@@ -702,6 +775,7 @@ static int process_freeze(void *ctx)
 static int process_thaw(void *ctx)
 {
     process_ctx *p = ctx;
+    gmv_prefetched_clear(&p->fetched);
     if (p->no_freeze)
         return GMV_OK;
     p->frozen = false;
@@ -776,6 +850,7 @@ static int process_entry_point(void *ctx, uint64_t *out)
 
 static const gmv_source_ops process_ops = {
     .read = process_read,
+    .prefetch = process_prefetch,
     .freeze = process_freeze,
     .thaw = process_thaw,
     .destroy = process_destroy,

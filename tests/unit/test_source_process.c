@@ -301,6 +301,33 @@ static void reads_while_frozen(void **state)
 
 /* ---- Freezing ------------------------------------------------------------ */
 
+/* After a prefetch of pieces that are readable, cut short by the unmapped
+ * page, inside it, or joined across it, every read gives exactly what a
+ * direct read gives. */
+static void prefetched_reads_are_exact(void **state)
+{
+    gmv_source *src = open_child(*state, false);
+    assert_true(gmv_source_can_prefetch(src));
+    assert_int_equal(gmv_source_freeze(src), 0);
+    uint64_t k = (uint64_t)(uintptr_t)known, r = (uint64_t)(uintptr_t)region;
+    gmv_piece pieces[] = {
+        {k + 7, 9}, {k, KNOWN_LEN}, {k + 123, 1000},       /* overlapping: one piece */
+        {r + 100, 2 * page},                               /* runs into the hole */
+        {r + page, 16}, {r + page + page / 2, 16},         /* in the hole */
+        {r + 2 * page, page},                              /* after it */
+        {r + page - 8, 8}, {r + page - 40, 8},             /* joined, then readable */
+        {0, 16}, {UINT64_MAX - 7, 16},
+    };
+    assert_int_equal(gmv_source_prefetch(src, pieces, sizeof pieces / sizeof pieces[0]), 0);
+    check_reads(src);
+    uint8_t buf[64];
+    assert_int_equal(gmv_source_read(src, r + page - 40, buf, 40), 40);
+    assert_memory_equal(buf, region + page - 40, 40);
+    assert_int_equal(gmv_source_thaw(src), 0);
+    check_reads(src); /* the prefetched bytes are gone: direct reads again */
+    gmv_source_free(src);
+}
+
 static void freeze_stops_every_thread_and_thaw_resumes(void **state)
 {
     child *c = *state;
@@ -612,6 +639,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(reads_40mb_in_one_call, setup_child, teardown_child),
         cmocka_unit_test_setup_teardown(mem_file_fallback_reads_the_same, setup_child, teardown_child),
         cmocka_unit_test_setup_teardown(reads_while_frozen, setup_child, teardown_child),
+        cmocka_unit_test_setup_teardown(prefetched_reads_are_exact, setup_child, teardown_child),
         cmocka_unit_test_setup_teardown(freeze_stops_every_thread_and_thaw_resumes, setup_child, teardown_child),
         cmocka_unit_test_setup_teardown(thaw_keeps_signals_blocked_before, setup_child, teardown_child),
         cmocka_unit_test_setup_teardown(freeze_loses_no_signal, setup_child, teardown_child),

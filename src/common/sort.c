@@ -1,0 +1,60 @@
+/* A stable least-significant-digit radix sort on a leading uint64_t key. */
+#include "common/sort.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DIGIT_BITS 16
+#define DIGITS (1u << DIGIT_BITS)
+
+static uint64_t key_of(const unsigned char *record)
+{
+    uint64_t key;
+    memcpy(&key, record, sizeof key);
+    return key;
+}
+
+int gmv_sort_by_u64_key(void *records, size_t n, size_t size)
+{
+    if (n < 2)
+        return 0;
+    unsigned char *from = records, *to = malloc(n * size);
+    size_t *count = malloc(DIGITS * sizeof *count);
+    if (!to || !count) {
+        free(to);
+        free(count);
+        return -1;
+    }
+    /* Bits that differ between keys: digits where all keys agree are skipped. */
+    uint64_t first = key_of(from), differ = 0;
+    for (size_t i = 1; i < n; i++)
+        differ |= key_of(from + i * size) ^ first;
+    for (unsigned shift = 0; shift < 64; shift += DIGIT_BITS) {
+        if (((differ >> shift) & (DIGITS - 1)) == 0)
+            continue;
+        memset(count, 0, DIGITS * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(key_of(from + i * size) >> shift) & (DIGITS - 1)]++;
+        size_t sum = 0;
+        for (size_t d = 0; d < DIGITS; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const unsigned char *r = from + i * size;
+            memcpy(to + count[(key_of(r) >> shift) & (DIGITS - 1)]++ * size, r, size);
+        }
+        unsigned char *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != records) { /* an odd number of passes: the result is in the copy */
+        memcpy(records, from, n * size);
+        to = from;
+    }
+    free(to);
+    free(count);
+    return 0;
+}
