@@ -21,16 +21,30 @@ extern "C" {
 
 typedef struct gmv_source gmv_source;
 
+/* A piece of target memory: `len` bytes at `address`. */
+typedef struct gmv_piece {
+    uint64_t address, len;
+} gmv_piece;
+
 /* The operations behind a source. `read` copies up to `len` bytes at `addr`
  * into `buf` and returns how many it copied: fewer than `len` when the range
  * runs into unmapped memory, 0 when `addr` itself is unmapped, or a negative
  * gmv_status on a hard failure (for example the process is gone).
- * `freeze`/`thaw` may be NULL (nothing to freeze). `destroy` frees `ctx`. */
+ * `freeze`/`thaw` may be NULL (nothing to freeze). `destroy` frees `ctx`.
+ * `view` (may be NULL) is `read` without the copy, for a source that holds
+ * the bytes itself: it sets *bytes to up to `len` bytes at `addr`, valid as
+ * long as the source (and what it borrows) lives, and returns how many, with
+ * the same meaning as `read`'s result.
+ * `prefetch` (may be NULL) is told which pieces are about to be read, so it
+ * can fetch them in a few large requests; it may reorder `pieces`, and what
+ * it cannot fetch is simply read later. Returns 0 or a negative status. */
 typedef struct gmv_source_ops {
     int64_t (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
     int (*freeze)(void *ctx);
     int (*thaw)(void *ctx);
     void (*destroy)(void *ctx);
+    int64_t (*view)(void *ctx, uint64_t addr, size_t len, const uint8_t **bytes);
+    int (*prefetch)(void *ctx, gmv_piece *pieces, size_t n);
 } gmv_source_ops;
 
 /* Creates a source from `ops` and `ctx`; the source owns `ctx` and calls
@@ -52,6 +66,21 @@ int gmv_source_open_process(gmv_source **out, int pid, const gmv_process_options
  * segments) come from the executable at `exe_path`, placed with the load bias
  * the core's auxiliary vector implies. */
 int gmv_source_open_core(gmv_source **out, const char *core_path, const char *exe_path);
+
+/* True if the source can lend its bytes (gmv_source_view) instead of copying. */
+bool gmv_source_can_view(const gmv_source *src);
+
+/* Like gmv_source_ops.view: *bytes points at up to `len` bytes at `addr`,
+ * owned by the source. Only for a source where gmv_source_can_view(). */
+int64_t gmv_source_view(gmv_source *src, uint64_t addr, size_t len, const uint8_t **bytes);
+
+/* True if the source gains from being told what comes next (a live process). */
+bool gmv_source_can_prefetch(const gmv_source *src);
+
+/* Like gmv_source_ops.prefetch (nothing for a source without it): the
+ * `n` pieces will be read soon. Reorders `pieces`. Returns 0 or a negative
+ * status (the process is gone, a signal came). */
+int gmv_source_prefetch(gmv_source *src, gmv_piece *pieces, size_t n);
 
 /* Reads like gmv_source_ops.read, and counts the bytes against nothing. */
 int64_t gmv_source_read(gmv_source *src, uint64_t addr, void *buf, size_t len);

@@ -7,56 +7,82 @@
 
 #include "common/error.h"
 #include "common/grow.h"
+#include "common/sort.h"
 #include "model/model_impl.h"
 #include "source/snapshot_impl.h"
 
 #define DEFAULT_WRITER_RETRIES 5
 
-/* A source decorator that keeps a copy of everything read through it. */
+#define PACKED_BLOCK ((size_t)1 << 20)    /* small reads are packed into blocks of this size */
+#define OWN_BLOCK_READ ((size_t)64 << 10) /* a read at least this long gets a block of its own */
+#define VIEW_READ_CHUNK ((size_t)16 << 20) /* a lent read grows its block by this much at most */
+
+/* A source decorator that keeps a copy of everything read through it: the
+ * bytes in blocks that never move (so it can lend them: recorder_view), the
+ * ranges in the order they were read. */
 typedef struct recorder {
     gmv_source *inner;
     gmv_range *ranges;
     size_t nranges, ranges_cap;
-    uint8_t *data;
-    uint64_t nbytes, data_cap;
+    uint8_t **blocks;
+    size_t nblocks, blocks_cap;
+    uint8_t *packed;          /* the block small reads are packed into */
+    size_t packed_used;
 } recorder;
 
-/* Makes room for `len` more recorded bytes. Returns 0 or -1. */
-static int reserve_data(recorder *r, uint64_t len)
+/* Keeps `block` (malloc'd); frees it and returns -1 when out of memory. */
+static int keep_block(recorder *r, uint8_t *block)
 {
-    if (r->nbytes + len <= r->data_cap)
-        return 0;
-    uint64_t bigger = r->data_cap ? r->data_cap * 2 : 1 << 16;
-    while (bigger < r->nbytes + len)
-        bigger *= 2;
-    uint8_t *grown = realloc(r->data, (size_t)bigger);
-    if (!grown)
+    uint8_t **grown = gmv_grow(r->blocks, &r->blocks_cap, r->nblocks, sizeof *grown, 16);
+    if (!grown) {
+        free(block);
         return -1;
-    r->data = grown;
-    r->data_cap = bigger;
+    }
+    r->blocks = grown;
+    r->blocks[r->nblocks++] = block;
     return 0;
 }
 
-/* Appends `len` bytes read at `addr` to the recording; a read that continues
- * the previous one (string bytes laid out one after another) extends its
- * range. Returns 0 or -1. */
-static int recorder_keep(recorder *r, uint64_t addr, const void *buf, uint64_t len)
+/* Records that `len` bytes at `addr` are held at `bytes`; a read that
+ * continues the previous one in memory and in storage (string bytes laid out
+ * one after another) extends its range. Returns 0 or -1. */
+static int keep_range(recorder *r, uint64_t addr, const uint8_t *bytes, uint64_t len)
 {
-    if (reserve_data(r, len) != 0)
-        return -1;
-    memcpy(r->data + r->nbytes, buf, (size_t)len);
     gmv_range *last = r->nranges ? &r->ranges[r->nranges - 1] : NULL;
-    if (last && last->address + last->len == addr && last->offset + last->len == r->nbytes) {
+    if (last && last->address + last->len == addr && last->bytes + last->len == bytes) {
         last->len += len;
     } else {
         gmv_range *grown = gmv_grow(r->ranges, &r->ranges_cap, r->nranges, sizeof *grown, 256);
         if (!grown)
             return -1;
         r->ranges = grown;
-        r->ranges[r->nranges++] = (gmv_range){.address = addr, .len = len, .offset = r->nbytes};
+        r->ranges[r->nranges++] = (gmv_range){.address = addr, .len = len, .bytes = bytes};
     }
-    r->nbytes += len;
     return 0;
+}
+
+/* Copies `len` bytes read at `addr` into the recording. Returns 0 or -1. */
+static int recorder_keep(recorder *r, uint64_t addr, const void *buf, uint64_t len)
+{
+    uint8_t *dst;
+    if (len >= OWN_BLOCK_READ) {
+        dst = malloc((size_t)len);
+        if (!dst || keep_block(r, dst) != 0)
+            return -1;
+    } else {
+        if (!r->packed || r->packed_used + len > PACKED_BLOCK) {
+            r->packed = malloc(PACKED_BLOCK);
+            r->packed_used = 0;
+            if (!r->packed || keep_block(r, r->packed) != 0) {
+                r->packed = NULL;
+                return -1;
+            }
+        }
+        dst = r->packed + r->packed_used;
+        r->packed_used += (size_t)len;
+    }
+    memcpy(dst, buf, (size_t)len);
+    return keep_range(r, addr, dst, len);
 }
 
 static int64_t recorder_read(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -68,62 +94,102 @@ static int64_t recorder_read(void *ctx, uint64_t addr, void *buf, size_t len)
     return got;
 }
 
-/* Orders ranges by address, then by the order they were read. */
-static int range_order(const void *a, const void *b)
+/* Reads up to `len` bytes at `addr` straight into a block of their own,
+ * grown only as reads succeed (a wild length costs what is really there),
+ * and lends them. */
+static int64_t recorder_view(void *ctx, uint64_t addr, size_t len, const uint8_t **bytes)
 {
-    const gmv_range *x = a, *y = b;
-    if (x->address != y->address)
-        return x->address < y->address ? -1 : 1;
-    return x->offset < y->offset ? -1 : x->offset > y->offset;
+    recorder *r = ctx;
+    size_t cap = len < VIEW_READ_CHUNK ? len : VIEW_READ_CHUNK, have = 0;
+    uint8_t *block = malloc(cap);
+    while (block && have < len) {
+        if (have == cap) {
+            size_t bigger = len - cap > cap ? cap * 2 : len;
+            uint8_t *grown = realloc(block, bigger);
+            if (!grown) {
+                free(block);
+                return gmv_fail(GMV_ERR_NOMEM, "out of memory recording the map");
+            }
+            block = grown;
+            cap = bigger;
+        }
+        int64_t got = gmv_source_read(r->inner, addr + have, block + have, cap - have);
+        if (got <= 0) {
+            if (got < 0) {
+                free(block);
+                return got;
+            }
+            break;
+        }
+        have += (size_t)got;
+    }
+    if (block && have < cap && have > 0) {
+        uint8_t *shrunk = realloc(block, have);
+        block = shrunk ? shrunk : block;
+    }
+    if (block && have == 0) {
+        free(block);
+        return 0;
+    }
+    if (!block || keep_block(r, block) != 0 || keep_range(r, addr, block, have) != 0)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory recording the map");
+    *bytes = block;
+    return (int64_t)have;
 }
 
-/* Moves the recording into `snap` as sorted, merged ranges; where two reads
- * overlap the earlier bytes win. Returns 0 or GMV_ERR_NOMEM. */
+/* Passes the hint on: the recording keeps what is then read, not this. */
+static int recorder_prefetch(void *ctx, gmv_piece *pieces, size_t n)
+{
+    recorder *r = ctx;
+    return gmv_source_prefetch(r->inner, pieces, n);
+}
+
+/* Moves the recording into `snap`: ranges sorted by address, trimmed where
+ * two reads overlap (the bytes are the same: the target was frozen; without
+ * a freeze the range sorted first wins), the blocks handed over. Nothing is
+ * copied. Returns 0 or GMV_ERR_NOMEM. */
 static int recorder_finish(recorder *r, gmv_snapshot *snap)
 {
-    qsort(r->ranges, r->nranges, sizeof *r->ranges, range_order);
-    gmv_range *out = malloc((r->nranges ? r->nranges : 1) * sizeof *out);
-    uint8_t *data = malloc(r->nbytes ? (size_t)r->nbytes : 1);
-    if (!out || !data) {
-        free(out);
-        free(data);
-        return gmv_fail(GMV_ERR_NOMEM, "out of memory writing the snapshot");
-    }
+    if (gmv_sort_by_u64_key(r->ranges, r->nranges, sizeof *r->ranges) != 0)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory sorting the recorded memory");
     size_t n = 0;
-    uint64_t used = 0;
+    uint64_t bytes = 0;
     for (size_t i = 0; i < r->nranges; i++) {
-        const gmv_range *in = &r->ranges[i];
-        uint64_t start = in->address, skip = 0;
+        gmv_range in = r->ranges[i];
         if (n > 0) {
-            gmv_range *last = &out[n - 1];
-            uint64_t last_end = last->address + last->len;
-            if (start <= last_end) { /* overlapping or touching: extend the last range */
-                uint64_t end = in->address + in->len;
-                if (end <= last_end)
-                    continue;
-                skip = last_end - start;
-                memcpy(data + used, r->data + in->offset + skip, (size_t)(in->len - skip));
-                used += in->len - skip;
-                last->len += in->len - skip;
-                continue;
+            uint64_t last_end = r->ranges[n - 1].address + r->ranges[n - 1].len;
+            if (in.address + in.len <= last_end)
+                continue; /* inside the last range */
+            if (in.address < last_end) {
+                uint64_t skip = last_end - in.address;
+                in.address += skip;
+                in.bytes += skip;
+                in.len -= skip;
             }
         }
-        memcpy(data + used, r->data + in->offset, (size_t)in->len);
-        out[n++] = (gmv_range){.address = start, .len = in->len, .offset = used};
-        used += in->len;
+        r->ranges[n++] = in;
+        bytes += in.len;
     }
-    snap->ranges = out;
+    snap->ranges = r->ranges;
     snap->nranges = n;
-    snap->data = data;
-    snap->nbytes = used;
+    snap->nbytes = bytes;
+    snap->blocks = r->blocks;
+    snap->nblocks = r->nblocks;
+    r->ranges = NULL;
+    r->blocks = NULL;
+    r->nranges = r->nblocks = 0;
     return 0;
 }
 
 /* Forgets everything recorded so far (a retry starts afresh). */
 static void recorder_reset(recorder *r)
 {
+    for (size_t i = 0; i < r->nblocks; i++)
+        free(r->blocks[i]);
+    r->nblocks = 0;
     r->nranges = 0;
-    r->nbytes = 0;
+    r->packed = NULL;
+    r->packed_used = 0;
 }
 
 /* Reads the map pointer stored in the variable. */
@@ -201,10 +267,13 @@ int gmv_snapshot_capture(gmv_snapshot **out, gmv_source *src, const gmv_capture_
 {
     *out = NULL;
     recorder rec = {.inner = src};
-    static const gmv_source_ops recorder_ops = {.read = recorder_read};
+    static const gmv_source_ops recorder_ops = {.read = recorder_read, .view = recorder_view};
+    static const gmv_source_ops prefetching_recorder_ops = {
+        .read = recorder_read, .view = recorder_view, .prefetch = recorder_prefetch};
     gmv_source *recsrc = NULL;
     gmv_snapshot *snap = gmv_snapshot_new();
-    int rc = snap ? gmv_source_new_custom(&recsrc, &recorder_ops, &rec)
+    const gmv_source_ops *ops = gmv_source_can_prefetch(src) ? &prefetching_recorder_ops : &recorder_ops;
+    int rc = snap ? gmv_source_new_custom(&recsrc, ops, &rec)
                   : gmv_fail(GMV_ERR_NOMEM, "out of memory capturing the map");
     uint32_t retries = req->writer_retries ? req->writer_retries : DEFAULT_WRITER_RETRIES;
     uint64_t hmap = 0;
@@ -233,8 +302,9 @@ int gmv_snapshot_capture(gmv_snapshot **out, gmv_source *src, const gmv_capture_
         rc = recorder_finish(&rec, snap);
     }
     gmv_source_free(recsrc);
+    recorder_reset(&rec);
     free(rec.ranges);
-    free(rec.data);
+    free(rec.blocks);
     if (rc != 0) {
         gmv_snapshot_free(snap);
         return rc;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "common/error.h"
@@ -30,44 +31,93 @@ static void put_u64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Writes `len` bytes and folds them into the running CRC. */
-static bool write_crc(FILE *f, const void *buf, size_t len, uLong *crc)
+/* The file being written: its running CRC, and a buffer so the millions of
+ * small ranges of a big map cost few CRC and stdio calls. */
+typedef struct crc_out {
+    FILE *f;
+    uLong crc;
+    bool failed;
+    size_t used;
+    uint8_t buf[1 << 16];
+} crc_out;
+
+/* Folds `len` bytes into the CRC and writes them. */
+static void crc_fwrite(crc_out *o, const uint8_t *p, size_t len)
 {
-    const uint8_t *p = buf;
     while (len > 0) { /* crc32 takes uInt lengths */
         uInt n = len > (1u << 30) ? (1u << 30) : (uInt)len;
-        *crc = crc32(*crc, p, n);
-        if (fwrite(p, 1, n, f) != n)
-            return false;
+        o->crc = crc32(o->crc, p, n);
+        if (fwrite(p, 1, n, o->f) != n)
+            o->failed = true;
         p += n;
         len -= n;
     }
-    return true;
 }
 
-static bool write_section_header(FILE *f, const char tag[4], uint64_t len, uLong *crc)
+static void crc_flush(crc_out *o)
+{
+    crc_fwrite(o, o->buf, o->used);
+    o->used = 0;
+}
+
+/* Writes `len` bytes; returns false once any write has failed. */
+static bool write_crc(crc_out *o, const void *buf, size_t len)
+{
+    if (len > sizeof o->buf - o->used) {
+        crc_flush(o);
+        if (len > sizeof o->buf / 2) {
+            crc_fwrite(o, buf, len);
+            return !o->failed;
+        }
+    }
+    memcpy(o->buf + o->used, buf, len);
+    o->used += len;
+    return !o->failed;
+}
+
+static bool write_section_header(crc_out *o, const char tag[4], uint64_t len)
 {
     uint8_t h[SECTION_HEADER_SIZE] = {0};
     memcpy(h, tag, 4);
     put_u64(h + 8, len);
-    return write_crc(f, h, sizeof h, crc);
+    return write_crc(o, h, sizeof h);
 }
 
-/* Writes the MEMR section: each range as address, length, bytes. */
-static bool write_ranges(FILE *f, const gmv_snapshot *snap, uLong *crc)
+/* The number of ranges from `first` on that join into one file range (each
+ * touching the one before: a capture keeps overlapping reads as pieces), and
+ * their total length. */
+static size_t joined_ranges(const gmv_snapshot *snap, size_t first, uint64_t *len)
 {
-    uint64_t len = 0;
-    for (size_t i = 0; i < snap->nranges; i++)
-        len += RANGE_HEADER_SIZE + snap->ranges[i].len;
-    if (!write_section_header(f, "MEMR", len, crc))
+    size_t n = 1;
+    *len = snap->ranges[first].len;
+    while (first + n < snap->nranges &&
+           snap->ranges[first + n].address == snap->ranges[first + n - 1].address + snap->ranges[first + n - 1].len) {
+        *len += snap->ranges[first + n].len;
+        n++;
+    }
+    return n;
+}
+
+/* Writes the MEMR section: each range as address, length, bytes; ranges
+ * that touch are written as one. */
+static bool write_ranges(crc_out *o, const gmv_snapshot *snap)
+{
+    uint64_t len = snap->nbytes, joined = 0;
+    for (size_t i = 0; i < snap->nranges; i += joined_ranges(snap, i, &joined))
+        len += RANGE_HEADER_SIZE;
+    if (!write_section_header(o, "MEMR", len))
         return false;
-    for (size_t i = 0; i < snap->nranges; i++) {
+    for (size_t i = 0; i < snap->nranges;) {
+        size_t n = joined_ranges(snap, i, &joined);
         uint8_t h[RANGE_HEADER_SIZE];
         put_u64(h, snap->ranges[i].address);
-        put_u64(h + 8, snap->ranges[i].len);
-        if (!write_crc(f, h, sizeof h, crc) ||
-            !write_crc(f, snap->data + snap->ranges[i].offset, (size_t)snap->ranges[i].len, crc))
+        put_u64(h + 8, joined);
+        if (!write_crc(o, h, sizeof h))
             return false;
+        for (size_t end = i + n; i < end; i++) {
+            if (!write_crc(o, snap->ranges[i].bytes, (size_t)snap->ranges[i].len))
+                return false;
+        }
     }
     return true;
 }
@@ -75,18 +125,26 @@ static bool write_ranges(FILE *f, const gmv_snapshot *snap, uLong *crc)
 /* Writes the whole file to `f`. */
 static bool write_snapshot(FILE *f, const gmv_snapshot *snap, const char *meta)
 {
-    uLong crc = crc32(0L, Z_NULL, 0);
+    crc_out *o = malloc(sizeof *o);
+    if (!o)
+        return false;
+    o->f = f;
+    o->crc = crc32(0L, Z_NULL, 0);
+    o->failed = false;
+    o->used = 0;
     uint8_t header[FILE_HEADER_SIZE];
     memcpy(header, MAGIC, 8);
     put_u32(header + 8, FORMAT_VERSION);
     put_u32(header + 12, 2);
     size_t meta_len = strlen(meta);
-    if (!write_crc(f, header, sizeof header, &crc) || !write_section_header(f, "META", meta_len, &crc) ||
-        !write_crc(f, meta, meta_len, &crc) || !write_ranges(f, snap, &crc))
-        return false;
+    bool ok = write_crc(o, header, sizeof header) && write_section_header(o, "META", meta_len) &&
+              write_crc(o, meta, meta_len) && write_ranges(o, snap);
+    crc_flush(o);
+    ok = ok && !o->failed;
     uint8_t trailer[4];
-    put_u32(trailer, (uint32_t)crc);
-    return fwrite(trailer, 1, 4, f) == 4;
+    put_u32(trailer, (uint32_t)o->crc);
+    free(o);
+    return ok && fwrite(trailer, 1, 4, f) == 4;
 }
 
 int gmv_snapshot_write_file(const gmv_snapshot *snap, const char *path)
@@ -145,7 +203,8 @@ static int scan_ranges(const uint8_t *body, uint64_t len, size_t *count, uint64_
     return 0;
 }
 
-/* Loads the MEMR body into `snap` (ranges and one data buffer). */
+/* Loads the MEMR body into `snap`: the ranges point into `body`, which the
+ * snapshot holds (load_sections' caller gives it the buffer). */
 static int load_ranges(gmv_snapshot *snap, const uint8_t *body, uint64_t len)
 {
     size_t count;
@@ -154,19 +213,16 @@ static int load_ranges(gmv_snapshot *snap, const uint8_t *body, uint64_t len)
     if (rc != 0)
         return rc;
     snap->ranges = malloc((count ? count : 1) * sizeof *snap->ranges);
-    snap->data = malloc(bytes ? (size_t)bytes : 1);
-    if (!snap->ranges || !snap->data)
+    if (!snap->ranges)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory loading the snapshot");
-    uint64_t pos = 0, used = 0;
+    uint64_t pos = 0;
     for (size_t i = 0; i < count; i++) {
         uint64_t n = get_u64(body + pos + 8);
-        snap->ranges[i] = (gmv_range){.address = get_u64(body + pos), .len = n, .offset = used};
-        memcpy(snap->data + used, body + pos + RANGE_HEADER_SIZE, (size_t)n);
+        snap->ranges[i] = (gmv_range){.address = get_u64(body + pos), .len = n, .bytes = body + pos + RANGE_HEADER_SIZE};
         pos += RANGE_HEADER_SIZE + n;
-        used += n;
     }
     snap->nranges = count;
-    snap->nbytes = used;
+    snap->nbytes = bytes;
     return 0;
 }
 
@@ -243,17 +299,25 @@ static int load_sections(gmv_snapshot *snap, const uint8_t *data, size_t len, ui
     return 0;
 }
 
-int gmv_snapshot_parse(gmv_snapshot **out, const uint8_t *data, size_t len)
+/* Parses the file image `data` (malloc'd, `len` bytes), which the snapshot
+ * takes over: its ranges point into it. Frees `data` on failure. */
+static int parse_owned(gmv_snapshot **out, uint8_t *data, size_t len)
 {
     *out = NULL;
     uint32_t sections = 0;
     int rc = check_envelope(data, len, &sections);
-    if (rc != 0)
+    if (rc != 0) {
+        free(data);
         return rc;
+    }
     gmv_snapshot *snap = gmv_snapshot_new();
-    if (!snap)
+    if (!snap) {
+        free(data);
         return gmv_fail(GMV_ERR_NOMEM, "out of memory loading the snapshot");
-    rc = load_sections(snap, data, len, sections);
+    }
+    rc = gmv_snapshot_adopt_block(snap, data);
+    if (rc == 0)
+        rc = load_sections(snap, data, len, sections);
     if (rc != 0) {
         gmv_snapshot_free(snap);
         return rc;
@@ -262,13 +326,28 @@ int gmv_snapshot_parse(gmv_snapshot **out, const uint8_t *data, size_t len)
     return 0;
 }
 
-/* Reads the whole file at `path` into a malloc'd buffer. */
+int gmv_snapshot_parse(gmv_snapshot **out, const uint8_t *data, size_t len)
+{
+    *out = NULL;
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory loading the snapshot");
+    memcpy(copy, data, len);
+    return parse_owned(out, copy, len);
+}
+
+/* Reads the whole file at `path` into a malloc'd buffer: as large as the
+ * file says it is, growing only if it turns out longer. */
 static int slurp(const char *path, uint8_t **out, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return gmv_fail(errno == ENOENT ? GMV_ERR_NOT_FOUND : GMV_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, used = 0;
+    struct stat st;
+    size_t cap = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < SIZE_MAX - 1
+                     ? (size_t)st.st_size + 1 /* one more byte tells the end was reached */
+                     : (size_t)1 << 16;
+    size_t used = 0;
     uint8_t *buf = malloc(cap);
     while (buf) {
         used += fread(buf + used, 1, cap - used, f);
@@ -304,8 +383,7 @@ int gmv_snapshot_read_file(gmv_snapshot **out, const char *path)
     int rc = slurp(path, &data, &len);
     if (rc != 0)
         return rc;
-    rc = gmv_snapshot_parse(out, data, len);
-    free(data);
+    rc = parse_owned(out, data, len);
     if (rc != 0) {
         char reason[512];
         snprintf(reason, sizeof reason, "%s", gmv_error_last());

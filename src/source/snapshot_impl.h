@@ -5,25 +5,33 @@
 #include "gomapviz/snapshot.h"
 
 /* One recorded memory range: `len` bytes of target memory at `address`,
- * stored at `offset` in the snapshot's data. */
+ * held at `bytes` (in one of the snapshot's blocks). */
 typedef struct gmv_range {
-    uint64_t address, len, offset;
+    uint64_t address, len;
+    const uint8_t *bytes;
 } gmv_range;
 
 struct gmv_snapshot {
     gmv_layout layout;
     gmv_origin origin;
     uint64_t hmap_address;
-    gmv_range *ranges; /* sorted by address, neither overlapping nor touching */
+    /* Sorted by address and never overlapping. Ranges read from a file never
+     * touch either; a capture's may (the file writer joins them). */
+    gmv_range *ranges;
     size_t nranges;
-    uint8_t *data;     /* owned */
-    uint64_t nbytes;
+    uint8_t **blocks;  /* owned: the memory the ranges point into */
+    size_t nblocks;
+    uint64_t nbytes;   /* sum of the range lengths */
     bool has_summary;            /* made by a capture in this process */
     gmv_capture_summary summary;
 };
 
 /* Creates an empty snapshot; NULL when out of memory. */
 gmv_snapshot *gmv_snapshot_new(void);
+
+/* Hands `block` (malloc'd) to the snapshot, which frees it. Returns 0, or
+ * GMV_ERR_NOMEM after freeing `block`. */
+int gmv_snapshot_adopt_block(gmv_snapshot *snap, uint8_t *block);
 
 /* Encodes the layout, origin and hmap address as the META JSON text.
  * Returns a malloc'd string (caller frees) or NULL. */

@@ -29,6 +29,31 @@ int64_t gmv_source_read(gmv_source *src, uint64_t addr, void *buf, size_t len)
     return src->ops.read(src->ctx, addr, buf, len);
 }
 
+bool gmv_source_can_view(const gmv_source *src)
+{
+    return src->ops.view != NULL;
+}
+
+int64_t gmv_source_view(gmv_source *src, uint64_t addr, size_t len, const uint8_t **bytes)
+{
+    *bytes = NULL;
+    if (len == 0 || !src->ops.view)
+        return 0;
+    if (addr + len < addr)
+        len = (size_t)(UINT64_MAX - addr) + 1;
+    return src->ops.view(src->ctx, addr, len, bytes);
+}
+
+bool gmv_source_can_prefetch(const gmv_source *src)
+{
+    return src->ops.prefetch != NULL;
+}
+
+int gmv_source_prefetch(gmv_source *src, gmv_piece *pieces, size_t n)
+{
+    return n && src->ops.prefetch ? src->ops.prefetch(src->ctx, pieces, n) : GMV_OK;
+}
+
 int gmv_source_read_exact(gmv_source *src, uint64_t addr, void *buf, size_t len)
 {
     int64_t got = gmv_source_read(src, addr, buf, len);
