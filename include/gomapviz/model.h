@@ -64,11 +64,12 @@ typedef struct gmv_value {
 /* One bucket as read: a primary bucket or one of its overflow buckets. */
 typedef struct gmv_bucket {
     uint64_t address;
-    bool readable;                 /* false: nothing below was read */
-    uint8_t tophash[GMV_BUCKET_CELLS];
-    gmv_cell_state state[GMV_BUCKET_CELLS];
+    const uint8_t *raw;            /* its bytes (bucket_size), NULL when unreadable */
     uint64_t overflow;             /* raw overflow pointer */
+    uint8_t tophash[GMV_BUCKET_CELLS];
+    uint8_t state[GMV_BUCKET_CELLS]; /* a gmv_cell_state per cell */
     uint32_t depth;                /* 0 for the primary bucket */
+    bool readable;                 /* false: nothing above was read */
     uint32_t entry[GMV_BUCKET_CELLS]; /* index into the entries, or GMV_NO_ENTRY */
 } gmv_bucket;
 
@@ -162,10 +163,22 @@ const gmv_layout *gmv_model_layout(const gmv_model *model);
 const gmv_header *gmv_model_header(const gmv_model *model);
 const gmv_array *gmv_model_buckets(const gmv_model *model);
 const gmv_array *gmv_model_oldbuckets(const gmv_model *model); /* NULL unless growing */
+/* The entry list; empty for a model built without one
+ * (gmv_snapshot_build_lean_model): use gmv_model_each_entry for any model. */
 const gmv_entry *gmv_model_entries(const gmv_model *model, size_t *count);
 const uint64_t *gmv_model_spare_overflow(const gmv_model *model, size_t *count);
 const gmv_stats *gmv_model_stats(const gmv_model *model);
 const gmv_anomaly *gmv_model_anomalies(const gmv_model *model, size_t *count);
+
+/* Called with each entry; the entry (and the bytes it points to) is valid
+ * only during the call. A non-zero return stops the visit. */
+typedef int (*gmv_entry_visitor)(void *ctx, const gmv_entry *entry);
+
+/* Calls `visit` for every live entry, in the order gmv_model_entries lists
+ * them: from the list, or for a model built without one decoded again from
+ * its memory. Returns 0, what `visit` returned to stop, or a negative status
+ * (out of memory). */
+int gmv_model_each_entry(const gmv_model *model, gmv_entry_visitor visit, void *ctx);
 
 /* The address of the key cell of `entry` (an entry of this model), or 0 if
  * its bucket is not in the model. */

@@ -87,8 +87,16 @@ uint64_t gmv_snapshot_byte_count(const gmv_snapshot *snap);
 int gmv_snapshot_open_source(gmv_source **out, const gmv_snapshot *snap);
 
 /* Builds the model of the snapshot's map from its recorded memory (what the
- * capture saw). `limits` may be NULL. */
+ * capture saw). `limits` may be NULL. The model points into the snapshot's
+ * memory (bucket bytes are not copied): free the model before the snapshot. */
 int gmv_snapshot_build_model(gmv_model **out, const gmv_snapshot *snap, const gmv_limits *limits);
+
+/* Like gmv_snapshot_build_model, but the model keeps no entry list: its
+ * entries are decoded again from the snapshot each time they are visited
+ * with gmv_model_each_entry (gmv_model_entries lists none). For one pass over
+ * a big map (dump, stats): the memory of a million entries is not held. The
+ * same rule: free the model before the snapshot. */
+int gmv_snapshot_build_lean_model(gmv_model **out, const gmv_snapshot *snap, const gmv_limits *limits);
 
 /* Frees the snapshot. Accepts NULL. */
 void gmv_snapshot_free(gmv_snapshot *snap);

@@ -40,14 +40,17 @@ static int status_of(const gmv_model *model)
     return n ? EXIT_ANOMALIES : EXIT_DONE;
 }
 
-/* Loads the input and builds its model. */
-static int load_model(const cli_options *o, gmv_snapshot **snap, gmv_model **model)
+/* Loads the input and builds its model; a `lean` one keeps no entry list
+ * (gmv_snapshot_build_lean_model: for a single pass over the entries). */
+static int load_model(const cli_options *o, bool lean, gmv_snapshot **snap, gmv_model **model)
 {
     *snap = NULL;
     *model = NULL;
     if (cli_load_input(o, snap) != 0)
         return -1;
-    if (gmv_snapshot_build_model(model, *snap, &o->limits) != 0) {
+    int rc = lean ? gmv_snapshot_build_lean_model(model, *snap, &o->limits)
+                  : gmv_snapshot_build_model(model, *snap, &o->limits);
+    if (rc != 0) {
         gmv_snapshot_free(*snap);
         *snap = NULL;
         return -1;
@@ -107,7 +110,7 @@ static int render_command(const cli_options *o, int (*render)(FILE *, const gmv_
 {
     gmv_snapshot *snap = NULL;
     gmv_model *model = NULL;
-    if (load_model(o, &snap, &model) != 0)
+    if (load_model(o, true, &snap, &model) != 0)
         return library_failure();
     int status = status_of(model);
     FILE *out = open_output(o->output);
@@ -158,7 +161,7 @@ int cli_render(const cli_options *o)
         return status;
     gmv_snapshot *snap = NULL;
     gmv_model *model = NULL;
-    if (load_model(o, &snap, &model) != 0)
+    if (load_model(o, false, &snap, &model) != 0)
         return library_failure();
     status = status_of(model);
     FILE *out = open_output(o->output);
@@ -227,7 +230,7 @@ int cli_diff(const cli_options *o)
     gmv_model *ma = NULL, *mb = NULL;
     gmv_diff *diff = NULL;
     status = EXIT_FAILED;
-    if (gmv_snapshot_read_file(&sa, o->snapshot) == 0 && load_model(&after, &sb, &mb) == 0 &&
+    if (gmv_snapshot_read_file(&sa, o->snapshot) == 0 && load_model(&after, false, &sb, &mb) == 0 &&
         gmv_snapshot_build_model(&ma, sa, &o->limits) == 0 && gmv_diff_build(&diff, ma, mb, o->force) == 0) {
         FILE *out = open_output(o->output);
         int rc = out ? write_diff(out, diff, sa, sb, kind, format) : -1;

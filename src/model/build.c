@@ -28,6 +28,28 @@ int64_t gmv_builder_read(gmv_builder *b, uint64_t addr, void *buf, size_t len)
     return got;
 }
 
+/* Like gmv_builder_read, but lends the source's own bytes (the source must
+ * be able to: gmv_source_can_view). */
+static int64_t builder_view(gmv_builder *b, uint64_t addr, size_t len, const uint8_t **bytes)
+{
+    *bytes = NULL;
+    uint64_t left = b->limits.max_bytes > b->bytes_read ? b->limits.max_bytes - b->bytes_read : 0;
+    if (len > left) {
+        if (!b->byte_limit_hit)
+            gmv_model_add_anomaly(b->model, "byte_limit_reached", addr, -1, false,
+                                  "stopped reading after %" PRIu64 " bytes (raise --max-bytes to read more)",
+                                  b->bytes_read);
+        b->byte_limit_hit = true;
+        len = (size_t)left;
+    }
+    if (len == 0)
+        return 0;
+    int64_t got = gmv_source_view(b->src, addr, len, bytes);
+    if (got > 0)
+        b->bytes_read += (uint64_t)got;
+    return got;
+}
+
 /* Maps a tophash byte to its state under the layout's marks. */
 static gmv_cell_state classify_tophash(const gmv_tophash_marks *m, uint8_t top)
 {
@@ -63,11 +85,10 @@ static gmv_bucket *push_record(gmv_array *array, size_t *cap)
     return rec;
 }
 
-/* Appends an entry for cell `slot` of `rec` (bytes at `raw`) and decodes it. */
-static int add_entry(gmv_builder *b, gmv_bucket *rec, const uint8_t *raw, uint64_t index, int slot, bool old)
+/* Appends an entry for cell `slot` of `rec` and decodes it. */
+static int add_entry(gmv_builder *b, gmv_bucket *rec, uint64_t index, int slot, bool old)
 {
     gmv_model *m = b->model;
-    const gmv_layout *l = &m->layout;
     gmv_entry scratch, *e = &scratch; /* a walk that keeps no entries decodes here */
     if (b->keep_entries) {
         gmv_entry *grown = gmv_grow(m->entries, &m->entries_cap, m->nentries, sizeof *grown, 64);
@@ -76,15 +97,7 @@ static int add_entry(gmv_builder *b, gmv_bucket *rec, const uint8_t *raw, uint64
         m->entries = grown;
         e = &m->entries[m->nentries];
     }
-    memset(e, 0, sizeof *e);
-    e->bucket = index;
-    e->slot = (uint8_t)slot;
-    e->overflow_depth = rec->depth;
-    e->old = old;
-    e->tophash = rec->tophash[slot];
-    int rc = gmv_decode_value(b, &l->key, raw + l->keys_offset + (size_t)slot * l->key_slot, &e->key);
-    if (rc == 0)
-        rc = gmv_decode_value(b, &l->elem, raw + l->elems_offset + (size_t)slot * l->elem_slot, &e->elem);
+    int rc = gmv_decode_entry(b, rec, index, slot, old, e);
     if (rc != 0)
         return rc;
     if (!e->key.readable || !e->elem.readable)
@@ -111,6 +124,7 @@ static int parse_bucket(gmv_builder *b, chain_walk *w, gmv_bucket *rec, const ui
 {
     const gmv_layout *l = &b->model->layout;
     memcpy(rec->tophash, raw, GMV_BUCKET_CELLS);
+    rec->raw = raw;
     rec->overflow = gmv_load_le(raw + l->overflow_offset, l->ptr_size);
     rec->readable = true;
     for (int i = 0; i < GMV_BUCKET_CELLS; i++) {
@@ -122,7 +136,7 @@ static int parse_bucket(gmv_builder *b, chain_walk *w, gmv_bucket *rec, const ui
         if (s == GMV_CELL_EMPTY_REST)
             w->after_empty_rest = true;
         if (s == GMV_CELL_LIVE && w->entries_here) {
-            int rc = add_entry(b, rec, raw, index, i, w->old);
+            int rc = add_entry(b, rec, index, i, w->old);
             if (rc != 0)
                 return rc;
         }
@@ -225,7 +239,7 @@ static int walk_chain(gmv_builder *b, chain_walk *w, uint64_t index, const uint8
 /* Reads `nbuckets` buckets at `addr` in chunks, growing the buffer only by
  * what was actually read; the model owns the bytes. Sets *readable to the
  * number of whole buckets read. Returns NULL (with b->error) on failure. */
-static const uint8_t *read_bucket_array(gmv_builder *b, uint64_t addr, uint64_t nbuckets, uint64_t *readable)
+static const uint8_t *copy_bucket_array(gmv_builder *b, uint64_t addr, uint64_t nbuckets, uint64_t *readable)
 {
     uint32_t bsize = b->model->layout.bucket_size;
     uint64_t total = nbuckets * bsize, have = 0;
@@ -260,6 +274,84 @@ static const uint8_t *read_bucket_array(gmv_builder *b, uint64_t addr, uint64_t 
     return buf;
 }
 
+/* The bytes of `nbuckets` buckets at `addr`: lent by the source when it holds
+ * them in one piece (a snapshot, a capture's recording), else copied. Sets
+ * *readable to the number of whole buckets there. NULL (with b->error) on
+ * failure. */
+static const uint8_t *read_bucket_array(gmv_builder *b, uint64_t addr, uint64_t nbuckets, uint64_t *readable)
+{
+    uint64_t total = nbuckets * b->model->layout.bucket_size;
+    if (!gmv_source_can_view(b->src) || total > SIZE_MAX)
+        return copy_bucket_array(b, addr, nbuckets, readable);
+    const uint8_t *bytes = NULL;
+    uint64_t before = b->bytes_read;
+    int64_t got = builder_view(b, addr, (size_t)total, &bytes);
+    if (got < 0) {
+        b->error = (int)got;
+        return NULL;
+    }
+    if ((uint64_t)got < total && !b->byte_limit_hit) {
+        /* the array may go on in a touching range: copy it piece by piece */
+        b->bytes_read = before;
+        return copy_bucket_array(b, addr, nbuckets, readable);
+    }
+    *readable = (uint64_t)got / b->model->layout.bucket_size;
+    return bytes;
+}
+
+/* Buckets whose entries' memory is prefetched at a time (16 pieces each). */
+#define PREFETCH_BUCKETS 8192
+
+/* True if decoding a value of type `t` reads more memory. */
+static bool reads_more(const gmv_type *t)
+{
+    return t->indirect || t->kind == GMV_KIND_STRING;
+}
+
+/* Adds to `out` the memory that decoding the value of type `t` in `slot`
+ * will read: the indirect value, or the string's bytes (up to the limit). */
+static void want_value(const gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv_piece *out, size_t *n)
+{
+    uint32_t p = b->model->layout.ptr_size;
+    uint64_t addr = gmv_load_le(slot, p);
+    if (t->indirect) {
+        if (addr)
+            out[(*n)++] = (gmv_piece){.address = addr, .len = t->size};
+        return;
+    }
+    uint64_t len = gmv_load_le(slot + p, p);
+    if (p == 8 && (int64_t)len < 0)
+        return;
+    uint64_t want = len < b->limits.max_string ? len : b->limits.max_string;
+    if (addr && want)
+        out[(*n)++] = (gmv_piece){.address = addr, .len = want};
+}
+
+/* Tells the source what the entries of primary buckets [from, to) of `raw`
+ * will read (string bytes, indirect keys and values), so a live process
+ * fetches it in a few calls. Returns 0 or a hard-failure status. */
+static int prefetch_entries(gmv_builder *b, const uint8_t *raw, uint64_t from, uint64_t to, bool old)
+{
+    const gmv_layout *l = &b->model->layout;
+    if (!b->pieces && !(b->pieces = malloc(PREFETCH_BUCKETS * 2 * GMV_BUCKET_CELLS * sizeof *b->pieces)))
+        return 0; /* no room for hints: read as it comes */
+    size_t n = 0;
+    for (uint64_t i = from; i < to; i++) {
+        const uint8_t *bucket = raw + i * l->bucket_size;
+        if (old && is_evacuation_mark(classify_tophash(&l->marks, bucket[0])))
+            continue; /* stale cells are not decoded */
+        for (int slot = 0; slot < GMV_BUCKET_CELLS; slot++) {
+            if (classify_tophash(&l->marks, bucket[slot]) != GMV_CELL_LIVE)
+                continue;
+            if (reads_more(&l->key))
+                want_value(b, &l->key, bucket + l->keys_offset + (size_t)slot * l->key_slot, b->pieces, &n);
+            if (reads_more(&l->elem))
+                want_value(b, &l->elem, bucket + l->elems_offset + (size_t)slot * l->elem_slot, b->pieces, &n);
+        }
+    }
+    return gmv_source_prefetch(b->src, b->pieces, n);
+}
+
 /* Checks that an array of 2^B buckets can be walked within the limits. */
 static bool array_within_limits(gmv_builder *b, uint64_t nbuckets, bool old)
 {
@@ -291,7 +383,19 @@ static int walk_array(gmv_builder *b, gmv_array *a, uint64_t addr, uint64_t nbuc
     a->chains = calloc((size_t)walked, sizeof *a->chains);
     if (!a->chains)
         return GMV_ERR_NOMEM;
+    /* Room up front for the primary buckets and a few overflow ones, and for
+     * every entry the header counts (at most 8 a bucket): no doubling waste. */
     size_t records_cap = 0;
+    a->buckets = gmv_grow(NULL, &records_cap, 0, sizeof *a->buckets, (size_t)(walked + walked / 32 + 64));
+    if (!a->buckets)
+        return GMV_ERR_NOMEM;
+    gmv_model *m = b->model;
+    if (b->keep_entries && m->entries_cap == 0) {
+        uint64_t expected = m->header.count < walked * GMV_BUCKET_CELLS ? m->header.count : walked * GMV_BUCKET_CELLS;
+        m->entries = gmv_grow(NULL, &m->entries_cap, 0, sizeof *m->entries, (size_t)expected + 64);
+        if (!m->entries)
+            return GMV_ERR_NOMEM;
+    }
     chain_walk w = {.array = a, .records_cap = &records_cap, .old = old, .entries_here = !old};
     uint32_t bsize = b->model->layout.bucket_size;
     for (uint64_t i = 0; i < walked; i++) {
@@ -300,6 +404,12 @@ static int walk_array(gmv_builder *b, gmv_array *a, uint64_t addr, uint64_t nbuc
                                   "stopped after %" PRIu64 " buckets (raise --max-buckets to walk more)",
                                   b->records_walked);
             break;
+        }
+        if (b->prefetch && i % PREFETCH_BUCKETS == 0 && i < readable) {
+            uint64_t to = readable - i < PREFETCH_BUCKETS ? readable : i + PREFETCH_BUCKETS;
+            int rc = prefetch_entries(b, raw, i, to, old);
+            if (rc != 0)
+                return rc;
         }
         int rc = walk_chain(b, &w, i, i < readable ? raw + i * bsize : NULL);
         if (rc != 0)
@@ -469,6 +579,7 @@ int gmv_model_walk(gmv_model **out, gmv_source *src, const gmv_layout *layout, u
         return gmv_fail(GMV_ERR_NOMEM, "out of memory building the model");
     m->layout = *layout;
     gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits), .keep_entries = keep_entries};
+    b.prefetch = gmv_source_can_prefetch(src) && (reads_more(&layout->key) || reads_more(&layout->elem));
     if (hmap_addr == 0)
         m->header.nil = true;
     else
@@ -476,7 +587,10 @@ int gmv_model_walk(gmv_model **out, gmv_source *src, const gmv_layout *layout, u
     if (rc == 0)
         rc = b.error;
     gmv_addrset_release(&b.seen_overflow);
-    free(b.scratch);
+    gmv_builder_release_scratch(&b);
+    free(b.pieces);
+    m->limits = b.limits;
+    m->byte_limit_hit = b.byte_limit_hit;
     if (rc == 0)
         rc = gmv_model_check_consistency(m);
     if (rc != 0) {

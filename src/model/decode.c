@@ -1,4 +1,5 @@
 /* Decoding keys and values from bucket slots. */
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +7,11 @@
 
 uint64_t gmv_load_le(const uint8_t *p, uint32_t size)
 {
+    if (size == 8) { /* the common case, in one load */
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return le64toh(v);
+    }
     uint64_t v = 0;
     for (uint32_t i = size; i-- > 0;)
         v = (v << 8) | p[i];
@@ -23,14 +29,24 @@ static int64_t sign_extend(uint64_t raw, uint64_t size)
  * that keeps no entries); NULL when memory runs out. */
 static uint8_t *scratch_space(gmv_builder *b, uint64_t len)
 {
-    if (len > b->scratch_cap) {
-        uint8_t *grown = realloc(b->scratch, (size_t)len);
+    int i = b->scratch_for;
+    if (len > b->scratch_cap[i]) {
+        uint8_t *grown = realloc(b->scratch[i], (size_t)len);
         if (!grown)
             return NULL;
-        b->scratch = grown;
-        b->scratch_cap = (size_t)len;
+        b->scratch[i] = grown;
+        b->scratch_cap[i] = (size_t)len;
     }
-    return b->scratch;
+    return b->scratch[i];
+}
+
+void gmv_builder_release_scratch(gmv_builder *b)
+{
+    for (int i = 0; i < 2; i++) {
+        free(b->scratch[i]);
+        b->scratch[i] = NULL;
+        b->scratch_cap[i] = 0;
+    }
 }
 
 /* Reads `len` (> LARGE_READ) bytes at `addr` into a malloc'd buffer that
@@ -92,9 +108,9 @@ static int read_bytes_into(gmv_builder *b, uint64_t addr, uint64_t len, gmv_valu
                 return GMV_ERR_NOMEM;
             }
         } else { /* the buffer becomes the scratch space */
-            free(b->scratch);
-            b->scratch = buf;
-            b->scratch_cap = cap;
+            free(b->scratch[b->scratch_for]);
+            b->scratch[b->scratch_for] = buf;
+            b->scratch_cap[b->scratch_for] = cap;
         }
     } else {
         buf = b->keep_entries ? gmv_arena_alloc(&b->model->arena, (size_t)len) : scratch_space(b, len);
@@ -187,4 +203,22 @@ int gmv_decode_value(gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv
         return decode_string(b, data, ptr_size, out);
     decode_inline(t, data, out);
     return 0;
+}
+
+int gmv_decode_entry(gmv_builder *b, const gmv_bucket *rec, uint64_t index, int slot, bool old, gmv_entry *e)
+{
+    const gmv_layout *l = &b->model->layout;
+    memset(e, 0, sizeof *e);
+    e->bucket = index;
+    e->slot = (uint8_t)slot;
+    e->overflow_depth = rec->depth;
+    e->old = old;
+    e->tophash = rec->tophash[slot];
+    b->scratch_for = 0;
+    int rc = gmv_decode_value(b, &l->key, rec->raw + l->keys_offset + (size_t)slot * l->key_slot, &e->key);
+    b->scratch_for = 1;
+    if (rc == 0)
+        rc = gmv_decode_value(b, &l->elem, rec->raw + l->elems_offset + (size_t)slot * l->elem_slot, &e->elem);
+    b->scratch_for = 0;
+    return rc;
 }

@@ -83,6 +83,57 @@ uint64_t gmv_model_entry_address(const gmv_model *m, const gmv_entry *e)
     return b->address + m->layout.keys_offset + (uint64_t)e->slot * m->layout.key_slot;
 }
 
+void gmv_model_keep_entry_source(gmv_model *m, gmv_source *src)
+{
+    m->entry_source = src;
+}
+
+/* Decodes again and visits the entries of array `a` (the old one if `old`),
+ * in the order a build lists them. */
+static int visit_array(gmv_builder *b, const gmv_array *a, bool old, gmv_entry_visitor visit, void *ctx)
+{
+    for (size_t c = 0; c < a->nchains; c++) {
+        const gmv_chain *chain = &a->chains[c];
+        if (old && chain->evacuated)
+            continue; /* stale cells: not entries */
+        for (size_t r = chain->first; r < chain->first + chain->length; r++) {
+            const gmv_bucket *rec = &a->buckets[r];
+            for (int slot = 0; rec->raw && slot < GMV_BUCKET_CELLS; slot++) {
+                if (rec->state[slot] != GMV_CELL_LIVE)
+                    continue;
+                gmv_entry e;
+                int rc = gmv_decode_entry(b, rec, chain->index, slot, old, &e);
+                if (rc == 0)
+                    rc = visit(ctx, &e);
+                if (rc != 0)
+                    return rc;
+            }
+        }
+    }
+    return 0;
+}
+
+int gmv_model_each_entry(const gmv_model *m, gmv_entry_visitor visit, void *ctx)
+{
+    if (!m->entry_source) {
+        for (size_t i = 0; i < m->nentries; i++) {
+            int rc = visit(ctx, &m->entries[i]);
+            if (rc != 0)
+                return rc;
+        }
+        return 0;
+    }
+    /* Decoding with scratch buffers changes nothing in the model, and with
+     * no byte limit adds no anomaly: the cast does not write through. */
+    gmv_builder b = {.model = (gmv_model *)m, .src = m->entry_source, .limits = m->limits};
+    b.limits.max_bytes = UINT64_MAX;
+    int rc = visit_array(&b, &m->buckets, false, visit, ctx);
+    if (rc == 0 && m->has_old)
+        rc = visit_array(&b, &m->oldbuckets, true, visit, ctx);
+    gmv_builder_release_scratch(&b);
+    return rc;
+}
+
 /* Frees what one array owns. */
 static void array_release(gmv_array *a)
 {
@@ -100,5 +151,6 @@ void gmv_model_free(gmv_model *m)
     free(m->spares);
     free(m->anomalies);
     gmv_arena_release(&m->arena);
+    gmv_source_free(m->entry_source);
     free(m);
 }

@@ -24,6 +24,11 @@ struct gmv_model {
     size_t nanomalies;
     uint64_t anomalies_dropped; /* beyond GMV_MAX_ANOMALIES */
     gmv_arena arena;            /* bucket bytes, strings, indirect values */
+    gmv_limits limits;          /* those the model was built with */
+    bool byte_limit_hit;        /* the build stopped reading at limits.max_bytes */
+    /* A model built without its entry list: the source its entries are
+     * decoded from again when visited (owned; NULL for a model with a list). */
+    gmv_source *entry_source;
 };
 
 /* The state of one build: where reads come from and what they cost. */
@@ -37,15 +42,29 @@ typedef struct gmv_builder {
     gmv_addrset seen_overflow;
     int error; /* a hard failure (out of memory, process gone) ends the build */
     bool keep_entries;          /* false: decode (and so read) every entry, keep none */
-    uint8_t *scratch;           /* without entries: where string and indirect bytes go */
-    size_t scratch_cap;
+    /* Without entries: where string and indirect bytes go, one buffer for
+     * keys and one for values (scratch_for: 0 or 1), so both stay valid
+     * until the next entry is decoded. */
+    uint8_t *scratch[2];
+    size_t scratch_cap[2];
+    int scratch_for;
+    bool prefetch;              /* the source gains from hints and entries read more memory */
+    gmv_piece *pieces;          /* room for the pieces of one prefetch */
 } gmv_builder;
+
+/* Frees the builder's scratch buffers. */
+void gmv_builder_release_scratch(gmv_builder *b);
 
 /* gmv_model_build, and with keep_entries false a walk that reads exactly
  * the same memory but keeps no entries (gmv_model_entries is then empty;
  * the stats still count them): what a capture needs. */
 int gmv_model_walk(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t hmap_addr,
                    const gmv_limits *limits, bool keep_entries);
+
+/* Makes `model` (built by gmv_model_walk without entries, not at the byte
+ * limit) list its entries by decoding them again from `src` when visited
+ * (gmv_model_each_entry); the model takes `src` over. */
+void gmv_model_keep_entry_source(gmv_model *model, gmv_source *src);
 
 /* Records an anomaly (printf-style message). Returns 0, or GMV_ERR_NOMEM. */
 int gmv_model_add_anomaly(gmv_model *model, const char *kind, uint64_t address, int64_t bucket,
@@ -62,6 +81,10 @@ uint64_t gmv_load_le(const uint8_t *p, uint32_t size);
  * (slot bytes live in the model). Indirect values and string bytes are read
  * through the builder. Returns 0 or a hard-failure status. */
 int gmv_decode_value(gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv_value *out);
+
+/* Decodes cell `slot` of bucket record `rec` (index `index` of the current
+ * or `old` array) into `e`. Returns 0 or a hard-failure status. */
+int gmv_decode_entry(gmv_builder *b, const gmv_bucket *rec, uint64_t index, int slot, bool old, gmv_entry *e);
 
 /* Computes the statistics of a built model. */
 void gmv_model_compute_stats(gmv_model *model, uint64_t bytes_read);

@@ -203,17 +203,48 @@ void json_write_entry(jw *w, const gmv_entry *e, const gmv_layout *l)
     jw_object_end(w);
 }
 
-static void write_entries(jw *w, const gmv_model *m)
+/* What writing the entries one by one needs. */
+typedef struct entry_writer {
+    jw *w;
+    const gmv_layout *layout;
+    uint64_t written, total;
+} entry_writer;
+
+static int write_one_entry(void *ctx, const gmv_entry *e)
 {
-    size_t n;
-    const gmv_entry *e = gmv_model_entries(m, &n);
+    entry_writer *ew = ctx;
+    json_write_entry(ew->w, e, ew->layout);
+    if ((++ew->written & 0xffff) == 0)
+        gmv_report_progress("entries", ew->written, ew->total);
+    return 0;
+}
+
+/* Writes every entry, from the model's list or decoded one at a time. */
+static int write_entries(jw *w, const gmv_model *m)
+{
+    entry_writer ew = {.w = w, .layout = gmv_model_layout(m), .total = gmv_model_stats(m)->live_entries};
     jw_array_begin(w);
-    for (size_t i = 0; i < n; i++) {
-        json_write_entry(w, &e[i], gmv_model_layout(m));
-        if ((i & 0xffff) == 0xffff)
-            gmv_report_progress("entries", i + 1, n);
-    }
+    int rc = gmv_model_each_entry(m, write_one_entry, &ew);
     jw_array_end(w);
+    return rc;
+}
+
+/* A cell state as its JSON string (gmv_cell_state_name, quoted). */
+static void write_state(jw *w, uint8_t state)
+{
+    static const struct {
+        const char *json;
+        size_t len;
+    } quoted[] = {
+#define QUOTED(name) {"\"" name "\"", sizeof name + 1}
+        QUOTED("empty_rest"), QUOTED("empty_one"), QUOTED("live"),
+        QUOTED("evacuated_x"), QUOTED("evacuated_y"), QUOTED("evacuated_empty"),
+#undef QUOTED
+    };
+    if (state < sizeof quoted / sizeof quoted[0])
+        jw_literal(w, quoted[state].json, quoted[state].len);
+    else
+        jw_cstring(w, gmv_cell_state_name(state));
 }
 
 static void write_record(jw *w, const gmv_bucket *b)
@@ -231,7 +262,7 @@ static void write_record(jw *w, const gmv_bucket *b)
         jw_key(w, "states");
         jw_array_begin(w);
         for (int i = 0; i < GMV_BUCKET_CELLS; i++)
-            jw_cstring(w, gmv_cell_state_name(b->state[i]));
+            write_state(w, b->state[i]);
         jw_array_end(w);
         jw_key(w, "overflow"); jw_address(w, b->overflow);
     }
@@ -271,7 +302,8 @@ int gmv_render_json(FILE *out, const gmv_model *m, const gmv_origin *origin)
     jw_key(&w, "layout"); write_layout(&w, gmv_model_layout(m));
     jw_key(&w, "stats"); write_stats(&w, m);
     jw_key(&w, "anomalies"); write_anomalies(&w, m);
-    jw_key(&w, "entries"); write_entries(&w, m);
+    jw_key(&w, "entries");
+    int entries_rc = write_entries(&w, m);
     jw_key(&w, "buckets"); write_array(&w, gmv_model_buckets(m), false);
     jw_key(&w, "oldbuckets"); write_array(&w, gmv_model_oldbuckets(m), true);
     size_t nspares;
@@ -284,5 +316,7 @@ int gmv_render_json(FILE *out, const gmv_model *m, const gmv_origin *origin)
     jw_object_end(&w);
     if (jw_finish(&w) != 0)
         return gmv_fail(GMV_ERR_IO, "cannot write the JSON output");
+    if (entries_rc != 0)
+        return gmv_fail(entries_rc, "out of memory decoding the entries");
     return 0;
 }

@@ -6,19 +6,17 @@
 #include <string.h>
 
 /* Hands the buffered bytes to the FILE. */
-static void flush(jw *w)
+void jw_flush_buffer(jw *w)
 {
     if (w->used && fwrite(w->buf, 1, w->used, w->out) != w->used)
         w->failed = true;
     w->used = 0;
 }
 
-/* Output is gathered in the writer's own buffer: stdio's per-call cost is
- * most of the time for millions of small pieces. */
-static void put_bytes(jw *w, const char *s, size_t len)
+void jw_put_bytes(jw *w, const char *s, size_t len)
 {
     if (len > JW_BUFFER_SIZE - w->used) {
-        flush(w);
+        jw_flush_buffer(w);
         if (len > JW_BUFFER_SIZE) {
             if (fwrite(s, 1, len, w->out) != len)
                 w->failed = true;
@@ -29,28 +27,9 @@ static void put_bytes(jw *w, const char *s, size_t len)
     w->used += len;
 }
 
-static void put_char(jw *w, char c)
-{
-    if (w->used == JW_BUFFER_SIZE)
-        flush(w);
-    w->buf[w->used++] = c;
-}
-
 static void put_text(jw *w, const char *s)
 {
-    put_bytes(w, s, strlen(s));
-}
-
-/* Writes `v` in decimal. */
-static void put_u64(jw *w, uint64_t v)
-{
-    char buf[24];
-    size_t i = sizeof buf;
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put_bytes(w, buf + i, sizeof buf - i);
+    jw_put_bytes(w, s, strlen(s));
 }
 
 void jw_init(jw *w, FILE *out, int pretty_depth)
@@ -64,36 +43,10 @@ void jw_init(jw *w, FILE *out, int pretty_depth)
     w->pretty_depth = pretty_depth;
 }
 
-/* Writes a newline and indentation for the current depth. */
-static void newline(jw *w)
-{
-    put_char(w, '\n');
-    for (int i = 0; i < w->depth; i++)
-        put_text(w, "  ");
-}
-
-/* Emits the separator before a value or key in the current container. */
-static void before_value(jw *w)
-{
-    if (w->after_key) {
-        w->after_key = false;
-        return;
-    }
-    if (w->depth == 0)
-        return;
-    if (w->has_member[w->depth])
-        put_char(w, ',');
-    if (w->depth <= w->pretty_depth)
-        newline(w);
-    else if (w->has_member[w->depth])
-        put_char(w, ' ');
-    w->has_member[w->depth] = true;
-}
-
 static void open_container(jw *w, char c)
 {
-    before_value(w);
-    put_char(w, c);
+    jw_before_value(w);
+    jw_put_char(w, c);
     if (w->depth + 1 < JW_MAX_DEPTH)
         w->depth++;
     w->has_member[w->depth] = false;
@@ -105,8 +58,8 @@ static void close_container(jw *w, char c)
     if (w->depth > 0)
         w->depth--;
     if (had && w->depth + 1 <= w->pretty_depth)
-        newline(w);
-    put_char(w, c);
+        jw_newline(w);
+    jw_put_char(w, c);
 }
 
 void jw_object_begin(jw *w) { open_container(w, '{'); }
@@ -135,87 +88,63 @@ static const char *escape_of(unsigned char c, char buf[8])
 
 /* Writes `len` bytes as a quoted, escaped JSON string: runs of plain bytes
  * are copied in one go. */
-static void put_escaped(jw *w, const char *s, size_t len)
+void jw_put_escaped(jw *w, const char *s, size_t len)
 {
     char buf[8];
     size_t plain = 0;
-    put_char(w, '"');
+    jw_put_char(w, '"');
     for (size_t i = 0; i < len; i++) {
         const char *esc = escape_of((unsigned char)s[i], buf);
         if (!esc)
             continue;
-        put_bytes(w, s + plain, i - plain);
+        jw_put_bytes(w, s + plain, i - plain);
         put_text(w, esc);
         plain = i + 1;
     }
     if (plain < len) /* s may be NULL when len is 0: no arithmetic on it then */
-        put_bytes(w, s + plain, len - plain);
-    put_char(w, '"');
-}
-
-void jw_key(jw *w, const char *key)
-{
-    before_value(w);
-    put_char(w, '"');
-    put_text(w, key);
-    put_text(w, "\": ");
-    w->after_key = true;
+        jw_put_bytes(w, s + plain, len - plain);
+    jw_put_char(w, '"');
 }
 
 void jw_string(jw *w, const char *s, size_t len)
 {
-    before_value(w);
-    put_escaped(w, s, len);
+    jw_before_value(w);
+    jw_put_escaped(w, s, len);
 }
 
 void jw_cstring(jw *w, const char *s) { jw_string(w, s, strlen(s)); }
 
-void jw_int(jw *w, int64_t v)
-{
-    before_value(w);
-    if (v < 0) {
-        put_char(w, '-');
-        put_u64(w, (uint64_t)0 - (uint64_t)v);
-    } else {
-        put_u64(w, (uint64_t)v);
-    }
-}
-
-void jw_uint(jw *w, uint64_t v)
-{
-    before_value(w);
-    put_u64(w, v);
-}
-
-void jw_bool(jw *w, bool v)
-{
-    before_value(w);
-    put_text(w, v ? "true" : "false");
-}
-
 void jw_null(jw *w)
 {
-    before_value(w);
+    jw_before_value(w);
     put_text(w, "null");
 }
 
 void jw_address(jw *w, uint64_t addr)
 {
-    char text[24];
-    snprintf(text, sizeof text, "0x%" PRIx64, addr);
-    jw_cstring(w, text);
+    static const char digits[] = "0123456789abcdef";
+    jw_before_value(w);
+    size_t n = 1;
+    for (uint64_t v = addr >> 4; v; v >>= 4)
+        n++;
+    char *p = jw_reserve(w, n + 4);
+    memcpy(p, "\"0x", 3);
+    for (size_t i = 0; i < n; i++)
+        p[3 + n - 1 - i] = digits[(addr >> (4 * i)) & 15];
+    p[3 + n] = '"';
+    w->used += n + 4;
 }
 
 void jw_hex(jw *w, const uint8_t *p, size_t len)
 {
     static const char digits[] = "0123456789abcdef";
-    before_value(w);
-    put_char(w, '"');
+    jw_before_value(w);
+    jw_put_char(w, '"');
     for (size_t i = 0; i < len; i++) {
-        put_char(w, digits[p[i] >> 4]);
-        put_char(w, digits[p[i] & 15]);
+        jw_put_char(w, digits[p[i] >> 4]);
+        jw_put_char(w, digits[p[i] & 15]);
     }
-    put_char(w, '"');
+    jw_put_char(w, '"');
 }
 
 void jw_double(jw *w, double v, bool single)
@@ -236,7 +165,7 @@ void jw_double(jw *w, double v, bool single)
     }
     if (v == 0 && signbit(v))
         snprintf(text, sizeof text, "-0.0");
-    before_value(w);
+    jw_before_value(w);
     put_text(w, text);
 }
 
@@ -278,7 +207,7 @@ bool jw_is_utf8(const uint8_t *s, size_t len)
 
 int jw_finish(jw *w)
 {
-    put_char(w, '\n');
-    flush(w);
+    jw_put_char(w, '\n');
+    jw_flush_buffer(w);
     return w->failed || ferror(w->out) ? -1 : 0;
 }
