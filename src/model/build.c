@@ -85,10 +85,22 @@ static gmv_bucket *push_record(gmv_array *array, size_t *cap)
     return rec;
 }
 
-/* Appends an entry for cell `slot` of `rec` and decodes it. */
+/* True if decoding a value of type `t` reads more memory. */
+static bool reads_more(const gmv_type *t)
+{
+    return t->indirect || t->kind == GMV_KIND_STRING;
+}
+
+/* Appends an entry for cell `slot` of `rec` and decodes it. A walk that
+ * keeps no entries decodes only what reads more memory (the reads are the
+ * point of it: a capture records them). */
 static int add_entry(gmv_builder *b, gmv_bucket *rec, uint64_t index, int slot, bool old)
 {
     gmv_model *m = b->model;
+    if (!b->keep_entries && !b->decode_unkept) {
+        m->live_count++; /* nothing to read, nothing that can be unreadable */
+        return 0;
+    }
     gmv_entry scratch, *e = &scratch; /* a walk that keeps no entries decodes here */
     if (b->keep_entries) {
         gmv_entry *grown = gmv_grow(m->entries, &m->entries_cap, m->nentries, sizeof *grown, 64);
@@ -301,12 +313,6 @@ static const uint8_t *read_bucket_array(gmv_builder *b, uint64_t addr, uint64_t 
 
 /* Buckets whose entries' memory is prefetched at a time (16 pieces each). */
 #define PREFETCH_BUCKETS 8192
-
-/* True if decoding a value of type `t` reads more memory. */
-static bool reads_more(const gmv_type *t)
-{
-    return t->indirect || t->kind == GMV_KIND_STRING;
-}
 
 /* Adds to `out` the memory that decoding the value of type `t` in `slot`
  * will read: the indirect value, or the string's bytes (up to the limit). */
@@ -579,7 +585,8 @@ int gmv_model_walk(gmv_model **out, gmv_source *src, const gmv_layout *layout, u
         return gmv_fail(GMV_ERR_NOMEM, "out of memory building the model");
     m->layout = *layout;
     gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits), .keep_entries = keep_entries};
-    b.prefetch = gmv_source_can_prefetch(src) && (reads_more(&layout->key) || reads_more(&layout->elem));
+    b.decode_unkept = reads_more(&layout->key) || reads_more(&layout->elem);
+    b.prefetch = gmv_source_can_prefetch(src) && b.decode_unkept;
     if (hmap_addr == 0)
         m->header.nil = true;
     else

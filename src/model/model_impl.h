@@ -48,6 +48,7 @@ typedef struct gmv_builder {
     uint8_t *scratch[2];
     size_t scratch_cap[2];
     int scratch_for;
+    bool decode_unkept;         /* entries read more memory: decode them even when not kept */
     bool prefetch;              /* the source gains from hints and entries read more memory */
     gmv_piece *pieces;          /* room for the pieces of one prefetch */
 } gmv_builder;

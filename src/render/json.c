@@ -192,15 +192,15 @@ static void write_anomalies(jw *w, const gmv_model *m)
 
 void json_write_entry(jw *w, const gmv_entry *e, const gmv_layout *l)
 {
-    jw_object_begin(w);
-    jw_key(w, "key"); json_write_value(w, &e->key, l->key.size);
-    jw_key(w, "value"); json_write_value(w, &e->elem, l->elem.size);
-    jw_key(w, "bucket"); jw_uint(w, e->bucket);
-    jw_key(w, "slot"); jw_uint(w, e->slot);
-    jw_key(w, "overflow_depth"); jw_uint(w, e->overflow_depth);
-    jw_key(w, "old"); jw_bool(w, e->old);
-    jw_key(w, "tophash"); jw_uint(w, e->tophash);
-    jw_object_end(w);
+    jw_before_value(w);
+    JW_MEMBER(w, "{\"key\": "); json_write_value(w, &e->key, l->key.size);
+    JW_MEMBER(w, ", \"value\": "); json_write_value(w, &e->elem, l->elem.size);
+    JW_MEMBER(w, ", \"bucket\": "); jw_uint(w, e->bucket);
+    JW_MEMBER(w, ", \"slot\": "); jw_uint(w, e->slot);
+    JW_MEMBER(w, ", \"overflow_depth\": "); jw_uint(w, e->overflow_depth);
+    JW_MEMBER(w, ", \"old\": "); jw_bool(w, e->old);
+    JW_MEMBER(w, ", \"tophash\": "); jw_uint(w, e->tophash);
+    JW_RAW(w, "}");
 }
 
 /* What writing the entries one by one needs. */
@@ -247,26 +247,29 @@ static void write_state(jw *w, uint8_t state)
         jw_cstring(w, gmv_cell_state_name(state));
 }
 
+/* One bucket record; written by hand (see JW_MEMBER): millions of them. */
 static void write_record(jw *w, const gmv_bucket *b)
 {
-    jw_object_begin(w);
-    jw_key(w, "address"); jw_address(w, b->address);
-    jw_key(w, "depth"); jw_uint(w, b->depth);
-    jw_key(w, "readable"); jw_bool(w, b->readable);
+    jw_before_value(w);
+    JW_MEMBER(w, "{\"address\": "); jw_address(w, b->address);
+    JW_MEMBER(w, ", \"depth\": "); jw_uint(w, b->depth);
+    JW_MEMBER(w, ", \"readable\": "); jw_bool(w, b->readable);
     if (b->readable) {
-        jw_key(w, "tophash");
-        jw_array_begin(w);
-        for (int i = 0; i < GMV_BUCKET_CELLS; i++)
+        JW_MEMBER(w, ", \"tophash\": [");
+        for (int i = 0; i < GMV_BUCKET_CELLS; i++) {
+            if (i > 0)
+                JW_MEMBER(w, ", ");
             jw_uint(w, b->tophash[i]);
-        jw_array_end(w);
-        jw_key(w, "states");
-        jw_array_begin(w);
-        for (int i = 0; i < GMV_BUCKET_CELLS; i++)
+        }
+        JW_MEMBER(w, "], \"states\": [");
+        for (int i = 0; i < GMV_BUCKET_CELLS; i++) {
+            if (i > 0)
+                JW_MEMBER(w, ", ");
             write_state(w, b->state[i]);
-        jw_array_end(w);
-        jw_key(w, "overflow"); jw_address(w, b->overflow);
+        }
+        JW_MEMBER(w, "], \"overflow\": "); jw_address(w, b->overflow);
     }
-    jw_object_end(w);
+    JW_RAW(w, "}");
 }
 
 static void write_array(jw *w, const gmv_array *a, bool old)
@@ -274,18 +277,18 @@ static void write_array(jw *w, const gmv_array *a, bool old)
     jw_array_begin(w);
     for (size_t i = 0; a && i < a->nchains; i++) {
         const gmv_chain *c = &a->chains[i];
-        jw_object_begin(w);
-        jw_key(w, "index"); jw_uint(w, c->index);
+        jw_before_value(w);
+        JW_MEMBER(w, "{\"index\": "); jw_uint(w, c->index);
         if (old) {
-            jw_key(w, "evacuated"); jw_bool(w, c->evacuated);
+            JW_MEMBER(w, ", \"evacuated\": "); jw_bool(w, c->evacuated);
         }
-        jw_key(w, "truncated"); jw_bool(w, c->truncated);
-        jw_key(w, "chain");
+        JW_MEMBER(w, ", \"truncated\": "); jw_bool(w, c->truncated);
+        JW_MEMBER(w, ", \"chain\": ");
         jw_array_begin(w);
         for (size_t r = c->first; r < c->first + c->length; r++)
             write_record(w, &a->buckets[r]);
         jw_array_end(w);
-        jw_object_end(w);
+        JW_RAW(w, "}");
     }
     jw_array_end(w);
 }

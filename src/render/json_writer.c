@@ -1,15 +1,142 @@
 #include "render/json_writer.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Hands the buffered bytes to the FILE. */
+/* ---- Writing in a thread of its own -------------------------------------
+ * Formatting millions of entries and copying them into the kernel take about
+ * as long each: the formatted text goes in large chunks to a thread that
+ * writes it while the next chunk is formatted. Two chunks: one filled here,
+ * one being written. */
+
+#define ASYNC_CHUNK ((size_t)4 << 20)
+
+struct jw_async {
+    FILE *out;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    char *chunk[2];
+    int filling;          /* the chunk being filled by the formatter */
+    size_t filled;
+    const char *handed;   /* the chunk the thread is to write; NULL: none */
+    size_t handed_len;
+    bool closing;         /* no more chunks will come */
+    int error;            /* errno of the first write that failed, or 0 */
+};
+
+static void *async_main(void *arg)
+{
+    jw_async *a = arg;
+    pthread_mutex_lock(&a->lock);
+    for (;;) {
+        while (!a->handed && !a->closing)
+            pthread_cond_wait(&a->changed, &a->lock);
+        if (!a->handed)
+            break;
+        const char *data = a->handed;
+        size_t len = a->handed_len;
+        pthread_mutex_unlock(&a->lock);
+        int error = fwrite(data, 1, len, a->out) == len ? 0 : errno ? errno : EIO;
+        pthread_mutex_lock(&a->lock);
+        if (!a->error)
+            a->error = error;
+        a->handed = NULL;
+        pthread_cond_broadcast(&a->changed);
+    }
+    pthread_mutex_unlock(&a->lock);
+    return NULL;
+}
+
+/* Starts the thread; NULL (write in this thread) if it cannot. */
+static jw_async *async_start(FILE *out)
+{
+    jw_async *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->out = out;
+    a->chunk[0] = malloc(ASYNC_CHUNK);
+    a->chunk[1] = malloc(ASYNC_CHUNK);
+    if (a->chunk[0] && a->chunk[1] && pthread_mutex_init(&a->lock, NULL) == 0) {
+        if (pthread_cond_init(&a->changed, NULL) == 0) {
+            if (pthread_create(&a->thread, NULL, async_main, a) == 0)
+                return a;
+            pthread_cond_destroy(&a->changed);
+        }
+        pthread_mutex_destroy(&a->lock);
+    }
+    free(a->chunk[0]);
+    free(a->chunk[1]);
+    free(a);
+    return NULL;
+}
+
+/* Hands the filled chunk to the thread (once it is done with the other). */
+static void async_hand_over(jw_async *a)
+{
+    if (a->filled == 0)
+        return;
+    pthread_mutex_lock(&a->lock);
+    while (a->handed)
+        pthread_cond_wait(&a->changed, &a->lock);
+    a->handed = a->chunk[a->filling];
+    a->handed_len = a->filled;
+    pthread_cond_broadcast(&a->changed);
+    pthread_mutex_unlock(&a->lock);
+    a->filling ^= 1;
+    a->filled = 0;
+}
+
+static void async_write(jw_async *a, const char *data, size_t len)
+{
+    while (len > 0) {
+        size_t n = ASYNC_CHUNK - a->filled < len ? ASYNC_CHUNK - a->filled : len;
+        memcpy(a->chunk[a->filling] + a->filled, data, n);
+        a->filled += n;
+        data += n;
+        len -= n;
+        if (a->filled == ASYNC_CHUNK)
+            async_hand_over(a);
+    }
+}
+
+/* Writes what is left, stops the thread and frees it; returns the errno of
+ * the first write that failed, or 0. */
+static int async_stop(jw_async *a)
+{
+    async_hand_over(a);
+    pthread_mutex_lock(&a->lock);
+    a->closing = true;
+    pthread_cond_broadcast(&a->changed);
+    pthread_mutex_unlock(&a->lock);
+    pthread_join(a->thread, NULL);
+    int error = a->error;
+    pthread_cond_destroy(&a->changed);
+    pthread_mutex_destroy(&a->lock);
+    free(a->chunk[0]);
+    free(a->chunk[1]);
+    free(a);
+    return error;
+}
+
+/* Sends `len` bytes on to `out`, through the thread if there is one. */
+static void send_out(jw *w, const char *data, size_t len)
+{
+    if (w->async)
+        async_write(w->async, data, len);
+    else if (fwrite(data, 1, len, w->out) != len)
+        w->failed = true;
+}
+
+/* Hands the buffered bytes on. */
 void jw_flush_buffer(jw *w)
 {
-    if (w->used && fwrite(w->buf, 1, w->used, w->out) != w->used)
-        w->failed = true;
+    if (w->used)
+        send_out(w, w->buf, w->used);
     w->used = 0;
 }
 
@@ -18,8 +145,7 @@ void jw_put_bytes(jw *w, const char *s, size_t len)
     if (len > JW_BUFFER_SIZE - w->used) {
         jw_flush_buffer(w);
         if (len > JW_BUFFER_SIZE) {
-            if (fwrite(s, 1, len, w->out) != len)
-                w->failed = true;
+            send_out(w, s, len);
             return;
         }
     }
@@ -41,6 +167,7 @@ void jw_init(jw *w, FILE *out, int pretty_depth)
     memset(w->has_member, 0, sizeof w->has_member);
     w->out = out;
     w->pretty_depth = pretty_depth;
+    w->async = async_start(out);
 }
 
 static void open_container(jw *w, char c)
@@ -209,5 +336,11 @@ int jw_finish(jw *w)
 {
     jw_put_char(w, '\n');
     jw_flush_buffer(w);
+    int error = w->async ? async_stop(w->async) : 0;
+    w->async = NULL;
+    if (error) {
+        errno = error; /* for the caller's message: it happened in the thread */
+        return -1;
+    }
     return w->failed || ferror(w->out) ? -1 : 0;
 }

@@ -14,8 +14,11 @@
 
 #define JW_BUFFER_SIZE 65536
 
+typedef struct jw_async jw_async;
+
 typedef struct jw {
     FILE *out;
+    jw_async *async;                /* the thread writing to `out`; NULL: written here */
     size_t used;                    /* bytes waiting in buf */
     bool failed;                    /* a write to `out` failed */
     char buf[JW_BUFFER_SIZE];
@@ -26,7 +29,9 @@ typedef struct jw {
 } jw;
 
 /* Starts writing to `out`; containers opened at depth < `pretty_depth` are
- * laid out one member per line, deeper ones on a single line. */
+ * laid out one member per line, deeper ones on a single line. A thread of the
+ * writer's own does the writes to `out` (so formatting and the kernel's work
+ * overlap) until jw_finish; `out` must not be touched until then. */
 void jw_init(jw *w, FILE *out, int pretty_depth);
 
 void jw_object_begin(jw *w);
@@ -52,6 +57,14 @@ bool jw_is_utf8(const uint8_t *s, size_t len);
 
 /* A value given already as JSON text (a quoted name, a number): copied. */
 static inline void jw_literal(jw *w, const char *json, size_t len);
+
+/* For the millions of small objects of a model (entries, bucket records),
+ * written without the separator logic: only inside a container laid out on
+ * one line (deeper than pretty_depth), started after jw_before_value().
+ * JW_RAW copies literal JSON text; JW_MEMBER copies text ending in a member
+ * name and colon (`, "slot": `), after which the next jw_ value follows. */
+#define JW_RAW(w, lit) jw_put_raw((w), (lit), sizeof(lit) - 1)
+#define JW_MEMBER(w, lit) (jw_put_raw((w), (lit), sizeof(lit) - 1), (w)->after_key = true)
 
 /* Internal to the writer (the small, hot functions below are inline). */
 void jw_flush_buffer(jw *w);
@@ -177,6 +190,12 @@ static inline void jw_bool(jw *w, bool v)
     jw_put_bytes(w, v ? "true" : "false", v ? 4 : 5);
 }
 
+
+static inline void jw_put_raw(jw *w, const char *text, size_t len)
+{
+    memcpy(jw_reserve(w, len), text, len);
+    w->used += len;
+}
 
 static inline void jw_literal(jw *w, const char *json, size_t len)
 {

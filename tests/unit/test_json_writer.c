@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,61 @@ static void utf8_check_rejects_malformed_text(void **state)
     assert_false(jw_is_utf8((const uint8_t *)"\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
 }
 
+/* Tens of MB, more than the writer thread's chunks, pieces of every size:
+ * all of it arrives, in order. */
+static void large_output_arrives_whole_and_in_order(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    jw w;
+    jw_init(&w, out, 1);
+    jw_array_begin(&w);
+    static char blob[200000];
+    memset(blob, 'x', sizeof blob);
+    uint64_t n = 3000000;
+    for (uint64_t i = 0; i < n; i++) {
+        jw_uint(&w, i);
+        if (i % 500000 == 0)
+            jw_string(&w, blob, sizeof blob); /* larger than the writer's buffer */
+    }
+    jw_array_end(&w);
+    assert_int_equal(jw_finish(&w), 0);
+    fclose(out);
+    json_error_t err;
+    json_t *doc = json_loadb(text, len, 0, &err);
+    assert_non_null(doc);
+    assert_int_equal(json_array_size(doc), n + 6);
+    size_t at = 0;
+    for (uint64_t i = 0; i < n; i++, at++) {
+        assert_int_equal(json_integer_value(json_array_get(doc, at)), (json_int_t)i);
+        if (i % 500000 == 0)
+            assert_int_equal(json_string_length(json_array_get(doc, ++at)), sizeof blob);
+    }
+    json_decref(doc);
+    free(text);
+}
+
+/* A full disk is a failure with the reason in errno, not "Success". */
+static void write_failure_is_reported_with_its_cause(void **state)
+{
+    (void)state;
+    FILE *out = fopen("/dev/full", "w");
+    if (!out)
+        fail_msg("cannot open /dev/full");
+    jw w;
+    jw_init(&w, out, 1);
+    jw_array_begin(&w);
+    for (int i = 0; i < 2000000; i++)
+        jw_uint(&w, (uint64_t)i);
+    jw_array_end(&w);
+    errno = 0;
+    assert_int_equal(jw_finish(&w), -1);
+    assert_int_equal(errno, ENOSPC);
+    fclose(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +187,8 @@ int main(void)
         cmocka_unit_test(numbers_are_exact),
         cmocka_unit_test(full_uint64_range_is_written),
         cmocka_unit_test(utf8_check_rejects_malformed_text),
+        cmocka_unit_test(large_output_arrives_whole_and_in_order),
+        cmocka_unit_test(write_failure_is_reported_with_its_cause),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
