@@ -5,6 +5,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
     build-essential cmake pkg-config \
-    libdw-dev libelf-dev libjansson-dev zlib1g-dev libcmocka-dev \
+    libdw-dev libelf-dev libjansson-dev libisal-dev zlib1g-dev libcmocka-dev \
     libgraphviz-dev graphviz libxml2-dev \
     golang-go gdb python3 ca-certificates

@@ -1,10 +1,12 @@
-/* The .gmvs file: magic, version, sections, CRC-32 (docs/snapshot-format.md). */
+/* The .gmvs file: magic, version, sections, CRC-32 (docs/snapshot-format.md).
+ * The CRC-32 is zlib's (IEEE 802.3, reflected), computed with ISA-L's
+ * crc32_gzip_refl: several GB/s, for snapshots of hundreds of MB. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zlib.h>
+#include <isa-l/crc.h>
 
 #include "common/error.h"
 #include "source/snapshot_impl.h"
@@ -35,7 +37,7 @@ static void put_u64(uint8_t *p, uint64_t v)
  * small ranges of a big map cost few CRC and stdio calls. */
 typedef struct crc_out {
     FILE *f;
-    uLong crc;
+    uint32_t crc;
     bool failed;
     size_t used;
     uint8_t buf[1 << 16];
@@ -44,14 +46,9 @@ typedef struct crc_out {
 /* Folds `len` bytes into the CRC and writes them. */
 static void crc_fwrite(crc_out *o, const uint8_t *p, size_t len)
 {
-    while (len > 0) { /* crc32 takes uInt lengths */
-        uInt n = len > (1u << 30) ? (1u << 30) : (uInt)len;
-        o->crc = crc32(o->crc, p, n);
-        if (fwrite(p, 1, n, o->f) != n)
-            o->failed = true;
-        p += n;
-        len -= n;
-    }
+    o->crc = crc32_gzip_refl(o->crc, p, len);
+    if (fwrite(p, 1, len, o->f) != len)
+        o->failed = true;
 }
 
 static void crc_flush(crc_out *o)
@@ -129,7 +126,7 @@ static bool write_snapshot(FILE *f, const gmv_snapshot *snap, const char *meta)
     if (!o)
         return false;
     o->f = f;
-    o->crc = crc32(0L, Z_NULL, 0);
+    o->crc = 0;
     o->failed = false;
     o->used = 0;
     uint8_t header[FILE_HEADER_SIZE];
@@ -235,13 +232,7 @@ static int check_envelope(const uint8_t *data, size_t len, uint32_t *sections)
     if (version != FORMAT_VERSION)
         return gmv_fail(GMV_ERR_FORMAT, "snapshot format version %u is not supported (this gomapviz reads version %u)",
                         version, FORMAT_VERSION);
-    uLong crc = crc32(0L, Z_NULL, 0);
-    for (size_t done = 0; done < len - 4;) {
-        uInt n = len - 4 - done > (1u << 30) ? (1u << 30) : (uInt)(len - 4 - done);
-        crc = crc32(crc, data + done, n);
-        done += n;
-    }
-    if ((uint32_t)crc != get_u32(data + len - 4))
+    if (crc32_gzip_refl(0, data, len - 4) != get_u32(data + len - 4))
         return gmv_fail(GMV_ERR_FORMAT, "snapshot checksum mismatch: the file is truncated or damaged");
     *sections = get_u32(data + 12);
     if (*sections > MAX_SECTIONS)
