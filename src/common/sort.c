@@ -58,3 +58,17 @@ int gmv_sort_by_u64_key(void *records, size_t n, size_t size)
     free(count);
     return 0;
 }
+
+size_t gmv_count_keys_at_most(const void *records, size_t n, size_t size, uint64_t key)
+{
+    const unsigned char *r = records;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (key_of(r + mid * size) <= key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}

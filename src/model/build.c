@@ -9,17 +9,23 @@
 
 #define ARRAY_READ_CHUNK ((size_t)16 << 20)
 
-int64_t gmv_builder_read(gmv_builder *b, uint64_t addr, void *buf, size_t len)
+/* `len` cut to what the byte limit leaves; at the limit, says so once. */
+static size_t within_byte_limit(gmv_builder *b, uint64_t addr, size_t len)
 {
     uint64_t left = b->limits.max_bytes > b->bytes_read ? b->limits.max_bytes - b->bytes_read : 0;
-    if (len > left) {
-        if (!b->byte_limit_hit)
-            gmv_model_add_anomaly(b->model, "byte_limit_reached", addr, -1, false,
-                                  "stopped reading after %" PRIu64 " bytes (raise --max-bytes to read more)",
-                                  b->bytes_read);
-        b->byte_limit_hit = true;
-        len = (size_t)left;
-    }
+    if (len <= left)
+        return len;
+    if (!b->byte_limit_hit)
+        gmv_model_add_anomaly(b->model, "byte_limit_reached", addr, -1, false,
+                              "stopped reading after %" PRIu64 " bytes (raise --max-bytes to read more)",
+                              b->bytes_read);
+    b->byte_limit_hit = true;
+    return (size_t)left;
+}
+
+int64_t gmv_builder_read(gmv_builder *b, uint64_t addr, void *buf, size_t len)
+{
+    len = within_byte_limit(b, addr, len);
     if (len == 0)
         return 0;
     int64_t got = gmv_source_read(b->src, addr, buf, len);
@@ -33,15 +39,7 @@ int64_t gmv_builder_read(gmv_builder *b, uint64_t addr, void *buf, size_t len)
 static int64_t builder_view(gmv_builder *b, uint64_t addr, size_t len, const uint8_t **bytes)
 {
     *bytes = NULL;
-    uint64_t left = b->limits.max_bytes > b->bytes_read ? b->limits.max_bytes - b->bytes_read : 0;
-    if (len > left) {
-        if (!b->byte_limit_hit)
-            gmv_model_add_anomaly(b->model, "byte_limit_reached", addr, -1, false,
-                                  "stopped reading after %" PRIu64 " bytes (raise --max-bytes to read more)",
-                                  b->bytes_read);
-        b->byte_limit_hit = true;
-        len = (size_t)left;
-    }
+    len = within_byte_limit(b, addr, len);
     if (len == 0)
         return 0;
     int64_t got = gmv_source_view(b->src, addr, len, bytes);

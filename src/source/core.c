@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/sort.h"
 #include "source/process_core.h"
 #include "source/source_impl.h"
 
@@ -146,15 +147,7 @@ static int collect_loads(Elf *elf, const mapped_file *mf, const char *path, uint
  * (list->count if none). */
 static size_t first_after(const segment_list *list, uint64_t addr)
 {
-    size_t lo = 0, hi = list->count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (list->items[mid].vaddr <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return gmv_count_keys_at_most(list->items, list->count, sizeof *list->items, addr);
 }
 
 /* Returns the segment before index `next` of `list` if it holds `addr`, or NULL. */

@@ -81,17 +81,10 @@ size_t gmv_prefetched_mark(gmv_prefetched *f, size_t first, size_t count, size_t
 
 bool gmv_prefetched_copy(const gmv_prefetched *f, uint64_t addr, void *buf, size_t len)
 {
-    size_t lo = 0, hi = f->n; /* the last piece starting at or before addr */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (f->pieces[mid].address <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0)
+    size_t at_most = gmv_count_keys_at_most(f->pieces, f->n, sizeof *f->pieces, addr);
+    if (at_most == 0)
         return false;
-    const gmv_fetched_piece *p = &f->pieces[lo - 1];
+    const gmv_fetched_piece *p = &f->pieces[at_most - 1];
     uint64_t skip = addr - p->address;
     if (!p->readable || skip >= p->len || len > p->len - skip)
         return false;

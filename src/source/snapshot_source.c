@@ -3,21 +3,14 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/sort.h"
 #include "model/model_impl.h"
 #include "source/snapshot_impl.h"
 
 /* Index of the last range starting at or before `addr`, or -1. */
 static ptrdiff_t find_range(const gmv_snapshot *snap, uint64_t addr)
 {
-    size_t lo = 0, hi = snap->nranges;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (snap->ranges[mid].address <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (ptrdiff_t)lo - 1;
+    return (ptrdiff_t)gmv_count_keys_at_most(snap->ranges, snap->nranges, sizeof *snap->ranges, addr) - 1;
 }
 
 /* Lends up to `len` bytes at `addr` from the one range holding `addr`. */

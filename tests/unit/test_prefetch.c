@@ -61,6 +61,18 @@ static void sort_orders_by_key_and_keeps_ties_in_order(void **state)
     assert_int_equal(gmv_sort_by_u64_key(NULL, 0, sizeof one), 0);
 }
 
+static void search_counts_keys_at_most(void **state)
+{
+    (void)state;
+    keyed k[] = {{10, 0}, {20, 1}, {20, 2}, {30, 3}};
+    assert_int_equal(gmv_count_keys_at_most(k, 4, sizeof k[0], 9), 0);
+    assert_int_equal(gmv_count_keys_at_most(k, 4, sizeof k[0], 10), 1);
+    assert_int_equal(gmv_count_keys_at_most(k, 4, sizeof k[0], 20), 3);
+    assert_int_equal(gmv_count_keys_at_most(k, 4, sizeof k[0], 29), 3);
+    assert_int_equal(gmv_count_keys_at_most(k, 4, sizeof k[0], UINT64_MAX), 4);
+    assert_int_equal(gmv_count_keys_at_most(k, 0, sizeof k[0], 10), 0);
+}
+
 static void plan_sorts_merges_and_keeps_to_the_budget(void **state)
 {
     (void)state;
@@ -128,6 +140,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sort_orders_by_key_and_keeps_ties_in_order),
+        cmocka_unit_test(search_counts_keys_at_most),
         cmocka_unit_test(plan_sorts_merges_and_keeps_to_the_budget),
         cmocka_unit_test(mark_makes_progress_and_copy_serves_only_whole_pieces),
     };
