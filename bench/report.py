@@ -220,7 +220,9 @@ def main():
     w("## Every measurement")
     w("")
     w("Wall time: the mean of %s hyperfine runs (± standard deviation) for commands under %s s, "
-      "otherwise one run. Peak RSS: `/usr/bin/time -v` \"Maximum resident set size\" of one run. "
+      "otherwise one run; every run writes a new output file (the last run's is deleted before it, "
+      "outside the timing, as delve's and gdb's outputs are new files). Peak RSS: `/usr/bin/time -v` "
+      "\"Maximum resident set size\" of one run. "
       "CPU: user + system seconds of that run. *capture + dump* is the sum of the two commands "
       "(peak: the larger). \"vs delve\": delve's time (memory) divided by the row's; \">\" when "
       "delve was stopped at its cap, so the true ratio is larger. Entries: live entries in the "

@@ -160,6 +160,15 @@ measure() {
     local size=$1 type=$2 tool=$3 entries_from=$4; shift 5
     local cmdtext rc=0 wall rss user sys sd=0 runs=1 entries="" status=ok note=""
     cmdtext=$(printf '%q ' "$@"); cmdtext=${cmdtext% }
+    # Every run writes a new output file (-o): the last run's is deleted before,
+    # outside the timing, as the debuggers' outputs are new files too; else the
+    # time would include the kernel freeing the last run's hundreds of MB.
+    local out="" prev="" arg
+    for arg in "$@"; do
+        [ "$prev" = -o ] && out=$arg
+        prev=$arg
+    done
+    [ -n "$out" ] && rm -f "$out"
     /usr/bin/time -v -o "$WORK/time.txt" "$@" >"$WORK/cmd.out" 2>"$WORK/cmd.err" || rc=$?
     IFS=$'\t' read -r wall rss user sys < <(time_fields "$WORK/time.txt")
     if [ "$rc" -ne 0 ]; then
@@ -170,7 +179,9 @@ measure() {
             json:*) entries=$(grep -c '{"key"' "${entries_from#json:}" || true) ;;
         esac
         if awk -v w="$wall" -v m="$REPEAT_UNDER" 'BEGIN{exit !(w < m)}'; then
-            if hyperfine -N --style none --runs "$RUNS" --export-json "$WORK/hf.json" \
+            local prepare=()
+            [ -n "$out" ] && prepare=(--prepare "rm -f $out")
+            if hyperfine -N --style none --runs "$RUNS" "${prepare[@]}" --export-json "$WORK/hf.json" \
                 -- "$cmdtext" >/dev/null 2>"$WORK/hf.err"; then
                 read -r wall sd < <(python3 -c 'import json,sys
 r=json.load(open(sys.argv[1]))["results"][0]

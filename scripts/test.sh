@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what gomapviz needs (Debian 12, as root), builds it, and runs every
-# test twice: a normal build, then one with AddressSanitizer + UBSan.
+# test twice: a normal build, then one with AddressSanitizer + UBSan; then
+# the command under valgrind memcheck (scripts/valgrind.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
