@@ -186,22 +186,40 @@ static int fail_gone(pid_t pid)
 
 /* ---- /proc helpers ------------------------------------------------------- */
 
+/* The kernel's task flag for kernel threads (PF_KTHREAD in linux/sched.h),
+ * the 9th field of /proc/PID/stat. */
+#define TASK_FLAG_KERNEL_THREAD 0x00200000UL
+
+/* Reads the state letter ('R', 'S', 't', 'Z', ...) and the task flags of
+ * thread `tid` of `pid` from /proc/PID/task/TID/stat. Returns false if the
+ * thread is gone or the line cannot be parsed. */
+static bool read_thread_stat(pid_t pid, pid_t tid, char *state, unsigned long *flags)
+{
+    char path[96], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')'); /* the command name may hold spaces and ')' */
+    if (!paren || paren[1] != ' ' || paren[2] == '\0')
+        return false;
+    *state = paren[2];
+    /* after the state: ppid pgrp session tty_nr tpgid flags */
+    return sscanf(paren + 3, "%*d %*d %*d %*d %*d %lu", flags) == 1;
+}
+
 /* Returns the state letter of thread `tid` of `pid` ('R', 'S', 't', 'Z', ...)
  * from /proc/PID/task/TID/stat, or 0 if it is gone. */
 static char thread_state(pid_t pid, pid_t tid)
 {
-    char path[96], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    const char *paren = strrchr(buf, ')'); /* the command name may hold spaces and ')' */
-    return paren && paren[1] == ' ' ? paren[2] : 0;
+    char state = 0;
+    unsigned long flags = 0;
+    return read_thread_stat(pid, tid, &state, &flags) ? state : 0;
 }
 
 /* Returns true if thread `tid` of `pid` is gone or dead (zombie). */
@@ -420,12 +438,14 @@ static int open_mem_file(process_ctx *p)
     return GMV_OK;
 }
 
-/* Fails for a process that exists but has no memory to read: a zombie
- * (GMV_ERR_GONE) or a kernel thread (GMV_ERR_INVALID). */
+/* Fails for a process that exists but has no memory to read: a kernel
+ * thread (GMV_ERR_INVALID), or a process that is exiting or a zombie
+ * (GMV_ERR_GONE; an exiting process loses its memory before it is a zombie). */
 static int no_memory_status(pid_t pid)
 {
-    char state = thread_state(pid, pid);
-    if (state != 0 && state != 'Z' && state != 'X')
+    char state = 0;
+    unsigned long flags = 0;
+    if (read_thread_stat(pid, pid, &state, &flags) && (flags & TASK_FLAG_KERNEL_THREAD))
         return gmv_fail(GMV_ERR_INVALID, "process %d is a kernel thread (no user memory): check the pid", (int)pid);
     return gmv_fail(GMV_ERR_GONE, "process %d has exited", (int)pid);
 }
@@ -827,6 +847,8 @@ static int load_entry_point(process_ctx *p)
         return gmv_fail(GMV_ERR_IO, "cannot read %s: %s", path, strerror(-err));
     p->has_entry = gmv_auxv_lookup(auxv, len, word, false, AT_ENTRY, &p->entry);
     free(auxv);
+    if (!p->has_entry && len == 0) /* no memory at all: exiting, or a kernel thread */
+        return no_memory_status(p->pid);
     if (!p->has_entry)
         return gmv_fail(GMV_ERR_NOT_FOUND, "process %d has no AT_ENTRY in %s (a kernel thread?)", (int)p->pid,
                         path);

@@ -49,6 +49,7 @@ GMV_TIMEOUT = 60        # seconds for one gomapviz run
 READY_TIMEOUT = 30      # seconds for a target to print its ready line
 ANSWER_TIMEOUT = 10     # seconds for a target to answer a command
 RESUME_TIMEOUT = 5      # seconds for a target to run again after gomapviz ends
+TRIES_TO_CATCH_FROZEN = 20  # captures started to catch one while the target is frozen
 BIG = 1000000           # entries of main.big in the kill/signal/exit cases
 LOAD_CAPTURES = 15      # captures of main.shared in a row
 
@@ -91,6 +92,24 @@ def task_states(pid):
             continue
         states.append(text[text.rindex(")") + 2])
     return states
+
+
+KERNEL_THREAD_FLAG = 0x00200000  # PF_KTHREAD, in the flags field of /proc/PID/stat
+
+
+def kernel_thread_pid():
+    """The lowest pid of a kernel thread, or None if none is visible."""
+    pids = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                text = f.read()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2:].split()
+        if int(fields[6]) & KERNEL_THREAD_FLAG:
+            return pid
+    return None
 
 
 def stopped(states):
@@ -261,8 +280,12 @@ class Gmv:
         return model
 
     def start(self, *args):
+        # gomapviz keeps a signal its parent ignored ignored (as nohup expects),
+        # and a test run from a background job inherits SIGINT and SIGQUIT
+        # ignored: give the started gomapviz the default actions to test.
         proc = subprocess.Popen([self.path] + list(args), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                preexec_fn=default_signal_actions)
         Gmv.live.add(proc)
         return proc
 
@@ -288,6 +311,13 @@ class Gmv:
             except (OSError, subprocess.TimeoutExpired):
                 pass
             Gmv.live.discard(proc)
+
+
+def default_signal_actions():
+    """Runs in a child before exec: the signals gomapviz holds while it has a
+    target frozen get their default actions."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def one_error_line(err, cmdline):
@@ -607,14 +637,16 @@ class Runner:
         raise Fail("%s: the target was never seen stopped in %d s" % (what, GMV_TIMEOUT))
 
     def interrupt(self, target, sig, checksum, what):
-        for attempt in range(3):
+        # A capture of main.big keeps the target frozen for only some tens of
+        # milliseconds, so catching it takes a few tries and a short pause.
+        for attempt in range(TRIES_TO_CATCH_FROZEN):
             before = target.count(what)
             out = self.path("big.gmvs")
             proc = self.gmv.start("capture", "--pid", str(target.pid), "--var", "main.big", "-o", out)
             if not self.wait_frozen(target, proc, what):
                 Gmv.finish(proc, GMV_TIMEOUT)
                 continue  # too quick to catch: try again
-            time.sleep(random.uniform(0, 0.1))
+            time.sleep(random.uniform(0, 0.005))
             if not stopped(task_states(target.pid)):
                 Gmv.finish(proc, GMV_TIMEOUT)
                 continue
@@ -633,7 +665,7 @@ class Runner:
             if target.ask("sum", what) != checksum:
                 raise Fail("%s: main.big's bytes changed" % what)
             return "gomapviz died %.0f ms after the signal; target runs, main.big unchanged" % (took * 1000)
-        raise Fail("%s: never caught the target stopped in 3 tries" % what)
+        raise Fail("%s: never caught the target stopped in %d tries" % (what, TRIES_TO_CATCH_FROZEN))
 
     def signals(self):
         target = self.start_hammer("-workers", "2", "-big", str(BIG), name="hammer-big")
@@ -673,10 +705,13 @@ class Runner:
                     snap = self.path("stopped.gmvs")
                     cp = self.gmv.ok("capture", "--pid", str(target.pid), "--var", "main.shared", "-o", snap,
                                      anomalies=True)
-                    # stopped in the middle of a write, it stays there: writer_active then
+                    # Stopped in the middle of a write, it stays there: writer_active
+                    # then, and whatever the half-done write left (a count not yet
+                    # updated, a bucket half evacuated). Without writer_active, the
+                    # map must be consistent.
                     kinds = {a["kind"] for a in self.gmv.dump(snap).get("anomalies") or []}
-                    if kinds - {"writer_active"}:
-                        raise Fail("anomalies %s" % sorted(kinds))
+                    if kinds and "writer_active" not in kinds:
+                        raise Fail("anomalies %s without writer_active" % sorted(kinds))
                     time.sleep(0.05)
                     states = task_states(target.pid)
                     if set(states) != {"T"}:
@@ -792,6 +827,10 @@ class Runner:
             values["sleep_pid"] = t.pid
             values["sleep_path"] = sleep
             self.error_targets.append(t)
+        if "kthread_pid" in used:
+            pid = kernel_thread_pid()
+            if pid is not None:
+                values["kthread_pid"] = pid
         if "free_pid" in used:
             pid_max = 4194304
             try:
@@ -843,6 +882,8 @@ class Runner:
             raise Fail("errors.md line %d: exit %r is not a number" % (row["line"], row["exit"]))
         command = row["command"]
         for name in set(PLACEHOLDER.findall(command)):
+            if name == "kthread_pid" and name not in values:
+                raise Skip("no kernel thread is visible in this pid namespace")
             if name not in values:
                 raise Fail("errors.md line %d: unknown placeholder {%s}" % (row["line"], name))
             command = command.replace("{%s}" % name, str(values[name]))
