@@ -26,21 +26,27 @@
 static const struct command_help {
     const char *name;
     const char *usage;
-    const char *summary;
+    const char *summary;     /* one line, for gomapviz --help */
+    const char *description; /* for gomapviz COMMAND --help */
 } commands[] = {
     {"capture", "gomapviz capture (--pid PID | --core CORE --exe PATH) (--var NAME | --addr ADDR --type TYPE) -o FILE.gmvs",
-     "Read a map from a live process or a core file and save it as a snapshot."},
-    {"dump", "gomapviz dump INPUT [-o FILE]",
+     "Read a map from a live process or a core file and save it as a snapshot.",
+     "Read a map from a live process or a core file and save it as a snapshot: exactly the\n"
+     "memory the map uses, its layout and where it came from (docs/snapshot-format.md)."},
+    {"dump", "gomapviz dump INPUT [-o FILE]", "Write the map's model as JSON.",
      "Write the map's model as JSON: header, every bucket and cell, entries, stats, anomalies\n"
      "(docs/json-schema.md). Standard output unless -o is given."},
-    {"stats", "gomapviz stats INPUT", "Print a short summary: size, load, chains, grow progress, anomalies."},
+    {"stats", "gomapviz stats INPUT", "Print a short summary of the map.",
+     "Print a short summary: size, load, chains, grow progress, anomalies."},
     {"render", "gomapviz render INPUT -o FILE.svg|.png|.dot [--format F] [focus options]",
+     "Draw the map as SVG, PNG or DOT (Graphviz).",
      "Draw the map: header, buckets with their tophash cells, keys and values, overflow\n"
      "chains, spare buckets, and during a grow the old array and where it moves. Maps of more\n"
      "than --full-limit buckets are summarised, with the longest chains drawn in full.\n"
      "Focus: --bucket N, --buckets A-B, --key KEY (as Go prints it, no quotes), --longest N.\n"
      "Size: --full-limit N (default 64 buckets), --max-text N (characters per key or value, 20)."},
     {"diff", "gomapviz diff BEFORE.gmvs (AFTER.gmvs | --pid PID --var NAME | ...) [-o FILE] [--force]",
+     "Compare two moments of one map, as text, JSON or a picture.",
      "Compare two snapshots of one map (say, before and after a grow): header changes, entries\n"
      "added, removed, changed and moved (with the X or Y half each moved to), chain lengths and\n"
      "evacuation progress. -o FILE.json, .txt, .dot, .svg or .png (default: text on standard\n"
@@ -55,8 +61,7 @@ int cli_print_help(const char *command)
         puts("gomapviz: see what a Go map looks like in memory.\n\n"
              "Usage: gomapviz COMMAND [options]   (gomapviz COMMAND --help for more)\n\nCommands:");
         for (size_t i = 0; i < COMMAND_COUNT; i++)
-            printf("  %-8s %.*s\n", commands[i].name, (int)strcspn(commands[i].summary, "\n"),
-                   commands[i].summary);
+            printf("  %-8s %s\n", commands[i].name, commands[i].summary);
         printf("\nExample:\n  gomapviz capture --pid 1234 --var main.cache -o cache.gmvs\n"
                "  gomapviz dump cache.gmvs | jq .stats\n\n" EXIT_HELP);
         return 0;
@@ -64,7 +69,7 @@ int cli_print_help(const char *command)
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
         if (strcmp(command, commands[i].name) == 0) {
             printf("Usage: %s\n\n%s\n\n" INPUT_HELP "  -o, --output FILE        where to write%s\n\n" EXIT_HELP,
-                   commands[i].usage, commands[i].summary,
+                   commands[i].usage, commands[i].description,
                    strcmp(command, "capture") == 0 ? " the snapshot"
                : strcmp(command, "render") == 0 ? " the picture (- for standard output, with --format)"
                                                  : " (default: standard output)");

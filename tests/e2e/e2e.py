@@ -29,7 +29,9 @@ import xml.etree.ElementTree as ET
 
 # scenario -> variable, what the map must look like, how keys/values compare
 SCENARIOS = collections.OrderedDict([
-    ("strint", {"var": "main.strInt"}),
+    ("strint", {"var": "main.strInt",
+                # hostile keys, quoted as Go quotes them and shortened in the picture
+                "shown_as_text": ('"<script>alert(1)', r'"\"]]><!-- \" onload')}),
     ("intint", {"var": "main.intInt"}),
     ("deletions", {"var": "main.delMap"}),
     ("growing", {"var": "main.growMap", "growing": True}),
@@ -404,12 +406,13 @@ class Runner:
         if not st.stdout_text.strip():
             raise Fail("stats printed nothing")
         if kind == "process":
-            self.check_render(snap)
+            self.check_render(snap, SCENARIOS[scen].get("shown_as_text", ()))
         return snap
 
-    def check_render(self, snap):
+    def check_render(self, snap, shown_as_text=()):
         """render writes DOT that dot accepts, well-formed inert SVG (twice the
-        same bytes) and a PNG."""
+        same bytes) and a PNG; each of shown_as_text (the start of a hostile
+        key) is in the SVG as text."""
         outputs = {}
         for ext in ("dot", "svg", "png"):
             out = snap[:-5] + "." + ext
@@ -428,6 +431,10 @@ class Runner:
             tag = el.tag.rsplit("}", 1)[-1]
             if tag in ("script", "foreignObject") or any(a.lower().startswith("on") for a in el.attrib):
                 raise Fail("SVG holds active content: <%s %s>" % (tag, el.attrib))
+        texts = [t for el in root.iter() for t in (el.text,) if t]
+        for want in shown_as_text:
+            if not any(want in t for t in texts):
+                raise Fail("SVG shows no text with %r (a key of the map)" % want)
         again = snap[:-5] + "-again.svg"
         self.gmv.ok("render", snap, "-o", again, allow_anomalies=True)
         with open(again, "rb") as f:

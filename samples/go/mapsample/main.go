@@ -175,6 +175,7 @@ func scenarioStrInt() *view {
 		"", "héllo wörld", "日本語のキー", "emoji 🎉🚀", "Ελληνικά", "ключ",
 		"quote\"back\\slash\nnewline\ttab", "ctrl\x01\x1f\x7f", "\xff\xfe invalid utf-8",
 		"<html>&amp;</html>", "\u2028line separator",
+		"<script>alert(1)</script>", "\"]]><!-- \" onload=\"alert(2)",
 	}
 	for i, s := range special {
 		strInt[s] = -1000 - i
