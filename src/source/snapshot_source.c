@@ -3,24 +3,32 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "common/sort.h"
+#include "common/page_index.h"
 #include "model/model_impl.h"
 #include "source/snapshot_impl.h"
 
+/* The source's context: the snapshot (borrowed) and an index of its ranges. */
+typedef struct snapshot_reader {
+    const gmv_snapshot *snap;
+    gmv_page_index index;
+} snapshot_reader;
+
 /* Index of the last range starting at or before `addr`, or -1. */
-static ptrdiff_t find_range(const gmv_snapshot *snap, uint64_t addr)
+static ptrdiff_t find_range(const snapshot_reader *r, uint64_t addr)
 {
-    return (ptrdiff_t)gmv_count_keys_at_most(snap->ranges, snap->nranges, sizeof *snap->ranges, addr) - 1;
+    const gmv_snapshot *snap = r->snap;
+    return (ptrdiff_t)gmv_page_index_count_at_most(&r->index, snap->ranges, snap->nranges, sizeof *snap->ranges,
+                                                   addr) - 1;
 }
 
 /* Lends up to `len` bytes at `addr` from the one range holding `addr`. */
 static int64_t snapshot_view(void *ctx, uint64_t addr, size_t len, const uint8_t **bytes)
 {
-    const gmv_snapshot *snap = ctx;
-    ptrdiff_t i = find_range(snap, addr);
+    const snapshot_reader *reader = ctx;
+    ptrdiff_t i = find_range(reader, addr);
     if (i < 0)
         return 0;
-    const gmv_range *r = &snap->ranges[i];
+    const gmv_range *r = &reader->snap->ranges[i];
     uint64_t skip = addr - r->address;
     if (skip >= r->len)
         return 0;
@@ -45,10 +53,29 @@ static int64_t snapshot_read(void *ctx, uint64_t addr, void *buf, size_t len)
     return (int64_t)done;
 }
 
+static void snapshot_reader_destroy(void *ctx)
+{
+    snapshot_reader *reader = ctx;
+    gmv_page_index_release(&reader->index);
+    free(reader);
+}
+
 int gmv_snapshot_open_source(gmv_source **out, const gmv_snapshot *snap)
 {
-    static const gmv_source_ops ops = {.read = snapshot_read, .view = snapshot_view};
-    return gmv_source_new_custom(out, &ops, (void *)snap);
+    static const gmv_source_ops ops = {
+        .read = snapshot_read, .view = snapshot_view, .destroy = snapshot_reader_destroy};
+    *out = NULL;
+    snapshot_reader *reader = calloc(1, sizeof *reader);
+    if (!reader)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory opening a snapshot");
+    reader->snap = snap;
+    /* every range covers at most len / 4096 + 2 pages */
+    size_t max_pages = 2 * snap->nranges + (size_t)(snap->nbytes / 4096) + 1;
+    gmv_page_index_build(&reader->index, snap->ranges, snap->nranges, sizeof *snap->ranges, max_pages);
+    int rc = gmv_source_new_custom(out, &ops, reader);
+    if (rc != 0)
+        snapshot_reader_destroy(reader);
+    return rc;
 }
 
 int gmv_snapshot_build_model(gmv_model **out, const gmv_snapshot *snap, const gmv_limits *limits)
