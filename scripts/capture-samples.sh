@@ -4,13 +4,18 @@
 # into samples/pictures/ (the README describes the pictures committed now:
 # update its text if you capture new ones). Needs a built ./build/gomapviz (scripts/test.sh or
 # scripts/demo.sh builds it). Every run gives new addresses and hash seeds.
-# "capture-samples.sh diffs" captures only the phased maps and their diffs.
+# "capture-samples.sh diffs" captures only the phased maps and their diffs;
+# "capture-samples.sh pictures" captures nothing: it draws the pictures and
+# diffs again from the committed snapshots (after a change to the drawing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gomapviz=${GOMAPVIZ:-./build/gomapviz}
+mode=${1:-all}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd samples/go/mapsample && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -o "$work/mapsample" .)
+if [ "$mode" != pictures ]; then
+    (cd samples/go/mapsample && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -o "$work/mapsample" .)
+fi
 mkdir -p samples/snapshots samples/pictures
 
 # capture SCENARIO VARIABLE NAME: run the target, capture its map, stop it.
@@ -24,12 +29,14 @@ capture() {
     wait "$target_PID" || true
 }
 
-if [ "${1:-all}" != diffs ]; then
+if [ "$mode" = all ]; then
     capture small main.smallMap small
     capture chains main.chainMap chains
     capture growsmall main.growSmall grow-doubling
     capture samesmall main.sameSmall grow-same-size
     capture strint main.strInt strint
+fi
+if [ "$mode" != diffs ]; then
     for name in small chains grow-doubling grow-same-size strint; do
         "$gomapviz" render "samples/snapshots/$name.gmvs" -o "samples/pictures/$name.svg"
         "$gomapviz" render "samples/snapshots/$name.gmvs" -o "samples/pictures/$name.png"
@@ -49,8 +56,10 @@ capture_phases() {
     echo quit >&"${target[1]}"
     wait "$target_PID" || true
 }
-capture_phases phases main.phaseMap phases
-capture_phases samephases main.samePhase samephases
+if [ "$mode" != pictures ]; then
+    capture_phases phases main.phaseMap phases
+    capture_phases samephases main.samePhase samephases
+fi
 for pair in "phases-0 phases-1 diff-grow-start" "phases-1 phases-2 diff-grow-finish" \
             "samephases-1 samephases-2 diff-same-size-grow"; do
     set -- $pair

@@ -24,12 +24,74 @@ static const char *const STATUS_NAME[] = {"unchanged", "added", "removed", "valu
 static const char *const ARROW_COLOR[] = {"#2f6fb3", "#7b3fb3", "#2a9d8f", "#555555"};
 
 /* Per-entry status of both models, from the change list. */
+/* Moves of entries from one bucket to another, drawn as one arrow. */
+typedef struct move_group {
+    uint64_t from_bucket, to_bucket;
+    uint8_t from_old, to_old; /* in the old array, before / after */
+    uint8_t destination;      /* gmv_destination */
+    uint64_t entries;
+} move_group;
+
+static int compare_groups(const void *pa, const void *pb)
+{
+    const move_group *a = pa, *b = pb;
+    if (a->from_old != b->from_old)
+        return a->from_old < b->from_old ? -1 : 1;
+    if (a->from_bucket != b->from_bucket)
+        return a->from_bucket < b->from_bucket ? -1 : 1;
+    if (a->to_old != b->to_old)
+        return a->to_old < b->to_old ? -1 : 1;
+    if (a->to_bucket != b->to_bucket)
+        return a->to_bucket < b->to_bucket ? -1 : 1;
+    return (a->destination > b->destination) - (a->destination < b->destination);
+}
+
+/* The moved entries grouped by (from bucket, to bucket, destination), in
+ * that order, in a malloc'd array of *count groups (NULL when none or out of
+ * memory). */
+static move_group *group_moves(const gmv_diff *d, size_t *count)
+{
+    size_t n, moved = 0;
+    const gmv_entry_change *c = gmv_diff_changes(d, &n);
+    *count = 0;
+    for (size_t i = 0; i < n; i++)
+        moved += c[i].moved;
+    move_group *g = moved ? malloc(moved * sizeof *g) : NULL;
+    if (!g)
+        return NULL;
+    for (size_t i = 0, k = 0; i < n; i++) {
+        if (c[i].moved)
+            g[k++] = (move_group){.from_bucket = c[i].before->bucket, .to_bucket = c[i].after->bucket,
+                                  .from_old = c[i].before->old, .to_old = c[i].after->old,
+                                  .destination = (uint8_t)c[i].destination, .entries = 1};
+    }
+    qsort(g, moved, sizeof *g, compare_groups);
+    size_t groups = 0;
+    for (size_t i = 0; i < moved; i++) {
+        if (groups && compare_groups(&g[groups - 1], &g[i]) == 0)
+            g[groups - 1].entries++;
+        else
+            g[groups++] = g[i];
+    }
+    *count = groups;
+    return g;
+}
+
+/* Per-entry status of both models, from the change list, and the moves. */
 typedef struct diff_draw {
     const gmv_diff *d;
     uint8_t *before, *after; /* cell_status per entry index */
+    move_group *groups;      /* sorted by source bucket */
+    size_t ngroups;
     Agraph_t *g;
     gmv_text html, scratch;
 } diff_draw;
+
+/* Index in ARROW_COLOR of a move's destination. */
+static int arrow_color(gmv_destination dest)
+{
+    return dest == GMV_DEST_X ? 0 : dest == GMV_DEST_Y ? 1 : dest == GMV_DEST_SAME ? 2 : 3;
+}
 
 static cell_status moved_status(gmv_destination dest)
 {
@@ -102,34 +164,84 @@ static void row_cells(diff_draw *dd, const gmv_model *m, const uint8_t *status, 
     }
 }
 
-/* One node holding an array: a row per bucket shown. */
+/* Appends to the row of `bucket` (of the old array before, if `old`) how
+ * many of its entries moved, and where: "2 X  4 Y", in the arrows' colours. */
+static void moves_out_text(diff_draw *dd, bool old, uint64_t bucket)
+{
+    size_t lo = 0, hi = dd->ngroups; /* the first group leaving this row */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const move_group *g = &dd->groups[mid];
+        if (g->from_old < old || (g->from_old == old && g->from_bucket < bucket))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < dd->ngroups && dd->groups[i].from_old == old && dd->groups[i].from_bucket == bucket; i++) {
+        const move_group *g = &dd->groups[i];
+        gmv_destination dest = (gmv_destination)g->destination;
+        const char *half = dest == GMV_DEST_X ? " X" : dest == GMV_DEST_Y ? " Y" : dest == GMV_DEST_SAME ? " same" : "";
+        gmv_text_printf(&dd->html, "%s<FONT COLOR=\"%s\">%" PRIu64 "%s</FONT>", i > lo ? "  " : " ",
+                        ARROW_COLOR[arrow_color(dest)], g->entries, half);
+    }
+}
+
+/* Cells of a row: the index, then 8 per bucket of the chain and one for
+ * each overflow pointer between them. */
+static size_t row_cell_count(const gmv_chain *c)
+{
+    return c->length ? 1 + 9 * (size_t)c->length - 1 : 1;
+}
+
+/* True if row `i` is drawn, given the rows drawn before it: every row of a
+ * small array, otherwise the first MAX_ROWS rows with a change. */
+static bool row_drawn(const gmv_array *a, size_t i, const uint8_t *status, size_t drawn_before)
+{
+    return a->nbuckets <= FULL_ROWS || (drawn_before < MAX_ROWS && chain_has_change(a, &a->chains[i], status));
+}
+
+/* One node holding an array: a row per bucket shown, each ending in a cell
+ * (aligned with the others) that says how many entries left it, and where. */
 static void array_node(diff_draw *dd, Agraph_t *cluster, const gmv_model *m, const uint8_t *status,
                        const gmv_array *a, const char *side, const char *title)
 {
-    bool all = a->nbuckets <= FULL_ROWS;
-    size_t shown = 0, hidden = 0;
+    size_t shown = 0, widest = 1;
+    for (size_t i = 0; i < a->nchains; i++) {
+        if (row_drawn(a, i, status, shown)) {
+            shown++;
+            size_t cells = row_cell_count(&a->chains[i]);
+            widest = cells > widest ? cells : widest;
+        }
+    }
+    size_t columns = widest + 1, hidden = a->nchains - shown;
     gmv_text_clear(&dd->html);
     gmv_text_printf(&dd->html, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
-                               "<TR><TD COLSPAN=\"40\" ALIGN=\"LEFT\"><B>");
+                               "<TR><TD COLSPAN=\"%zu\" ALIGN=\"LEFT\" BORDER=\"0\"><B>", columns);
     gmv_text_append_html(&dd->html, title);
     gmv_text_printf(&dd->html, "</B> (%" PRIu64 " buckets at 0x%" PRIx64 ")</TD></TR>", a->nbuckets, a->address);
+    shown = 0;
     for (size_t i = 0; i < a->nchains; i++) {
-        if (!all && (shown >= MAX_ROWS || !chain_has_change(a, &a->chains[i], status))) {
-            hidden++;
+        if (!row_drawn(a, i, status, shown))
             continue;
-        }
         shown++;
+        /* the index cell is where arrows of moves arrive, the last cell where they leave */
+        uint64_t index = a->chains[i].index;
         if (a->chains[i].evacuated) /* an old bucket whose entries have moved on */
-            gmv_text_printf(&dd->html, "<TR><TD ALIGN=\"RIGHT\" BGCOLOR=\"#e4eef7\"><B>%" PRIu64 "</B> evacuated</TD>",
-                            a->chains[i].index);
+            gmv_text_printf(&dd->html, "<TR><TD PORT=\"%s%" PRIu64 "_in\" ALIGN=\"RIGHT\" BGCOLOR=\"#e4eef7\"><B>%"
+                                       PRIu64 "</B> evacuated</TD>", side, index, index);
         else
-            gmv_text_printf(&dd->html, "<TR><TD ALIGN=\"RIGHT\"><B>%" PRIu64 "</B></TD>", a->chains[i].index);
+            gmv_text_printf(&dd->html, "<TR><TD PORT=\"%s%" PRIu64 "_in\" ALIGN=\"RIGHT\"><B>%" PRIu64 "</B></TD>",
+                            side, index, index);
         row_cells(dd, m, status, a, &a->chains[i], side);
-        gmv_text_puts(&dd->html, "</TR>");
+        gmv_text_printf(&dd->html, "<TD PORT=\"%s%" PRIu64 "_out\" COLSPAN=\"%zu\" BORDER=\"0\" ALIGN=\"LEFT\">",
+                        side, index, columns - row_cell_count(&a->chains[i]));
+        if (side[0] == 'b')
+            moves_out_text(dd, side[1] == 'o', index);
+        gmv_text_puts(&dd->html, " </TD></TR>");
     }
     if (hidden)
-        gmv_text_printf(&dd->html, "<TR><TD COLSPAN=\"40\" ALIGN=\"LEFT\"><I>%zu buckets without changes not drawn</I></TD></TR>",
-                        hidden);
+        gmv_text_printf(&dd->html, "<TR><TD COLSPAN=\"%zu\" ALIGN=\"LEFT\" BORDER=\"0\"><I>%zu buckets without "
+                                   "changes not drawn</I></TD></TR>", columns, hidden);
     gmv_text_puts(&dd->html, "</TABLE>");
     char name[32];
     snprintf(name, sizeof name, "%s_array", side);
@@ -154,13 +266,14 @@ static void draw_state(diff_draw *dd, const gmv_model *m, const uint8_t *status,
     array_node(dd, cluster, m, status, gmv_model_buckets(m), after ? "an" : "bn", "buckets");
 }
 
-/* Node and port of an entry's cell. */
-static Agnode_t *cell_of(diff_draw *dd, const gmv_entry *e, bool after, char *port, size_t size)
+/* The array node of one side and the port of a bucket's row in it. */
+static Agnode_t *row_port(diff_draw *dd, bool after, bool old, uint64_t bucket, const char *end, char *port,
+                          size_t size)
 {
-    const char *side = after ? (e->old ? "ao" : "an") : (e->old ? "bo" : "bn");
+    const char *side = after ? (old ? "ao" : "an") : (old ? "bo" : "bn");
     char name[32];
     snprintf(name, sizeof name, "%s_array", side);
-    snprintf(port, size, "%s%" PRIu64 "_%u_%u", side, e->bucket, e->overflow_depth, e->slot);
+    snprintf(port, size, "%s%" PRIu64 "_%s", side, bucket, end);
     return agnode(dd->g, name, 0);
 }
 
@@ -172,28 +285,27 @@ static bool has_port(Agnode_t *node, const char *port)
     return strstr(agget(node, "label"), needle) != NULL;
 }
 
-/* Arrows for moved entries whose two cells are drawn. */
+/* One arrow per group of moves whose two buckets are drawn, from the end of
+ * the bucket's row before (which says how many entries went where) to the
+ * index of its row after. Returns the number of arrows. */
 static size_t draw_moves(diff_draw *dd)
 {
-    size_t n, drawn = 0;
-    const gmv_entry_change *c = gmv_diff_changes(dd->d, &n);
-    for (size_t i = 0; i < n && drawn < MAX_ARROWS; i++) {
-        if (!c[i].moved)
-            continue;
+    size_t ngroups = dd->ngroups, drawn = 0;
+    const move_group *g = dd->groups;
+    for (size_t i = 0; i < ngroups && drawn < MAX_ARROWS; i++) {
         char tail[64], head[64];
-        Agnode_t *from = cell_of(dd, c[i].before, false, tail, sizeof tail);
-        Agnode_t *to = cell_of(dd, c[i].after, true, head, sizeof head);
+        Agnode_t *from = row_port(dd, false, g[i].from_old, g[i].from_bucket, "out", tail, sizeof tail);
+        Agnode_t *to = row_port(dd, true, g[i].to_old, g[i].to_bucket, "in", head, sizeof head);
         if (!from || !to || !has_port(from, tail) || !has_port(to, head))
             continue; /* one of its buckets is not drawn */
         Agedge_t *e = agedge(dd->g, from, to, NULL, 1);
-        int color = c[i].destination == GMV_DEST_X ? 0 : c[i].destination == GMV_DEST_Y ? 1
-                    : c[i].destination == GMV_DEST_SAME ? 2 : 3;
-        strcat(tail, ":c");
-        strcat(head, ":c");
+        gmv_destination dest = (gmv_destination)g[i].destination;
+        strcat(tail, ":e");
+        strcat(head, ":w");
         gv_set(e, "tailport", tail);
         gv_set(e, "headport", head);
-        gv_set(e, "color", ARROW_COLOR[color]);
-        gv_set(e, "arrowsize", "0.5");
+        gv_set(e, "color", ARROW_COLOR[arrow_color(dest)]);
+        gv_set(e, "arrowsize", "0.6");
         gv_set(e, "constraint", "false");
         drawn++;
     }
@@ -210,8 +322,18 @@ static void draw_title_and_legend(diff_draw *dd, const gmv_origin *origin, size_
     gmv_text_puts(&dd->html, "</B> ");
     gmv_text_append_html(&dd->html, gmv_model_layout(dd->d->after)->map_type);
     gmv_text_printf(&dd->html, " \xc2\xb7 %" PRIu64 " added, %" PRIu64 " removed, %" PRIu64 " changed, %" PRIu64
-                               " moved (%" PRIu64 " to X, %" PRIu64 " to Y), %zu arrows drawn",
-                    c.added, c.removed, c.changed, c.moved, c.to_x, c.to_y, arrows);
+                               " moved", c.added, c.removed, c.changed, c.moved);
+    /* where the moved ones went, naming only the destinations some went to */
+    const struct { uint64_t n; const char *where; } dest[] = {
+        {c.to_x, "to X"}, {c.to_y, "to Y"}, {c.to_same, "to the same index"}, {c.elsewhere, "elsewhere"}};
+    const char *sep = " (";
+    for (size_t i = 0; i < sizeof dest / sizeof dest[0]; i++) {
+        if (dest[i].n) {
+            gmv_text_printf(&dd->html, "%s%" PRIu64 " %s", sep, dest[i].n, dest[i].where);
+            sep = ", ";
+        }
+    }
+    gmv_text_printf(&dd->html, "%s; an arrow per pair of buckets, %zu drawn", c.moved ? ")" : "", arrows);
     gv_set(dd->g, "label", agstrdup_html(dd->g, dd->html.data));
     gmv_text_clear(&dd->html);
     gmv_text_puts(&dd->html, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
@@ -228,6 +350,8 @@ int gmv_diff_render_graph(FILE *out, const gmv_diff *d, const gmv_origin *before
     (void)before;
     diff_draw dd = {.d = d};
     int rc = mark_statuses(&dd);
+    if (rc == 0 && !(dd.groups = group_moves(d, &dd.ngroups)) && gmv_diff_count(d).moved)
+        rc = GMV_ERR_NOMEM;
     if (rc == 0) {
         dd.g = agopen("gomapviz_diff", Agdirected, graph_discipline());
         if (!dd.g)
@@ -255,6 +379,7 @@ int gmv_diff_render_graph(FILE *out, const gmv_diff *d, const gmv_origin *before
         agclose(dd.g);
     free(dd.before);
     free(dd.after);
+    free(dd.groups);
     gmv_text_free(&dd.html);
     gmv_text_free(&dd.scratch);
     return rc;

@@ -15,6 +15,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -119,7 +120,32 @@ def check_pair(gmv, names, views, models, snaps, i, j, workdir):
         root = ET.fromstring(f.read())
         if any(el.tag.endswith("script") for el in root.iter()):
             raise Fail("%s: SVG with a script" % label)
+    with open(os.path.join(workdir, "diff-%s-%d-%d.dot" % (names, i, j)), encoding="utf-8") as f:
+        dot = f.read()
+    check_arrows(label, dot, root, diff)
     return diff
+
+
+ARROW = re.compile(r"b([on])_array:b[on](\d+)_out:e -> a([on])_array:a[on](\d+)_in:w")
+
+
+def check_arrows(label, dot, svg_root, diff):
+    """The picture has one arrow per pair of buckets that entries moved
+    between (the sample arrays are small enough to be drawn whole), and each
+    source row says how many went where."""
+    drawn = {(m.group(1) == "o", int(m.group(2)), m.group(3) == "o", int(m.group(4)))
+             for m in ARROW.finditer(dot)}
+    texts = [el.text.strip() for el in svg_root.iter() if el.tag.endswith("text") and el.text]
+    groups = collections.Counter((m["from"]["old"], m["from"]["bucket"], m["to"]["old"], m["to"]["bucket"],
+                                  m["destination"]) for m in diff["moved"])
+    want = {g[:4] for g in groups}
+    if drawn != want:
+        raise Fail("%s: arrows drawn %s, moves between buckets %s" % (label, sorted(drawn)[:6], sorted(want)[:6]))
+    words = {"X": "X", "Y": "Y", "same": "same"}
+    for g, n in groups.items():
+        text = "%d %s" % (n, words.get(g[4], "")) if g[4] in words else str(n)
+        if text.strip() not in texts:
+            raise Fail("%s: no %r beside bucket %d of the %s array" % (label, text, g[1], "old" if g[0] else "new"))
 
 
 def run_scenario(gmv, exe, scenario, workdir, build):
