@@ -71,6 +71,8 @@ typedef struct gmv_diff_counts {
     uint64_t added, removed, changed, moved, unchanged;
     uint64_t to_x, to_y, to_same, elsewhere;
 } gmv_diff_counts;
+
+/* Counts the change list of `diff` (and the unchanged entries); by value. */
 gmv_diff_counts gmv_diff_count(const gmv_diff *diff);
 
 /* Writes the diff as JSON (docs/json-schema.md, "diff"); origins may be NULL. */
