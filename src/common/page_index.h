@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 /* One page that a record starts in or covers: the records whose address is
- * in the page are [first, end) of the sorted records. */
+ * in the page are [first, first + count) of the sorted records. */
 typedef struct gmv_page_slot {
     uint64_t page;   /* address >> 12, plus one (0 marks a free slot) */
     uint32_t first;  /* records before it start before the page */
@@ -27,7 +27,8 @@ typedef struct gmv_page_index {
  * uint64_t address, each followed by its uint64_t length. `max_pages` bounds
  * the pages indexed (memory stays proportional to what the records hold):
  * past it, with 2^32 records or more, or when memory runs out, the index
- * stays empty (slower, still correct). The records must outlive the index and stay unchanged. */
+ * stays empty (slower, still correct). The records must outlive the index
+ * and stay unchanged. */
 void gmv_page_index_build(gmv_page_index *ix, const void *records, size_t n, size_t size, size_t max_pages);
 
 /* Like gmv_count_keys_at_most on the same records: how many records have an

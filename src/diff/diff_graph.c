@@ -23,7 +23,6 @@ static const char *const STATUS_NAME[] = {"unchanged", "added", "removed", "valu
                                           "moved to X", "moved to Y", "moved, same index", "moved elsewhere"};
 static const char *const ARROW_COLOR[] = {"#2f6fb3", "#7b3fb3", "#2a9d8f", "#555555"};
 
-/* Per-entry status of both models, from the change list. */
 /* Moves of entries from one bucket to another, drawn as one arrow. */
 typedef struct move_group {
     uint64_t from_bucket, to_bucket;
