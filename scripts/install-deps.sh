@@ -7,4 +7,4 @@ apt-get install -y --no-install-recommends \
     build-essential cmake pkg-config \
     libdw-dev libelf-dev libjansson-dev libisal-dev zlib1g-dev libcmocka-dev \
     libgraphviz-dev graphviz libxml2-dev \
-    golang-go gdb python3 ca-certificates
+    golang-go gdb strace valgrind binutils python3 ca-certificates

@@ -596,7 +596,7 @@ class Runner:
     def strace_check(self, target):
         strace = shutil.which("strace")
         if strace is None:
-            raise Skip("strace not installed")
+            raise Fail("strace not installed (scripts/install-deps.sh installs it)")
         log = self.path("strace.log")
         env = dict(os.environ)
         # LeakSanitizer stops the process with ptrace at exit, which it cannot
@@ -815,7 +815,7 @@ class Runner:
         if "traced_pid" in used:
             strace = shutil.which("strace")
             if strace is None:
-                raise Skip("strace not installed")
+                raise Fail("strace not installed (scripts/install-deps.sh installs it)")
             t = Target([strace, "-f", "-qq", "-o", "/dev/null", os.path.join(d, "hammer"), "-workers", "1"],
                        d, name="hammer-traced")
             values["traced_pid"] = t.pid
@@ -891,10 +891,10 @@ class Runner:
         if "gomapviz" not in argv:
             raise Fail("errors.md line %d: the command does not run gomapviz" % row["line"])
         argv = [self.gmv.path if a == "gomapviz" else a for a in argv]
-        for f, why in (("hammer.core", "no core file (gcore missing)"),
+        for f, why in (("hammer.core", "no core file: gcore (package gdb) is missing"),
                        ("./mapsample", "no mapsample in the go dir")):
             if f in argv and not os.path.exists(os.path.join(self.tmp, f)):
-                raise Skip(why)
+                raise Fail(why)
         try:
             cp = subprocess.run(argv, cwd=self.tmp, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, timeout=GMV_TIMEOUT)
@@ -976,7 +976,7 @@ class Runner:
                 # or: ship a copy stripped with strip(1), keep the original for --exe
                 strip = shutil.which("strip")
                 if strip is None:
-                    raise Skip("strip not installed")
+                    raise Fail("strip not installed (binutils; scripts/install-deps.sh installs it)")
                 small = os.path.join(self.tmp, "hammer-strip1")
                 subprocess.run([strip, "-o", small, os.path.join(self.tmp, "hammer")], check=True, timeout=60)
                 t = Target([small, "-workers", "1"], self.tmp, name="hammer-strip1")
