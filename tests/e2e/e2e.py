@@ -51,13 +51,10 @@ BUILDS = collections.OrderedDict([
     ("386", "mapsample-386"),
 ])
 
-# --addr runs for every scenario on amd64 (except nil: no hmap) and these on 386.
-ADDR_CASES = {("amd64", s) for s in SCENARIOS if s != "nil"} | {
-    ("386", "strint"), ("386", "growing"), ("386", "samesize"), ("386", "big")}
-# Core files: every amd64 scenario and a few pie/386 ones.
-CORE_CASES = {("amd64", s) for s in SCENARIOS} | {
-    ("pie", "strint"), ("pie", "growing"),
-    ("386", "strint"), ("386", "samesize"), ("386", "big"), ("386", "nil")}
+# Every scenario of every build is read three ways: live by --var, live by
+# --addr (except nil: it has no hmap) and from a core file.
+ADDR_CASES = {(b, s) for b in BUILDS for s in SCENARIOS if s != "nil"}
+CORE_CASES = {(b, s) for b in BUILDS for s in SCENARIOS}
 # Also "dump" straight from a live process (no snapshot file in between).
 DIRECT_DUMP_CASES = {("amd64", "strint"), ("amd64", "growing"), ("pie", "samesize"), ("386", "strint")}
 
