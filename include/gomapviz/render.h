@@ -34,6 +34,7 @@ typedef struct gmv_graph_options {
     const char *focus_key;    /* draw the chain holding this key, written as Go prints it
                                  without quotes: alpha, 42, -1.5, true */
     uint32_t longest_chains;  /* in the summary view, the N longest chains drawn (default 8) */
+    bool focus_longest;       /* draw only the longest_chains longest overflow chains (a focus) */
     uint32_t max_text;        /* characters of a key or value shown (default 20) */
 } gmv_graph_options;
 

@@ -120,8 +120,10 @@ static int apply_count(cli_options *o, int c, const char *arg)
         cli_error("%s wants a positive number, not '%s'", name, arg);
         return EXIT_USAGE;
     }
-    if (c == OPT_LONGEST)
+    if (c == OPT_LONGEST) {
         o->graph.longest_chains = (uint32_t)n;
+        o->graph.focus_longest = true;
+    }
     else if (c == OPT_FULL_LIMIT)
         o->graph.full_limit = n;
     else

@@ -243,6 +243,9 @@ static int select_all(graph_ctx *ctx)
         if (ctx->opt.focus_key)
             return gmv_fail(GMV_ERR_INVALID, "no entry has the key %s (write it as Go prints it, without quotes)",
                             ctx->opt.focus_key);
+        if (!ctx->opt.has_focus_range)
+            return gmv_fail(GMV_ERR_INVALID, "no bucket of the map has an overflow chain, so --longest draws "
+                                             "nothing; draw the whole map without it");
         return gmv_fail(GMV_ERR_INVALID, "no bucket in %" PRIu64 "-%" PRIu64 " (the map has %" PRIu64 " buckets)",
                         ctx->opt.focus_first, ctx->opt.focus_last, ctx->current.array->nbuckets);
     }

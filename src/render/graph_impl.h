@@ -49,6 +49,10 @@ void gv_set_html_label(graph_ctx *ctx, void *obj);
  * Returns 0, GMV_ERR_NOMEM, or GMV_ERR_INVALID for a focus naming nothing. */
 int graph_select_chains(graph_ctx *ctx, array_view *view);
 
+/* True if entry `e`'s key reads as `text`, as Go prints it (strings compare
+ * their bytes). Uses ctx->scratch. */
+bool graph_entry_has_key(graph_ctx *ctx, const gmv_entry *e, const char *text);
+
 /* Builds labels into ctx->html. */
 void label_header(graph_ctx *ctx);
 /* Appends (does not clear) the table of one bucket record; its overflow cell

@@ -11,6 +11,7 @@
 #define COLOR_BUCKET_HEAD "#e6e9f0"
 #define COLOR_OLD_HEAD "#f0e6d8"
 #define COLOR_ANOMALY "#d62728"
+#define COLOR_FOCUS_KEY "#fff1a8" /* the key --key asked for */
 
 /* Background colour and short word for a cell state. */
 static const char *state_color(gmv_cell_state s)
@@ -135,15 +136,17 @@ static void bucket_cell(graph_ctx *ctx, const gmv_bucket *b, int slot, bool with
     const gmv_entry *entries = gmv_model_entries(ctx->model, &n);
     const gmv_layout *l = gmv_model_layout(ctx->model);
     gmv_cell_state s = b->state[slot];
-    gmv_text_printf(&ctx->html, "<TR><TD>%d</TD><TD BGCOLOR=\"%s\">%02x%s</TD><TD ALIGN=\"LEFT\">", slot,
-                    state_color(s), b->tophash[slot], state_word(s));
     uint32_t e = b->entry[slot];
-    if (e != GMV_NO_ENTRY && e < n)
+    bool live = e != GMV_NO_ENTRY && e < n;
+    bool focus = live && ctx->opt.focus_key && graph_entry_has_key(ctx, &entries[e], ctx->opt.focus_key);
+    gmv_text_printf(&ctx->html, "<TR><TD>%d</TD><TD BGCOLOR=\"%s\">%02x%s</TD><TD ALIGN=\"LEFT\"%s>", slot,
+                    state_color(s), b->tophash[slot], state_word(s), focus ? " BGCOLOR=\"" COLOR_FOCUS_KEY "\"" : "");
+    if (live)
         put_value(ctx, &entries[e].key, l->key.size);
     gmv_text_puts(&ctx->html, "</TD>");
     if (with_values) {
         gmv_text_puts(&ctx->html, "<TD ALIGN=\"LEFT\">");
-        if (e != GMV_NO_ENTRY && e < n)
+        if (live)
             put_value(ctx, &entries[e].elem, l->elem.size);
         gmv_text_puts(&ctx->html, "</TD>");
     }
@@ -203,7 +206,7 @@ static void count_row(const gmv_array *a, uint64_t first, uint64_t last, row_sta
         if (c->index < first || c->index > last)
             continue;
         out->chains++;
-        out->overflow += c->length - 1;
+        out->overflow += c->length ? c->length - 1 : 0;
         out->evacuated += c->evacuated;
         if (c->length > out->longest)
             out->longest = c->length;
@@ -242,13 +245,19 @@ void label_summary(graph_ctx *ctx, const array_view *view)
         row_stats rs;
         summary_row_range(a->nbuckets, row, &first, &last);
         count_row(a, first, last, &rs);
-        double fill = rs.chains ? (double)rs.entries / (double)(rs.chains * GMV_BUCKET_CELLS) : 0;
-        char color[16];
+        /* the share of the cells (of overflow buckets too) that hold an entry */
+        uint64_t records = rs.chains + rs.overflow;
+        double fill = records ? (double)rs.entries / (double)(records * GMV_BUCKET_CELLS) : 0;
+        fill = fill > 1 ? 1 : fill; /* only a corrupt map has more entries than cells */
+        char color[16], range[48];
         fill_color(fill, color, sizeof color);
+        if (first == last)
+            snprintf(range, sizeof range, "%" PRIu64, first);
+        else
+            snprintf(range, sizeof range, "%" PRIu64 " \xe2\x80\x93 %" PRIu64, first, last);
         gmv_text_printf(&ctx->html,
-                        "<TR><TD ALIGN=\"LEFT\">%" PRIu64 " \xe2\x80\x93 %" PRIu64 "</TD><TD>%" PRIu64
-                        "</TD><TD BGCOLOR=\"%s\">%.0f%%</TD><TD>%" PRIu64 "</TD>",
-                        first, last, rs.entries, color, fill * 100, rs.overflow);
+                        "<TR><TD ALIGN=\"LEFT\">%s</TD><TD>%" PRIu64 "</TD><TD BGCOLOR=\"%s\">%.0f%%</TD><TD>%" PRIu64
+                        "</TD>", range, rs.entries, color, fill * 100, rs.overflow);
         /* the row's port is its last cell, so links leave from the table's edge */
         if (view->old)
             gmv_text_printf(&ctx->html, "<TD>%" PRIu64 "</TD><TD PORT=\"r%zu\">%" PRIu64 "</TD></TR>", rs.longest,
@@ -260,7 +269,9 @@ void label_summary(graph_ctx *ctx, const array_view *view)
                     "<TR><TD COLSPAN=\"%d\" ALIGN=\"LEFT\"><I>%" PRIu64 " of %" PRIu64
                     " buckets drawn in full (%s)</I></TD></TR></TABLE>",
                     columns, view->drawn_count, a->nbuckets,
-                    ctx->opt.has_focus_range || ctx->opt.focus_key ? "the focus" : "the longest chains and any with anomalies");
+                    ctx->opt.has_focus_range || ctx->opt.focus_key ? "the focus"
+                    : ctx->opt.focus_longest                       ? "the longest chains"
+                                                                   : "the longest chains and any with anomalies");
 }
 
 void label_legend(graph_ctx *ctx)

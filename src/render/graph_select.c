@@ -29,8 +29,9 @@ static int by_length(const void *a, const void *b)
     return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* Marks the `n` longest chains that have overflow buckets. */
-static int mark_longest(array_view *view, uint32_t n)
+/* Marks the `n` longest chains that have overflow buckets; *marked says
+ * whether there was any. */
+static int mark_longest(array_view *view, uint32_t n, bool *marked)
 {
     const gmv_array *a = view->array;
     chain_rank *ranks = malloc((a->nchains ? a->nchains : 1) * sizeof *ranks);
@@ -44,6 +45,7 @@ static int mark_longest(array_view *view, uint32_t n)
     qsort(ranks, count, sizeof *ranks, by_length);
     for (size_t k = 0; k < count && k < n; k++)
         mark(view, ranks[k].pos);
+    *marked = count > 0 && n > 0;
     free(ranks);
     return 0;
 }
@@ -74,8 +76,7 @@ static bool mark_focus_range(const graph_ctx *ctx, array_view *view)
     return any;
 }
 
-/* True if entry `e`'s key reads as `text` (strings compare their bytes). */
-static bool key_matches(graph_ctx *ctx, const gmv_entry *e, const char *text)
+bool graph_entry_has_key(graph_ctx *ctx, const gmv_entry *e, const char *text)
 {
     const gmv_layout *l = gmv_model_layout(ctx->model);
     if (e->key.kind == GMV_KIND_STRING && e->key.readable && !e->key.truncated)
@@ -92,7 +93,7 @@ static bool mark_focus_key(graph_ctx *ctx, array_view *view)
     const gmv_entry *e = gmv_model_entries(ctx->model, &n);
     bool any = false;
     for (size_t i = 0; i < n; i++) {
-        if (e[i].old != view->old || !key_matches(ctx, &e[i], ctx->opt.focus_key))
+        if (e[i].old != view->old || !graph_entry_has_key(ctx, &e[i], ctx->opt.focus_key))
             continue;
         for (size_t c = 0; c < view->array->nchains; c++) {
             if (view->array->chains[c].index == e[i].bucket) {
@@ -111,7 +112,7 @@ int graph_select_chains(graph_ctx *ctx, array_view *view)
     view->first = calloc(a->nchains ? a->nchains : 1, sizeof *view->first);
     if (!view->drawn || !view->first)
         return GMV_ERR_NOMEM;
-    bool focused = ctx->opt.has_focus_range || ctx->opt.focus_key;
+    bool focused = ctx->opt.has_focus_range || ctx->opt.focus_key || ctx->opt.focus_longest;
     view->summary = a->nbuckets > ctx->opt.full_limit || focused;
     if (!view->summary) {
         for (size_t i = 0; i < a->nchains; i++)
@@ -123,11 +124,14 @@ int graph_select_chains(graph_ctx *ctx, array_view *view)
         found |= mark_focus_range(ctx, view);
     if (ctx->opt.focus_key)
         found |= mark_focus_key(ctx, view);
-    if (!focused) {
-        int rc = mark_longest(view, ctx->opt.longest_chains);
+    if (ctx->opt.focus_longest || !focused) {
+        bool marked = false;
+        int rc = mark_longest(view, ctx->opt.longest_chains, &marked);
         if (rc != 0)
             return rc;
-        mark_anomalous(ctx, view);
+        found |= ctx->opt.focus_longest && marked;
     }
+    if (!focused)
+        mark_anomalous(ctx, view);
     return found || !focused ? 0 : 1; /* 1: this array has none of the focus */
 }

@@ -250,7 +250,12 @@ static void focus_options_pick_buckets_or_fail_clearly(void **state)
     free(dot);
     opt = (gmv_graph_options){.focus_key = "key-0024-x"};
     dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
-    assert_non_null(strstr(dot, "key-0024-x"));
+    /* its bucket is drawn, and its key cell (only it) is highlighted */
+    const char *highlight = "BGCOLOR=\"#fff1a8\">";
+    const char *cell = strstr(dot, highlight);
+    assert_non_null(cell);
+    assert_true(strncmp(cell + strlen(highlight), "&quot;key-0024-x&quot;", 22) == 0);
+    assert_null(strstr(cell + 1, highlight));
     free(dot);
     opt = (gmv_graph_options){.focus_key = "no such key"};
     FILE *out = fopen("/dev/null", "w");
@@ -258,6 +263,42 @@ static void focus_options_pick_buckets_or_fail_clearly(void **state)
     assert_non_null(strstr(gmv_error_last(), "no entry has the key no such key"));
     opt = (gmv_graph_options){.has_focus_range = true, .focus_first = 100, .focus_last = 200};
     assert_int_equal(gmv_render_graph(out, m, NULL, &opt, GMV_GRAPH_DOT), GMV_ERR_INVALID);
+    fclose(out);
+    gmv_model_free(m);
+    gmv_snapshot_free(snap);
+}
+
+static void longest_focus_draws_only_the_longest_chains(void **state)
+{
+    (void)state;
+    gmv_snapshot *snap = load_sample("chains"); /* 8 buckets, 7 of them with one overflow bucket */
+    gmv_model *m = NULL;
+    assert_int_equal(gmv_snapshot_build_model(&m, snap, NULL), 0);
+    size_t len;
+    gmv_graph_options opt = {.focus_longest = true, .longest_chains = 2};
+    char *dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
+    /* equal lengths: the first two chains, and the summary of all eight */
+    assert_non_null(strstr(dot, "PORT=\"b0\""));
+    assert_non_null(strstr(dot, "PORT=\"b1\""));
+    assert_null(strstr(dot, "PORT=\"b3\""));
+    assert_non_null(strstr(dot, "2 of 8 buckets drawn in full (the longest chains)"));
+    /* fill counts the cells of overflow buckets too: never above 100% */
+    for (const char *p = strchr(dot, '%'); p; p = strchr(p + 1, '%')) {
+        const char *digits = p;
+        while (digits > dot && digits[-1] >= '0' && digits[-1] <= '9')
+            digits--;
+        if (digits < p)
+            assert_true(atoi(digits) <= 100);
+    }
+    free(dot);
+    gmv_model_free(m);
+    gmv_snapshot_free(snap);
+
+    snap = load_sample("small"); /* no overflow bucket at all */
+    assert_int_equal(gmv_snapshot_build_model(&m, snap, NULL), 0);
+    FILE *out = fopen("/dev/null", "w");
+    assert_int_equal(gmv_render_graph(out, m, NULL, &opt, GMV_GRAPH_DOT), GMV_ERR_INVALID);
+    assert_non_null(strstr(gmv_error_last(), "no bucket of the map has an overflow chain"));
     fclose(out);
     gmv_model_free(m);
     gmv_snapshot_free(snap);
@@ -271,6 +312,7 @@ int main(void)
         cmocka_unit_test(hostile_keys_stay_text_in_svg_and_dot),
         cmocka_unit_test(png_is_a_png),
         cmocka_unit_test(focus_options_pick_buckets_or_fail_clearly),
+        cmocka_unit_test(longest_focus_draws_only_the_longest_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
