@@ -70,7 +70,8 @@ static int dot_render(FILE *f, const void *arg)
 
 /* Diagram options from one byte: bits 0-1 the full-view limit, bit 2 a focus
  * range starting at bits 5-7, bit 3 a one-bucket focus, bit 4 a focus key,
- * bit 5 short texts, bit 6 a single longest chain. */
+ * bit 5 short texts, bit 6 a single longest chain, and with bit 7 (and no
+ * focus range) that chain as the focus (--longest 1). */
 static gmv_graph_options options_of(uint8_t v)
 {
     static const uint64_t full_limits[4] = {0, 1, 4, 16};
@@ -84,6 +85,7 @@ static gmv_graph_options options_of(uint8_t v)
         o.focus_key = (v & 8) ? "1" : "alpha";
     o.max_text = (v & 32) ? 3 : 0;
     o.longest_chains = (v & 64) ? 1 : 0;
+    o.focus_longest = (v & 64) && (v & 128) && !(v & 4);
     return o;
 }
 
@@ -116,7 +118,7 @@ void fuzz_render_model(const gmv_model *model, const gmv_origin *origin, uint8_t
         finding("gmv_render_graph", "fclose failed");
     if (rc != 0) {
         /* Only a focus may fail (it names nothing); then draw the default view. */
-        if (!options.has_focus_range && !options.focus_key)
+        if (!options.has_focus_range && !options.focus_key && !options.focus_longest)
             finding("gmv_render_graph", gmv_error_last());
         fuzz_check_failure(rc, "gmv_render_graph with a focus", (const int[]){GMV_ERR_INVALID, 0});
         free(text);
