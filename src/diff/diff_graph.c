@@ -21,7 +21,7 @@ static const char *const STATUS_COLOR[] = {"#eeeeee", "#8fd18b", "#f4a3a3", "#fd
                                            "#a6cbf0", "#d4b8ec", "#a8e0d8", "#c9c9c9"};
 static const char *const STATUS_NAME[] = {"unchanged", "added", "removed", "value changed",
                                           "moved to X", "moved to Y", "moved, same index", "moved elsewhere"};
-static const char *const ARROW_COLOR[] = {"#2f6fb3", "#7b3fb3", "#2a9d8f", "#555555"};
+static const char *const ARROW_COLOR[] = {"#2f6fb3", "#7b3fb3", "#2a9d8f", "#555555"}; /* X, Y, same, other */
 
 /* Moves of entries from one bucket to another, drawn as one arrow. */
 typedef struct move_group {
@@ -45,19 +45,22 @@ static int compare_groups(const void *pa, const void *pb)
     return (a->destination > b->destination) - (a->destination < b->destination);
 }
 
-/* The moved entries grouped by (from bucket, to bucket, destination), in
- * that order, in a malloc'd array of *count groups (NULL when none or out of
- * memory). */
-static move_group *group_moves(const gmv_diff *d, size_t *count)
+/* Groups the moved entries by (from bucket, to bucket, destination), in that
+ * order, into a malloc'd array *out of *count groups (NULL when none moved).
+ * Returns 0 or GMV_ERR_NOMEM. */
+static int group_moves(const gmv_diff *d, move_group **out, size_t *count)
 {
     size_t n, moved = 0;
     const gmv_entry_change *c = gmv_diff_changes(d, &n);
+    *out = NULL;
     *count = 0;
     for (size_t i = 0; i < n; i++)
         moved += c[i].moved;
-    move_group *g = moved ? malloc(moved * sizeof *g) : NULL;
+    if (moved == 0)
+        return 0;
+    move_group *g = malloc(moved * sizeof *g);
     if (!g)
-        return NULL;
+        return GMV_ERR_NOMEM;
     for (size_t i = 0, k = 0; i < n; i++) {
         if (c[i].moved)
             g[k++] = (move_group){.from_bucket = c[i].before->bucket, .to_bucket = c[i].after->bucket,
@@ -72,8 +75,9 @@ static move_group *group_moves(const gmv_diff *d, size_t *count)
         else
             g[groups++] = g[i];
     }
+    *out = g;
     *count = groups;
-    return g;
+    return 0;
 }
 
 /* Per-entry status of both models, from the change list, and the moves. */
@@ -86,12 +90,6 @@ typedef struct diff_draw {
     gmv_text html, scratch;
 } diff_draw;
 
-/* Index in ARROW_COLOR of a move's destination. */
-static int arrow_color(gmv_destination dest)
-{
-    return dest == GMV_DEST_X ? 0 : dest == GMV_DEST_Y ? 1 : dest == GMV_DEST_SAME ? 2 : 3;
-}
-
 static cell_status moved_status(gmv_destination dest)
 {
     switch (dest) {
@@ -100,6 +98,13 @@ static cell_status moved_status(gmv_destination dest)
     case GMV_DEST_SAME: return CELL_MOVED_SAME;
     default: return CELL_MOVED_OTHER;
     }
+}
+
+/* The colour of the arrows (and counts) of moves to `dest`: ARROW_COLOR is
+ * in the order of the moved statuses. */
+static const char *arrow_color(gmv_destination dest)
+{
+    return ARROW_COLOR[moved_status(dest) - CELL_MOVED_X];
 }
 
 /* Fills the status arrays. */
@@ -179,9 +184,10 @@ static void moves_out_text(diff_draw *dd, bool old, uint64_t bucket)
     for (size_t i = lo; i < dd->ngroups && dd->groups[i].from_old == old && dd->groups[i].from_bucket == bucket; i++) {
         const move_group *g = &dd->groups[i];
         gmv_destination dest = (gmv_destination)g->destination;
-        const char *half = dest == GMV_DEST_X ? " X" : dest == GMV_DEST_Y ? " Y" : dest == GMV_DEST_SAME ? " same" : "";
-        gmv_text_printf(&dd->html, "%s<FONT COLOR=\"%s\">%" PRIu64 "%s</FONT>", i > lo ? "  " : " ",
-                        ARROW_COLOR[arrow_color(dest)], g->entries, half);
+        /* "X", "Y" or "same"; a move elsewhere is told by its grey alone */
+        const char *where = dest == GMV_DEST_ELSEWHERE ? "" : gmv_destination_name(dest);
+        gmv_text_printf(&dd->html, "%s<FONT COLOR=\"%s\">%" PRIu64 "%s%s</FONT>", i > lo ? "  " : " ",
+                        arrow_color(dest), g->entries, where[0] ? " " : "", where);
     }
 }
 
@@ -303,7 +309,7 @@ static size_t draw_moves(diff_draw *dd)
         strcat(head, ":w");
         gv_set(e, "tailport", tail);
         gv_set(e, "headport", head);
-        gv_set(e, "color", ARROW_COLOR[arrow_color(dest)]);
+        gv_set(e, "color", arrow_color(dest));
         gv_set(e, "arrowsize", "0.6");
         gv_set(e, "constraint", "false");
         drawn++;
@@ -349,8 +355,8 @@ int gmv_diff_render_graph(FILE *out, const gmv_diff *d, const gmv_origin *before
     (void)before;
     diff_draw dd = {.d = d};
     int rc = mark_statuses(&dd);
-    if (rc == 0 && !(dd.groups = group_moves(d, &dd.ngroups)) && gmv_diff_count(d).moved)
-        rc = GMV_ERR_NOMEM;
+    if (rc == 0)
+        rc = group_moves(d, &dd.groups, &dd.ngroups);
     if (rc == 0) {
         dd.g = agopen("gomapviz_diff", Agdirected, graph_discipline());
         if (!dd.g)
