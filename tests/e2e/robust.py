@@ -81,17 +81,21 @@ def mix(k):
 
 # ---------------------------------------------------------------- processes
 
+def stat_fields(path):
+    """The fields of a /proc stat file after the command name (state first),
+    or None if it cannot be read (the process or thread is gone)."""
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()  # the name may hold spaces and ')'
+
+
 def task_states(pid):
     """The state letters of every thread of pid ([] if it is gone)."""
-    states = []
-    for path in glob.glob("/proc/%d/task/*/stat" % pid):
-        try:
-            with open(path) as f:
-                text = f.read()
-        except OSError:
-            continue
-        states.append(text[text.rindex(")") + 2])
-    return states
+    fields = (stat_fields(path) for path in glob.glob("/proc/%d/task/*/stat" % pid))
+    return [f[0] for f in fields if f]
 
 
 KERNEL_THREAD_FLAG = 0x00200000  # PF_KTHREAD, in the flags field of /proc/PID/stat
@@ -99,15 +103,9 @@ KERNEL_THREAD_FLAG = 0x00200000  # PF_KTHREAD, in the flags field of /proc/PID/s
 
 def kernel_thread_pid():
     """The lowest pid of a kernel thread, or None if none is visible."""
-    pids = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
-    for pid in pids:
-        try:
-            with open("/proc/%d/stat" % pid) as f:
-                text = f.read()
-        except OSError:
-            continue
-        fields = text[text.rindex(")") + 2:].split()
-        if int(fields[6]) & KERNEL_THREAD_FLAG:
+    for pid in sorted(int(p) for p in os.listdir("/proc") if p.isdigit()):
+        fields = stat_fields("/proc/%d/stat" % pid)
+        if fields and int(fields[6]) & KERNEL_THREAD_FLAG:
             return pid
     return None
 
