@@ -11,6 +11,7 @@
 
 #include "common/page_index.h"
 #include "common/sort.h"
+#include "support/test_random.h"
 
 typedef struct range_record {
     uint64_t address, len;
@@ -20,10 +21,7 @@ typedef struct range_record {
 static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
 static uint64_t next_random(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return test_random_next(&rng_state);
 }
 
 /* Checks the index against the binary search at `addr`. */

@@ -9,6 +9,7 @@
 
 #include "common/sort.h"
 #include "source/prefetch.h"
+#include "support/test_random.h"
 
 typedef struct keyed {
     uint64_t key;
@@ -18,10 +19,7 @@ typedef struct keyed {
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 static uint64_t next_random(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return test_random_next(&rng_state);
 }
 
 /* Checks sorted by key and, among equal keys, in their first order. */
