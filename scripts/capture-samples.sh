@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Captures the sample snapshots in samples/snapshots/ from real Go processes
-# (samples/go/mapsample built with Debian's Go) and renders their pictures
+# (samples/go/mapsample built with Debian's Go 1.19) and renders their pictures
 # into samples/pictures/ (the README describes the pictures committed now:
 # update its text if you capture new ones). Needs a built ./build/gomapviz (scripts/test.sh or
 # scripts/demo.sh builds it). Every run gives new addresses and hash seeds.
@@ -14,7 +14,8 @@ mode=${1:-all}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ "$mode" != pictures ]; then
-    (cd samples/go/mapsample && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -o "$work/mapsample" .)
+    go119=$(bash scripts/go-toolchains.sh path go1.19)
+    (cd samples/go/mapsample && CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local "$go119" build -o "$work/mapsample" .)
 fi
 mkdir -p samples/snapshots samples/pictures
 

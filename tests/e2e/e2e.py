@@ -3,8 +3,8 @@
 
 Usage: e2e.py --gomapviz PATH --go-dir DIR [--only REGEX] [--keep-temp]
 
-DIR holds the three builds of samples/go/mapsample (mapsample, mapsample-pie,
-mapsample-386). Every scenario of the sample prints its own view of one map (one
+DIR holds the builds of samples/go/mapsample (BUILDS below: Go 1.19 amd64, PIE
+and 386, Go 1.23, Go 1.25 with noswissmap). Every scenario of the sample prints its own view of one map (one
 JSON line) and then leaves the map alone; gomapviz reads the same map live (by
 --var and by --addr) and from a core file (gcore), and its dump must agree with
 the view. Error cases check exit status and the one-line "gomapviz: " message.
@@ -45,10 +45,14 @@ SCENARIOS = collections.OrderedDict([
     ("ptr", {"var": "main.ptrMap"}),
 ])
 
+# build -> executable: Go 1.19 (Debian) amd64, PIE and 386, Go 1.23, and Go 1.25
+# built with GOEXPERIMENT=noswissmap (its hmap has clearSeq before extra).
 BUILDS = collections.OrderedDict([
     ("amd64", "mapsample"),
     ("pie", "mapsample-pie"),
     ("386", "mapsample-386"),
+    ("go1.23", "mapsample-go1.23"),
+    ("go1.25-noswiss", "mapsample-go1.25-noswiss"),
 ])
 
 # Every scenario of every build is read three ways: live by --var, live by
