@@ -1,7 +1,7 @@
 /*
- * gomapviz/layout.h: how a map of one type is laid out in memory, and how to
- * learn that (and where a variable lives) from a Go executable's ELF symbols
- * and DWARF.
+ * gomapviz/layout.h: how a map of one type is laid out in memory, for either
+ * map implementation (classic hmap or Swiss tables), and how to learn that
+ * (and where a variable lives) from a Go executable's ELF symbols and DWARF.
  */
 #ifndef GOMAPVIZ_LAYOUT_H
 #define GOMAPVIZ_LAYOUT_H
@@ -16,7 +16,8 @@
 extern "C" {
 #endif
 
-#define GMV_BUCKET_CELLS 8
+#define GMV_BUCKET_CELLS 8 /* cells of a classic bucket */
+#define GMV_GROUP_SLOTS 8  /* slots of a Swiss group */
 #define GMV_MAX_INLINE_SIZE 128 /* larger keys or values are stored as pointers */
 #define GMV_TYPE_NAME_MAX 256
 
@@ -30,6 +31,10 @@ typedef enum gmv_kind {
     GMV_KIND_STRING,    /* a (pointer, length) header */
     GMV_KIND_POINTER    /* pointers, channels, funcs, unsafe.Pointer: an address */
 } gmv_kind;
+
+/* The lower-case name of a kind ("other", "int", "uint", "bool", "float",
+ * "string", "pointer"), or "unknown". */
+const char *gmv_kind_name(gmv_kind kind);
 
 /* A key or value type. */
 typedef struct gmv_type {
@@ -46,22 +51,69 @@ typedef struct gmv_hmap_layout {
     uint32_t extra_overflow, extra_oldoverflow, extra_next_overflow;
 } gmv_hmap_layout;
 
+/* Which map implementation a layout (and a model) describes. */
+typedef enum gmv_map_impl {
+    GMV_IMPL_CLASSIC = 0, /* runtime hmap: buckets, overflow chains, incremental
+                             evacuation (Go 1.11-1.23; 1.24/1.25 with noswissmap) */
+    GMV_IMPL_SWISS        /* internal/runtime/maps: a directory of tables of groups (Go 1.24+) */
+} gmv_map_impl;
+
+/* "classic" or "swiss". */
+const char *gmv_map_impl_name(gmv_map_impl impl);
+
+/* An offset for a field the version read does not have. */
+#define GMV_NO_FIELD UINT32_MAX
+
+/* Byte offsets of internal/runtime/maps.Map fields, and its size. */
+typedef struct gmv_swiss_map_layout {
+    uint32_t used, seed, dir_ptr, dir_len, global_depth, global_shift, writing;
+    uint32_t tombstone_possible; /* GMV_NO_FIELD before Go 1.25 */
+    uint32_t clear_seq, size;
+} gmv_swiss_map_layout;
+
+/* Byte offsets of internal/runtime/maps.table fields (groups.data and
+ * groups.lengthMask flattened), and its size. */
+typedef struct gmv_swiss_table_layout {
+    uint32_t used, capacity, growth_left, local_depth, index, groups_data, groups_length_mask, size;
+} gmv_swiss_table_layout;
+
+/* The Swiss part of a layout. */
+typedef struct gmv_swiss_layout {
+    gmv_swiss_map_layout map;
+    gmv_swiss_table_layout table;
+    uint32_t group_size;  /* one group: the control word and 8 slots */
+    uint32_t ctrl_offset; /* of the control word in a group (0) */
+    bool split_groups;    /* keys [8]K then elems [8]V (GOEXPERIMENT=mapsplitgroup),
+                             not 8 slots of {key, elem} */
+} gmv_swiss_layout;
+
 /* tophash marks; Go 1.11 differs from Go 1.12+ (see docs). */
 typedef struct gmv_tophash_marks {
     bool has_empty_rest; /* false for Go 1.11: 0 means plain "empty" */
     uint8_t empty_rest, empty_one, evacuated_x, evacuated_y, evacuated_empty, min_top_hash;
 } gmv_tophash_marks;
 
-/* Everything needed to walk and decode one map type. */
+/* Everything needed to walk and decode one map type, of either
+ * implementation: the common part, then the classic part (zero for Swiss),
+ * then the Swiss part (zero for classic). */
 typedef struct gmv_layout {
     char go_version[32];              /* "go1.19.8", or "" if unknown */
     char map_type[GMV_TYPE_NAME_MAX]; /* "map[string]int" */
+    gmv_map_impl impl;
     uint32_t ptr_size;                /* 8 or 4 */
     gmv_type key, elem;
-    uint32_t key_slot, elem_slot;     /* bytes per cell in the bucket */
-    uint32_t bucket_size, keys_offset, elems_offset, overflow_offset;
+    uint32_t key_slot, elem_slot;     /* bytes a key or value takes in its cell (its size, or a pointer) */
+    /* Cell i of a bucket or group: its key at keys_offset + i * key_stride,
+     * its value at elems_offset + i * elem_stride. A classic bucket and a
+     * split group store 8 keys, then 8 values (stride = slot); an
+     * interleaved group stores 8 {key, value} slots (stride = slot size). */
+    uint32_t keys_offset, elems_offset, key_stride, elem_stride;
+    /* classic */
+    uint32_t bucket_size, overflow_offset;
     gmv_hmap_layout hmap;
     gmv_tophash_marks marks;
+    /* Swiss */
+    gmv_swiss_layout swiss;
 } gmv_layout;
 
 /* Fills `out` with the classic (Go 1.11-1.23) layout for `ptr_size` (4 or 8),
@@ -71,10 +123,26 @@ typedef struct gmv_layout {
 int gmv_layout_classic(gmv_layout *out, uint32_t ptr_size, const char *go_version,
                        const char *map_type, const gmv_type *key, const gmv_type *elem);
 
+/* Fills `out` with the Swiss-table (Go 1.24+) layout the runtime's rules
+ * give for `ptr_size`, `go_version` (Go 1.25 and later have
+ * Map.tombstonePossible; "" means the newest) and the key and value types,
+ * with interleaved slots or, if `split_groups`, split key and value arrays.
+ * A type's alignment is taken from its size (exact for scalars, strings and
+ * pointers; DWARF gives the exact offsets of any type). `map_type` may be
+ * NULL. Returns 0 or GMV_ERR_INVALID. */
+int gmv_layout_swiss(gmv_layout *out, uint32_t ptr_size, const char *go_version, const char *map_type,
+                     const gmv_type *key, const gmv_type *elem, bool split_groups);
+
 /* Checks a layout read from a file or DWARF for internal consistency (offsets
- * inside the bucket, slots of the stated sizes, known pointer size). Returns 0
- * or GMV_ERR_FORMAT with a message naming the field. */
+ * inside the header, table, bucket or group, slots of the stated sizes, known
+ * pointer size and implementation). Returns 0 or GMV_ERR_FORMAT with a
+ * message naming the field. */
 int gmv_layout_validate(const gmv_layout *layout);
+
+/* Where a writer marks the map while it writes: the byte at `*offset` in the
+ * header, and in it the bits `*mask` (classic: hashWriting in flags; Swiss:
+ * any bit of Map.writing). */
+void gmv_layout_writer_flag(const gmv_layout *layout, uint32_t *offset, uint8_t *mask);
 
 /* Parses a Go version string ("go1.19.8", "go1.11") into minor version 19 or
  * 11; returns -1 if it is not of that form. */
@@ -117,8 +185,9 @@ int gmv_binary_find_map_variable(const gmv_binary *bin, const char *name, uint64
                                  gmv_layout *layout_out);
 
 /* Fills `out` with the layout of the map type spelled `map_type`
- * ("map[string]int", as Go's DWARF names it). Fails with GMV_ERR_NOT_FOUND
- * (the message suggests close type names) or GMV_ERR_UNSUPPORTED (no DWARF). */
+ * ("map[string]int", as Go's DWARF names it); the DWARF's structures say
+ * which implementation it is. Fails with GMV_ERR_NOT_FOUND (the message
+ * suggests close type names) or GMV_ERR_UNSUPPORTED (no DWARF). */
 int gmv_binary_map_layout(const gmv_binary *bin, const char *map_type, gmv_layout *out);
 
 #ifdef __cplusplus

@@ -1,11 +1,20 @@
 /*
- * gomapviz/model.h: a faithful model of one map: its header, every bucket and
- * cell, the live entries, overflow chains, spare overflow buckets, the old
- * array of a grow, statistics and anomalies.
+ * gomapviz/model.h: a faithful model of one map, of either implementation
+ * (gmv_model_implementation says which):
+ *  - classic (hmap): its header, every bucket and cell, overflow chains,
+ *    spare overflow buckets and the old array of a grow;
+ *  - Swiss tables (internal/runtime/maps): the Map header, the directory,
+ *    every table, every group with its control bytes;
+ * and for both the live entries, statistics and anomalies.
  *
  * A model is built by walking memory from a gmv_source with a gmv_layout. It
  * never fails because the map is inconsistent: what does not add up becomes an
  * anomaly. It fails only when the header itself cannot be read.
+ *
+ * What is common to both: gmv_model_layout, gmv_model_header (address, nil,
+ * count), the entries, gmv_model_stats (live_entries, bytes_read),
+ * anomalies. The classic views (buckets, old buckets, spares) are empty for a
+ * Swiss model, and the Swiss views (directory, tables, groups) for a classic one.
  */
 #ifndef GOMAPVIZ_MODEL_H
 #define GOMAPVIZ_MODEL_H
@@ -94,20 +103,34 @@ typedef struct gmv_array {
     size_t nbucket_records;
 } gmv_array;
 
-/* A live entry: where it is and what it holds. */
+#define GMV_NO_TABLE UINT32_MAX
+
+/* A live entry: where it is and what it holds. Its place is told in the
+ * terms of its implementation (the unions). */
 typedef struct gmv_entry {
     gmv_value key;
     gmv_value elem;
-    uint64_t bucket;          /* index in its array */
-    uint32_t overflow_depth;  /* 0 = primary bucket */
+    union {
+        uint64_t bucket;      /* classic: index in its array */
+        uint64_t group;       /* Swiss: index of its group in its table (0 in a small map) */
+    };
+    union {
+        uint32_t overflow_depth; /* classic: 0 = primary bucket */
+        uint32_t table;          /* Swiss: index in gmv_model_tables, GMV_NO_TABLE in a small map */
+    };
     uint8_t slot;             /* 0..7 */
-    bool old;                 /* in an unevacuated bucket of the old array */
-    uint8_t tophash;
+    bool old;                 /* classic: in an unevacuated bucket of the old array */
+    union {
+        uint8_t tophash;      /* classic */
+        uint8_t ctrl;         /* Swiss: its control byte (the hash's H2) */
+    };
 } gmv_entry;
 
-/* The header as read (runtime/map.go hmap + mapextra). */
+/* The header as read. `address`, `nil` and `count` are set for both
+ * implementations (count: hmap.count, or Map.used); the rest is the classic
+ * hmap (runtime/map.go hmap + mapextra), zero in a Swiss model. */
 typedef struct gmv_header {
-    uint64_t address;         /* of the hmap */
+    uint64_t address;         /* of the hmap or Map */
     bool nil;                 /* the variable held 0: nothing else is set */
     uint64_t count;
     uint8_t flags;
@@ -120,7 +143,84 @@ typedef struct gmv_header {
     bool same_size_grow;      /* flag 8 */
 } gmv_header;
 
-/* Counts over the whole map. */
+/* ---- Swiss tables (internal/runtime/maps) ---- */
+
+#define GMV_MAX_TABLE_CAPACITY 1024 /* maxTableCapacity: a fuller table splits */
+#define GMV_DEPTH_SLOTS 65          /* depths 0..64 */
+
+/* The state a control byte encodes. */
+typedef enum gmv_ctrl_state {
+    GMV_CTRL_EMPTY = 0, /* 0x80: holds nothing; a lookup stops at a group with one */
+    GMV_CTRL_DELETED,   /* 0xFE: a tombstone (deleted from a group without empty slots) */
+    GMV_CTRL_FULL,      /* 0b0hhhhhhh: holds an entry; hhhhhhh is its hash's H2 */
+    GMV_CTRL_INVALID    /* bit 7 set but neither empty nor deleted: no state the runtime writes */
+} gmv_ctrl_state;
+
+/* Returns the JSON name of a control byte state ("empty", "deleted", "full", "invalid"). */
+const char *gmv_ctrl_state_name(gmv_ctrl_state state);
+
+/* The state of control byte `ctrl`. */
+gmv_ctrl_state gmv_ctrl_classify(uint8_t ctrl);
+
+/* One group as read: a control word and 8 slots. */
+typedef struct gmv_group {
+    uint64_t address;
+    const uint8_t *raw;              /* its bytes (group_size), NULL when unreadable */
+    uint8_t ctrl[GMV_GROUP_SLOTS];   /* byte i is slot i's */
+    uint8_t state[GMV_GROUP_SLOTS];  /* a gmv_ctrl_state per slot */
+    uint32_t entry[GMV_GROUP_SLOTS]; /* index into the entries, or GMV_NO_ENTRY */
+    bool readable;                   /* false: nothing above was read */
+} gmv_group;
+
+/* One table as read (internal/runtime/maps.table), each once however many
+ * directory entries point at it. */
+typedef struct gmv_table {
+    uint64_t address;
+    bool readable;                 /* false: only `address` and the directory range are set */
+    uint16_t used, capacity, growth_left;
+    uint8_t local_depth;
+    int64_t index;                 /* its first directory entry; -1: replaced by a grow or split */
+    uint64_t groups_data;          /* groups.data */
+    uint64_t length_mask;          /* groups.lengthMask: groups - 1 */
+    size_t first_group, ngroups;   /* its groups in gmv_model_groups: [first_group, first_group + ngroups),
+                                      fewer than length_mask + 1 if the walk was cut short */
+    uint64_t dir_first, dir_count; /* the directory entries that point at it */
+    uint64_t full, empty, deleted; /* its control bytes by state (invalid ones are none of these) */
+    int64_t tombstones;            /* capacity*7/8 - used - growthLeft, as the runtime counts them */
+} gmv_table;
+
+/* One directory entry: the table pointer as read, and which table it is. */
+typedef struct gmv_dir_entry {
+    uint64_t table_address;
+    uint32_t table;                /* index in gmv_model_tables, GMV_NO_TABLE if nil or unreadable */
+} gmv_dir_entry;
+
+/* The Map header as read, under the runtime's names. */
+typedef struct gmv_swiss_header {
+    uint64_t used, seed, dir_ptr, dir_len;
+    uint8_t global_depth, global_shift, writing;
+    bool has_tombstone_possible;   /* the version has the field (Go 1.25 and later) */
+    bool tombstone_possible;
+    uint64_t clear_seq;
+    bool small;                    /* dirLen == 0 and dirPtr != nil: dirPtr is one group */
+} gmv_swiss_header;
+
+/* Counts over a Swiss map. */
+typedef struct gmv_swiss_stats {
+    uint64_t tables;               /* distinct tables */
+    uint64_t groups;               /* groups walked */
+    uint64_t capacity;             /* slots of every table (8 for a small map) */
+    uint64_t full_slots, empty_slots, deleted_slots;
+    uint64_t growth_left;          /* sum over the tables */
+    double load_factor;            /* full slots / capacity (a table grows at 7/8) */
+    double max_table_load;         /* the fullest table's used / capacity */
+    uint64_t tables_by_local_depth[GMV_DEPTH_SLOTS]; /* [d]: tables of localDepth d */
+    uint64_t tables_by_share[GMV_DEPTH_SLOTS];       /* [k]: tables pointed at by 2^k directory entries */
+    uint64_t bytes_held;           /* header, directory, tables, groups, indirect keys and values */
+} gmv_swiss_stats;
+
+/* Counts over the whole map. The classic counts are zero for a Swiss map,
+ * `swiss` is zero for a classic one. */
 typedef struct gmv_stats {
     uint64_t live_entries;     /* entries listed in the model */
     uint64_t buckets;          /* 2^B */
@@ -136,6 +236,7 @@ typedef struct gmv_stats {
     double load_factor;        /* count / 2^B */
     double average_chain_length;
     uint64_t bytes_read;
+    gmv_swiss_stats swiss;
 } gmv_stats;
 
 /* Something that does not add up, with where it was seen. */
@@ -143,23 +244,43 @@ typedef struct gmv_anomaly {
     const char *kind;  /* stable identifier, e.g. "overflow_loop" (static) */
     char *message;     /* one sentence */
     uint64_t address;  /* 0 if none */
-    int64_t bucket;    /* -1 if none */
-    bool old;
+    int64_t bucket;    /* classic: the bucket index; Swiss: the group index in its table; -1 if none */
+    bool old;          /* classic: in the old array */
+    int64_t table;     /* Swiss: index in gmv_model_tables; -1 if none (always, for classic) */
 } gmv_anomaly;
 
 typedef struct gmv_model gmv_model;
 
-/* Builds the model of the map whose hmap lives at `hmap_addr` (0 means a nil
- * map), reading through `src` with `layout`; `limits` may be NULL. Fails only
- * when the header cannot be read or memory runs out. */
+/* Builds the model of the map whose header (hmap or Map) lives at `map_addr`
+ * (0 means a nil map), reading through `src` with `layout`, which says the
+ * implementation; `limits` may be NULL. Fails only when the header cannot be
+ * read or memory runs out. */
 int gmv_model_build(gmv_model **out, gmv_source *src, const gmv_layout *layout,
-                    uint64_t hmap_addr, const gmv_limits *limits);
+                    uint64_t map_addr, const gmv_limits *limits);
+
+/* What a build does with the entries it finds. */
+typedef enum gmv_entry_mode {
+    GMV_ENTRIES_KEEP = 0, /* decode each once and list them (gmv_model_entries) */
+    GMV_ENTRIES_REVISIT,  /* list none: gmv_model_each_entry decodes them again from
+                             `src`, which the model takes over (for one pass over a big map) */
+    GMV_ENTRIES_READ      /* list none, visit none: only read the memory decoding them
+                             needs (what a capture records); the stats still count them */
+} gmv_entry_mode;
+
+/* Like gmv_model_build, with the entries handled as `mode` says. With
+ * GMV_ENTRIES_REVISIT the model owns `src` once the build succeeds (it is
+ * freed with the model; at the byte limit the model lists its entries
+ * instead, as decoding again could read what the build could not); on
+ * failure the caller keeps it. */
+int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
+                         const gmv_limits *limits, gmv_entry_mode mode);
 
 /* Frees the model. Accepts NULL. */
 void gmv_model_free(gmv_model *model);
 
 /* Borrowed views of a model. */
 const gmv_layout *gmv_model_layout(const gmv_model *model);
+gmv_map_impl gmv_model_implementation(const gmv_model *model);
 const gmv_header *gmv_model_header(const gmv_model *model);
 const gmv_array *gmv_model_buckets(const gmv_model *model);
 const gmv_array *gmv_model_oldbuckets(const gmv_model *model); /* NULL unless growing */
@@ -169,6 +290,15 @@ const gmv_entry *gmv_model_entries(const gmv_model *model, size_t *count);
 const uint64_t *gmv_model_spare_overflow(const gmv_model *model, size_t *count);
 const gmv_stats *gmv_model_stats(const gmv_model *model);
 const gmv_anomaly *gmv_model_anomalies(const gmv_model *model, size_t *count);
+
+/* Borrowed views of a Swiss model (NULL, or a count of 0, for a classic one). */
+const gmv_swiss_header *gmv_model_swiss_header(const gmv_model *model);
+const gmv_dir_entry *gmv_model_directory(const gmv_model *model, size_t *count);
+const gmv_table *gmv_model_tables(const gmv_model *model, size_t *count);
+/* Every group read: each table's, contiguous, or a small map's one group. */
+const gmv_group *gmv_model_groups(const gmv_model *model, size_t *count);
+/* The group of a small map (dirLen 0), or NULL. */
+const gmv_group *gmv_model_small_group(const gmv_model *model);
 
 /* Called with each entry; the entry (and the bytes it points to) is valid
  * only during the call. A non-zero return stops the visit. */
@@ -181,7 +311,7 @@ typedef int (*gmv_entry_visitor)(void *ctx, const gmv_entry *entry);
 int gmv_model_each_entry(const gmv_model *model, gmv_entry_visitor visit, void *ctx);
 
 /* The address of the key cell of `entry` (an entry of this model), or 0 if
- * its bucket is not in the model. */
+ * its bucket or group is not in the model. */
 uint64_t gmv_model_entry_address(const gmv_model *model, const gmv_entry *entry);
 
 /* How many anomalies were not kept because the list was full (1000). */

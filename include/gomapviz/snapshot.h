@@ -33,7 +33,7 @@ typedef struct gmv_origin {
     uint64_t variable_address;        /* where the map pointer was read, 0 with --addr */
     int64_t captured_at;              /* Unix seconds */
     bool frozen;                      /* every thread was stopped while reading */
-    uint32_t writer_retries;          /* times hashWriting made us retry */
+    uint32_t writer_retries;          /* times a writer in the map (hashWriting, writing) made us retry */
 } gmv_origin;
 
 typedef struct gmv_snapshot gmv_snapshot;
@@ -42,15 +42,15 @@ typedef struct gmv_snapshot gmv_snapshot;
 typedef struct gmv_capture_request {
     const gmv_layout *layout;
     uint64_t variable_address; /* read the map pointer here, or 0 to use hmap_address */
-    uint64_t hmap_address;     /* with variable_address == 0 */
+    uint64_t hmap_address;     /* with variable_address == 0: the map's header (hmap or Map) */
     gmv_origin origin;         /* copied into the snapshot (pid, paths, names) */
     gmv_limits limits;
     uint32_t writer_retries;   /* retries while hashWriting is set (default 5) */
 } gmv_capture_request;
 
 /* Captures a map from `src`: freezes the source, reads the map pointer and
- * the whole map, records every byte read, thaws. If the hashWriting flag is
- * set it thaws briefly and retries. Fails with GMV_ERR_NIL_MAP when the
+ * the whole map, records every byte read, thaws. If a writer marks the map
+ * (hashWriting, or Map.writing) it thaws briefly and retries. Fails with GMV_ERR_NIL_MAP when the
  * variable holds a nil map (unless `allow_nil`), or when the header is unreadable. */
 int gmv_snapshot_capture(gmv_snapshot **out, gmv_source *src, const gmv_capture_request *req,
                          bool allow_nil);
@@ -68,7 +68,9 @@ int gmv_snapshot_write_file(const gmv_snapshot *snap, const char *path);
 /* What the capture walk found, for a one-line report. */
 typedef struct gmv_capture_summary {
     uint64_t live_entries;
-    uint8_t B;
+    gmv_map_impl impl;
+    uint8_t B;               /* classic */
+    uint64_t tables, groups; /* Swiss */
     size_t anomalies;
     bool nil;
 } gmv_capture_summary;
@@ -80,7 +82,7 @@ const gmv_capture_summary *gmv_snapshot_capture_summary(const gmv_snapshot *snap
 /* Borrowed views. */
 const gmv_layout *gmv_snapshot_layout(const gmv_snapshot *snap);
 const gmv_origin *gmv_snapshot_origin(const gmv_snapshot *snap);
-uint64_t gmv_snapshot_hmap_address(const gmv_snapshot *snap); /* 0: nil map */
+uint64_t gmv_snapshot_hmap_address(const gmv_snapshot *snap); /* the hmap or Map; 0: nil map */
 uint64_t gmv_snapshot_byte_count(const gmv_snapshot *snap);
 
 /* Opens a source replaying the snapshot's memory; the snapshot must outlive it. */

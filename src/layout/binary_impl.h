@@ -125,9 +125,9 @@ const gmv_dwarf_map *gmv_dwarf_find_map(const gmv_binary *bin, const char *name)
 /* --- dwarf_types.c --- */
 
 /* Fills `out` with the layout of the map type whose typedef DIE is at
- * offset `die` in bin->dwarf, named `map_name`. Returns 0, GMV_ERR_FORMAT
- * (DWARF not shaped as Go 1.11-1.23 writes it), GMV_ERR_UNSUPPORTED (Swiss
- * tables) or GMV_ERR_INVALID (inconsistent sizes). */
+ * offset `die` in bin->dwarf, named `map_name`, of either implementation.
+ * Returns 0, GMV_ERR_FORMAT (DWARF not shaped as Go 1.11-1.27 writes it) or
+ * GMV_ERR_INVALID (inconsistent sizes). */
 int gmv_dwarf_map_layout(const gmv_binary *bin, Dwarf_Off die, const char *map_name,
                          gmv_layout *out);
 

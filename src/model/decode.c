@@ -1,22 +1,8 @@
-/* Decoding keys and values from bucket slots. */
-#include <endian.h>
+/* Decoding keys and values from the cells of buckets and groups. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/model_impl.h"
-
-uint64_t gmv_load_le(const uint8_t *p, uint32_t size)
-{
-    if (size == 8) { /* the common case, in one load */
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return le64toh(v);
-    }
-    uint64_t v = 0;
-    for (uint32_t i = size; i-- > 0;)
-        v = (v << 8) | p[i];
-    return v;
-}
 
 /* Sign-extends the low `size` bytes of `raw`. */
 static int64_t sign_extend(uint64_t raw, uint64_t size)
@@ -38,15 +24,6 @@ static uint8_t *scratch_space(gmv_builder *b, uint64_t len)
         b->scratch_cap[i] = (size_t)len;
     }
     return b->scratch[i];
-}
-
-void gmv_builder_release_scratch(gmv_builder *b)
-{
-    for (int i = 0; i < 2; i++) {
-        free(b->scratch[i]);
-        b->scratch[i] = NULL;
-        b->scratch_cap[i] = 0;
-    }
 }
 
 /* Reads `len` (> LARGE_READ) bytes at `addr` into a malloc'd buffer that
@@ -205,20 +182,14 @@ int gmv_decode_value(gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv
     return 0;
 }
 
-int gmv_decode_entry(gmv_builder *b, const gmv_bucket *rec, uint64_t index, int slot, bool old, gmv_entry *e)
+int gmv_decode_cell(gmv_builder *b, const uint8_t *raw, int slot, gmv_entry *e)
 {
     const gmv_layout *l = &b->model->layout;
-    memset(e, 0, sizeof *e);
-    e->bucket = index;
-    e->slot = (uint8_t)slot;
-    e->overflow_depth = rec->depth;
-    e->old = old;
-    e->tophash = rec->tophash[slot];
     b->scratch_for = 0;
-    int rc = gmv_decode_value(b, &l->key, rec->raw + l->keys_offset + (size_t)slot * l->key_slot, &e->key);
+    int rc = gmv_decode_value(b, &l->key, raw + l->keys_offset + (size_t)slot * l->key_stride, &e->key);
     b->scratch_for = 1;
     if (rc == 0)
-        rc = gmv_decode_value(b, &l->elem, rec->raw + l->elems_offset + (size_t)slot * l->elem_slot, &e->elem);
+        rc = gmv_decode_value(b, &l->elem, raw + l->elems_offset + (size_t)slot * l->elem_stride, &e->elem);
     b->scratch_for = 0;
     return rc;
 }

@@ -1,13 +1,17 @@
-/* The model object: anomalies, accessors, freeing. */
+/* The model object: building (the one place that chooses the walker of the
+ * layout's implementation), anomalies, accessors, visiting entries, freeing. */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/error.h"
+#include "common/grow.h"
 #include "model/model_impl.h"
 
-int gmv_model_add_anomaly(gmv_model *m, const char *kind, uint64_t address, int64_t bucket, bool old,
-                          const char *fmt, ...)
+/* Records an anomaly with its place; the message is printf-style. */
+static int add_anomaly(gmv_model *m, gmv_anomaly where, const char *fmt, va_list args)
 {
     if (m->nanomalies >= GMV_MAX_ANOMALIES) {
         m->anomalies_dropped++;
@@ -19,18 +23,48 @@ int gmv_model_add_anomaly(gmv_model *m, const char *kind, uint64_t address, int6
             return GMV_ERR_NOMEM;
     }
     char text[512];
-    va_list args;
-    va_start(args, fmt);
     vsnprintf(text, sizeof text, fmt, args);
-    va_end(args);
     size_t len = strlen(text) + 1;
     char *message = gmv_arena_alloc(&m->arena, len);
     if (!message)
         return GMV_ERR_NOMEM;
     memcpy(message, text, len);
-    m->anomalies[m->nanomalies++] =
-        (gmv_anomaly){.kind = kind, .message = message, .address = address, .bucket = bucket, .old = old};
+    where.message = message;
+    m->anomalies[m->nanomalies++] = where;
     return 0;
+}
+
+int gmv_model_add_anomaly(gmv_model *m, const char *kind, uint64_t address, int64_t bucket, bool old,
+                          const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    gmv_anomaly where = {.kind = kind, .address = address, .bucket = bucket, .old = old, .table = -1};
+    int rc = add_anomaly(m, where, fmt, args);
+    va_end(args);
+    return rc;
+}
+
+int gmv_model_add_swiss_anomaly(gmv_model *m, const char *kind, uint64_t address, int64_t table,
+                                int64_t group, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    gmv_anomaly where = {.kind = kind, .address = address, .bucket = group, .table = table};
+    int rc = add_anomaly(m, where, fmt, args);
+    va_end(args);
+    return rc;
+}
+
+gmv_entry *gmv_model_push_entry(gmv_model *m)
+{
+    gmv_entry *grown = gmv_grow(m->entries, &m->entries_cap, m->nentries, sizeof *grown, 64);
+    if (!grown)
+        return NULL;
+    m->entries = grown;
+    gmv_entry *e = &m->entries[m->nentries++];
+    memset(e, 0, sizeof *e);
+    return e;
 }
 
 const char *gmv_cell_state_name(gmv_cell_state state)
@@ -40,7 +74,116 @@ const char *gmv_cell_state_name(gmv_cell_state state)
     return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : "unknown";
 }
 
+const char *gmv_ctrl_state_name(gmv_ctrl_state state)
+{
+    static const char *const names[] = {"empty", "deleted", "full", "invalid"};
+    return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : "unknown";
+}
+
+gmv_ctrl_state gmv_ctrl_classify(uint8_t ctrl)
+{
+    if (!(ctrl & 0x80))
+        return GMV_CTRL_FULL;
+    if (ctrl == 0x80)
+        return GMV_CTRL_EMPTY;
+    return ctrl == 0xfe ? GMV_CTRL_DELETED : GMV_CTRL_INVALID;
+}
+
+/* ---- building ---- */
+
+/* Walks the map at `map_addr` with the walker of the layout's
+ * implementation, then checks it. */
+static int walk(gmv_builder *b, uint64_t map_addr)
+{
+    gmv_model *m = b->model;
+    int rc = m->layout.impl == GMV_IMPL_SWISS ? gmv_swiss_walk(b, map_addr) : gmv_classic_walk(b, map_addr);
+    if (rc == 0)
+        rc = b->error;
+    return rc;
+}
+
+/* Checks and counts a walked model. */
+static void finish(gmv_model *m, uint64_t bytes_read)
+{
+    m->stats.live_entries = m->live_count;
+    m->stats.bytes_read = bytes_read;
+    if (m->header.nil)
+        return;
+    if (m->layout.impl == GMV_IMPL_SWISS) {
+        gmv_swiss_check(m);
+        gmv_swiss_count(m);
+    } else {
+        gmv_classic_check(m);
+        gmv_classic_count(m);
+    }
+}
+
+/* One walk of the map into a new model, its entries kept or not. */
+static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
+                      const gmv_limits *limits, bool keep_entries)
+{
+    *out = NULL;
+    int rc = gmv_layout_validate(layout);
+    if (rc != 0)
+        return rc;
+    gmv_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory building the model");
+    m->layout = *layout;
+    gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits), .keep_entries = keep_entries};
+    b.decode_unkept = gmv_type_reads_more(&layout->key) || gmv_type_reads_more(&layout->elem);
+    b.prefetch = gmv_source_can_prefetch(src) && b.decode_unkept;
+    if (map_addr == 0)
+        m->header.nil = true;
+    else
+        rc = walk(&b, map_addr);
+    gmv_addrset_release(&b.seen);
+    gmv_builder_release(&b);
+    m->limits = b.limits;
+    m->byte_limit_hit = b.byte_limit_hit;
+    if (rc != 0) {
+        gmv_model_free(m);
+        if (rc == GMV_ERR_NOMEM)
+            return gmv_fail(rc, "out of memory building the model (lower --max-bytes?)");
+        return rc;
+    }
+    finish(m, b.bytes_read);
+    *out = m;
+    return 0;
+}
+
+int gmv_model_build(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
+                    const gmv_limits *limits)
+{
+    return build_once(out, src, layout, map_addr, limits, true);
+}
+
+int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
+                         const gmv_limits *limits, gmv_entry_mode mode)
+{
+    if (mode == GMV_ENTRIES_KEEP)
+        return build_once(out, src, layout, map_addr, limits, true);
+    int rc = build_once(out, src, layout, map_addr, limits, false);
+    if (rc != 0 || mode == GMV_ENTRIES_READ)
+        return rc;
+    if ((*out)->byte_limit_hit) {
+        /* decoding again could read what the build could not: list them */
+        gmv_model_free(*out);
+        rc = build_once(out, src, layout, map_addr, limits, true);
+        if (rc != 0)
+            return rc;
+        (*out)->entry_source = NULL;
+        gmv_source_free(src);
+        return 0;
+    }
+    (*out)->entry_source = src;
+    return 0;
+}
+
+/* ---- views ---- */
+
 const gmv_layout *gmv_model_layout(const gmv_model *m) { return &m->layout; }
+gmv_map_impl gmv_model_implementation(const gmv_model *m) { return m->layout.impl; }
 const gmv_header *gmv_model_header(const gmv_model *m) { return &m->header; }
 const gmv_array *gmv_model_buckets(const gmv_model *m) { return &m->buckets; }
 const gmv_stats *gmv_model_stats(const gmv_model *m) { return &m->stats; }
@@ -73,44 +216,39 @@ uint64_t gmv_model_anomalies_dropped(const gmv_model *m)
     return m->anomalies_dropped;
 }
 
+const gmv_swiss_header *gmv_model_swiss_header(const gmv_model *m)
+{
+    return m->layout.impl == GMV_IMPL_SWISS ? &m->swiss : NULL;
+}
+
+const gmv_dir_entry *gmv_model_directory(const gmv_model *m, size_t *count)
+{
+    *count = m->ndirectory;
+    return m->directory;
+}
+
+const gmv_table *gmv_model_tables(const gmv_model *m, size_t *count)
+{
+    *count = m->ntables;
+    return m->tables;
+}
+
+const gmv_group *gmv_model_groups(const gmv_model *m, size_t *count)
+{
+    *count = m->ngroups;
+    return m->groups;
+}
+
+const gmv_group *gmv_model_small_group(const gmv_model *m)
+{
+    return m->layout.impl == GMV_IMPL_SWISS && m->swiss.small && m->ngroups == 1 && m->ntables == 0
+               ? &m->groups[0]
+               : NULL;
+}
+
 uint64_t gmv_model_entry_address(const gmv_model *m, const gmv_entry *e)
 {
-    const gmv_array *a = e->old ? &m->oldbuckets : &m->buckets;
-    if (e->bucket >= a->nchains || a->chains[e->bucket].index != e->bucket ||
-        e->overflow_depth >= a->chains[e->bucket].length)
-        return 0;
-    const gmv_bucket *b = &a->buckets[a->chains[e->bucket].first + e->overflow_depth];
-    return b->address + m->layout.keys_offset + (uint64_t)e->slot * m->layout.key_slot;
-}
-
-void gmv_model_keep_entry_source(gmv_model *m, gmv_source *src)
-{
-    m->entry_source = src;
-}
-
-/* Decodes again and visits the entries of array `a` (the old one if `old`),
- * in the order a build lists them. */
-static int visit_array(gmv_builder *b, const gmv_array *a, bool old, gmv_entry_visitor visit, void *ctx)
-{
-    for (size_t c = 0; c < a->nchains; c++) {
-        const gmv_chain *chain = &a->chains[c];
-        if (old && chain->evacuated)
-            continue; /* stale cells: not entries */
-        for (size_t r = chain->first; r < chain->first + chain->length; r++) {
-            const gmv_bucket *rec = &a->buckets[r];
-            for (int slot = 0; rec->raw && slot < GMV_BUCKET_CELLS; slot++) {
-                if (rec->state[slot] != GMV_CELL_LIVE)
-                    continue;
-                gmv_entry e;
-                int rc = gmv_decode_entry(b, rec, chain->index, slot, old, &e);
-                if (rc == 0)
-                    rc = visit(ctx, &e);
-                if (rc != 0)
-                    return rc;
-            }
-        }
-    }
-    return 0;
+    return m->layout.impl == GMV_IMPL_SWISS ? gmv_swiss_entry_address(m, e) : gmv_classic_entry_address(m, e);
 }
 
 int gmv_model_each_entry(const gmv_model *m, gmv_entry_visitor visit, void *ctx)
@@ -127,28 +265,25 @@ int gmv_model_each_entry(const gmv_model *m, gmv_entry_visitor visit, void *ctx)
      * no byte limit adds no anomaly: the cast does not write through. */
     gmv_builder b = {.model = (gmv_model *)m, .src = m->entry_source, .limits = m->limits};
     b.limits.max_bytes = UINT64_MAX;
-    int rc = visit_array(&b, &m->buckets, false, visit, ctx);
-    if (rc == 0 && m->has_old)
-        rc = visit_array(&b, &m->oldbuckets, true, visit, ctx);
-    gmv_builder_release_scratch(&b);
+    int rc = m->layout.impl == GMV_IMPL_SWISS ? gmv_swiss_each_entry(&b, visit, ctx)
+                                             : gmv_classic_each_entry(&b, visit, ctx);
+    gmv_builder_release(&b);
     return rc;
-}
-
-/* Frees what one array owns. */
-static void array_release(gmv_array *a)
-{
-    free(a->chains);
-    free(a->buckets);
 }
 
 void gmv_model_free(gmv_model *m)
 {
     if (!m)
         return;
-    array_release(&m->buckets);
-    array_release(&m->oldbuckets);
-    free(m->entries);
+    free(m->buckets.chains);
+    free(m->buckets.buckets);
+    free(m->oldbuckets.chains);
+    free(m->oldbuckets.buckets);
     free(m->spares);
+    free(m->directory);
+    free(m->tables);
+    free(m->groups);
+    free(m->entries);
     free(m->anomalies);
     gmv_arena_release(&m->arena);
     gmv_source_free(m->entry_source);

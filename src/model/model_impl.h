@@ -1,34 +1,45 @@
-/* Internal: the model object and the state of one build. */
+/* Internal: the model object, the state of one build, and what the classic
+ * and the Swiss walkers share. */
 #ifndef GMV_MODEL_IMPL_H
 #define GMV_MODEL_IMPL_H
 
 #include "common/addrset.h"
 #include "common/arena.h"
+#include "common/bytes.h"
 #include "gomapviz/model.h"
 
 #define GMV_MAX_ANOMALIES 1000
 
 struct gmv_model {
-    gmv_layout layout;
-    gmv_header header;
-    gmv_array buckets;
-    gmv_array oldbuckets;
-    bool has_old;
+    gmv_layout layout;          /* layout.impl says which part below is filled */
+    gmv_header header;          /* address, nil, count for both; the rest classic */
     gmv_entry *entries;
     size_t nentries, entries_cap;
     uint64_t live_count;        /* live cells found (entries kept or not) */
-    uint64_t *spares;
-    size_t nspares, spares_cap;
     gmv_stats stats;
     gmv_anomaly *anomalies;
     size_t nanomalies;
     uint64_t anomalies_dropped; /* beyond GMV_MAX_ANOMALIES */
-    gmv_arena arena;            /* bucket bytes, strings, indirect values */
+    gmv_arena arena;            /* bucket and group bytes, strings, indirect values */
     gmv_limits limits;          /* those the model was built with */
     bool byte_limit_hit;        /* the build stopped reading at limits.max_bytes */
     /* A model built without its entry list: the source its entries are
      * decoded from again when visited (owned; NULL for a model with a list). */
     gmv_source *entry_source;
+    /* classic */
+    gmv_array buckets;
+    gmv_array oldbuckets;
+    bool has_old;
+    uint64_t *spares;
+    size_t nspares, spares_cap;
+    /* Swiss */
+    gmv_swiss_header swiss;
+    gmv_dir_entry *directory;
+    size_t ndirectory;
+    gmv_table *tables;
+    size_t ntables, tables_cap;
+    gmv_group *groups;
+    size_t ngroups, groups_cap;
 };
 
 /* The state of one build: where reads come from and what they cost. */
@@ -37,9 +48,9 @@ typedef struct gmv_builder {
     gmv_source *src;
     gmv_limits limits;
     uint64_t bytes_read;
-    uint64_t records_walked;
+    uint64_t records_walked;    /* buckets or groups */
     bool byte_limit_hit, bucket_limit_hit;
-    gmv_addrset seen_overflow;
+    gmv_addrset seen;           /* overflow buckets, or tables, already reached */
     int error; /* a hard failure (out of memory, process gone) ends the build */
     bool keep_entries;          /* false: decode (and so read) every entry, keep none */
     /* Without entries: where string and indirect bytes go, one buffer for
@@ -51,46 +62,101 @@ typedef struct gmv_builder {
     bool decode_unkept;         /* entries read more memory: decode them even when not kept */
     bool prefetch;              /* the source gains from hints and entries read more memory */
     gmv_piece *pieces;          /* room for the pieces of one prefetch */
+    gmv_entry unkept;           /* where a walk that keeps no entries decodes one */
 } gmv_builder;
 
-/* Frees the builder's scratch buffers. */
-void gmv_builder_release_scratch(gmv_builder *b);
+/* ---- model.c ---- */
 
-/* gmv_model_build, and with keep_entries false a walk that reads exactly
- * the same memory but keeps no entries (gmv_model_entries is then empty;
- * the stats still count them): what a capture needs. */
-int gmv_model_walk(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t hmap_addr,
-                   const gmv_limits *limits, bool keep_entries);
-
-/* Makes `model` (built by gmv_model_walk without entries, not at the byte
- * limit) list its entries by decoding them again from `src` when visited
- * (gmv_model_each_entry); the model takes `src` over. */
-void gmv_model_keep_entry_source(gmv_model *model, gmv_source *src);
-
-/* Records an anomaly (printf-style message). Returns 0, or GMV_ERR_NOMEM. */
+/* Records an anomaly of a classic map (printf-style message): at `bucket`
+ * (-1: none) of the current or `old` array. Returns 0, or GMV_ERR_NOMEM. */
 int gmv_model_add_anomaly(gmv_model *model, const char *kind, uint64_t address, int64_t bucket,
                           bool old, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Records an anomaly of a Swiss map: in table `table` (-1: none), group
+ * `group` of it (-1: none). Returns 0, or GMV_ERR_NOMEM. */
+int gmv_model_add_swiss_anomaly(gmv_model *model, const char *kind, uint64_t address, int64_t table,
+                                int64_t group, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Appends a zeroed entry to the model's list; NULL when memory runs out. */
+gmv_entry *gmv_model_push_entry(gmv_model *model);
+
+/* ---- builder.c: reads, counted against the limits ---- */
 
 /* Reads up to `len` bytes at `addr`, counted against the byte limit. Returns
  * bytes read (short at unmapped memory or at the limit) or a negative status. */
 int64_t gmv_builder_read(gmv_builder *b, uint64_t addr, void *buf, size_t len);
 
-/* Loads a little-endian unsigned integer of `size` bytes (1, 2, 4 or 8). */
-uint64_t gmv_load_le(const uint8_t *p, uint32_t size);
+/* Reads `len` bytes at `addr` into new model storage; NULL when not all of
+ * them are readable (or, with b->error set, on a hard failure). */
+const uint8_t *gmv_builder_read_block(gmv_builder *b, uint64_t addr, uint32_t len);
 
-/* Decodes the key or value of type `t` stored in a bucket slot at `slot`
- * (slot bytes live in the model). Indirect values and string bytes are read
- * through the builder. Returns 0 or a hard-failure status. */
+/* The bytes of `n` blocks of `block_size` bytes (buckets, groups) at `addr`:
+ * lent by the source when it holds them in one piece (a snapshot, a
+ * capture's recording), else copied into the model. Sets *readable to the
+ * number of whole blocks there. NULL (with b->error) on a hard failure. */
+const uint8_t *gmv_builder_read_blocks(gmv_builder *b, uint64_t addr, uint64_t n, uint32_t block_size,
+                                       uint64_t *readable);
+
+/* True if decoding a value of type `t` reads more memory. */
+bool gmv_type_reads_more(const gmv_type *t);
+
+/* Adds to `pieces` (at *n) the memory decoding cell `slot` of the bucket or
+ * group at `raw` will read: string bytes, indirect keys and values (at most
+ * 2 pieces). */
+void gmv_builder_want_cell(const gmv_builder *b, const uint8_t *raw, int slot, gmv_piece *pieces, size_t *n);
+
+/* Room for the pieces of one prefetch of `cells` cells (b->pieces); false
+ * when there is none (the reads then come as they come). */
+bool gmv_builder_prefetch_room(gmv_builder *b, size_t cells);
+
+/* Frees the builder's scratch buffers and prefetch room. */
+void gmv_builder_release(gmv_builder *b);
+
+/* ---- decode.c ---- */
+
+/* Decodes the key or value of type `t` stored in a cell at `slot` (its bytes
+ * live in the model or the source). Indirect values and string bytes are
+ * read through the builder. Returns 0 or a hard-failure status. */
 int gmv_decode_value(gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv_value *out);
 
-/* Decodes cell `slot` of bucket record `rec` (index `index` of the current
- * or `old` array) into `e`. Returns 0 or a hard-failure status. */
-int gmv_decode_entry(gmv_builder *b, const gmv_bucket *rec, uint64_t index, int slot, bool old, gmv_entry *e);
+/* Decodes the key and value of cell `slot` of the bucket or group whose
+ * bytes are `raw` into e->key and e->elem (the place is the caller's to
+ * set). Returns 0 or a hard-failure status. */
+int gmv_decode_cell(gmv_builder *b, const uint8_t *raw, int slot, gmv_entry *e);
 
-/* Computes the statistics of a built model. */
-void gmv_model_compute_stats(gmv_model *model, uint64_t bytes_read);
+/* Takes the live cell `slot` of the bucket or group whose bytes are `raw`
+ * as an entry at the place `place` says (its key and value are decoded
+ * here): listed when entries are kept (*index is then its index, else
+ * GMV_NO_ENTRY), decoded without being kept when decoding reads memory (a
+ * capture records it), else only counted. *decoded points at the decoded
+ * entry (valid until the next call) or is NULL. Returns 0 or a hard-failure
+ * status. */
+int gmv_builder_add_entry(gmv_builder *b, const gmv_entry *place, const uint8_t *raw, int slot,
+                          uint32_t *index, const gmv_entry **decoded);
 
+/* ---- classic_*.c and swiss_*.c: one walker per implementation ---- */
+
+/* Walks the classic map whose hmap is at `addr`. Returns 0 or a hard failure. */
+int gmv_classic_walk(gmv_builder *b, uint64_t addr);
+/* Re-decodes and visits the entries of a classic model built without a list. */
+int gmv_classic_each_entry(gmv_builder *b, gmv_entry_visitor visit, void *ctx);
+/* The address of the key cell of a classic entry, or 0. */
+uint64_t gmv_classic_entry_address(const gmv_model *m, const gmv_entry *e);
 /* Adds the anomalies that compare header, arrays and entries. */
-int gmv_model_check_consistency(gmv_model *model);
+void gmv_classic_check(gmv_model *m);
+/* Computes the statistics of a built classic model. */
+void gmv_classic_count(gmv_model *m);
+
+/* Walks the Swiss map whose Map is at `addr`. Returns 0 or a hard failure. */
+int gmv_swiss_walk(gmv_builder *b, uint64_t addr);
+/* Re-decodes and visits the entries of a Swiss model built without a list. */
+int gmv_swiss_each_entry(gmv_builder *b, gmv_entry_visitor visit, void *ctx);
+/* The address of the key cell of a Swiss entry, or 0. */
+uint64_t gmv_swiss_entry_address(const gmv_model *m, const gmv_entry *e);
+/* Adds the anomalies that compare the header, the directory, the tables and
+ * the control bytes. */
+void gmv_swiss_check(gmv_model *m);
+/* Computes the statistics of a built Swiss model. */
+void gmv_swiss_count(gmv_model *m);
 
 #endif

@@ -9,7 +9,7 @@
 #include <isa-l/crc.h>
 
 #include "common/error.h"
-#include "source/snapshot_impl.h"
+#include "snapshot/snapshot_impl.h"
 
 static const uint8_t MAGIC[8] = {'G', 'M', 'V', 'S', 'N', 'A', 'P', 0};
 #define FORMAT_VERSION 1u

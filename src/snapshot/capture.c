@@ -8,8 +8,8 @@
 #include "common/error.h"
 #include "common/grow.h"
 #include "common/sort.h"
-#include "model/model_impl.h"
-#include "source/snapshot_impl.h"
+#include "common/bytes.h"
+#include "snapshot/snapshot_impl.h"
 
 #define DEFAULT_WRITER_RETRIES 5
 
@@ -214,12 +214,13 @@ static int read_map_pointer(gmv_source *src, const gmv_capture_request *req, uin
     return 0;
 }
 
-/* True if the map's hashWriting flag is set right now. */
-static bool writer_active(gmv_source *src, const gmv_layout *layout, uint64_t hmap)
+/* True if a writer marks the map right now (hashWriting, or Map.writing). */
+static bool writer_active(gmv_source *src, const gmv_layout *layout, uint64_t map)
 {
-    uint8_t flags = 0;
-    return gmv_source_read(src, hmap + layout->hmap.flags, &flags, 1) == 1 &&
-           (flags & GMV_FLAG_HASH_WRITING);
+    uint32_t offset = 0;
+    uint8_t mask = 0, flags = 0;
+    gmv_layout_writer_flag(layout, &offset, &mask);
+    return gmv_source_read(src, map + offset, &flags, 1) == 1 && (flags & mask);
 }
 
 /* Sleeps a little so a writer can leave the map: 1, 2, 4 ... ms. */
@@ -252,12 +253,15 @@ static int capture_once(gmv_source *recsrc, recorder *rec, const gmv_capture_req
         return 0;
     }
     gmv_model *model = NULL; /* the walk reads what a model needs, keeping no entries */
-    rc = gmv_model_walk(&model, recsrc, req->layout, *hmap, &req->limits, false);
+    rc = gmv_model_build_with(&model, recsrc, req->layout, *hmap, &req->limits, GMV_ENTRIES_READ);
     if (rc == 0) {
         gmv_model_anomalies(model, &summary->anomalies);
         summary->anomalies += (size_t)gmv_model_anomalies_dropped(model);
         summary->live_entries = gmv_model_stats(model)->live_entries;
+        summary->impl = gmv_model_implementation(model);
         summary->B = gmv_model_header(model)->B;
+        summary->tables = gmv_model_stats(model)->swiss.tables;
+        summary->groups = gmv_model_stats(model)->swiss.groups;
     }
     gmv_model_free(model);
     return rc;

@@ -1,4 +1,4 @@
-/* Statistics over a built model. */
+/* Statistics over a built classic model. */
 #include "model/model_impl.h"
 
 /* Counts the chains and cells of the current array. */
@@ -25,12 +25,10 @@ static void count_current(gmv_stats *s, const gmv_array *a)
     }
 }
 
-void gmv_model_compute_stats(gmv_model *m, uint64_t bytes_read)
+void gmv_classic_count(gmv_model *m)
 {
     gmv_stats *s = &m->stats;
-    s->live_entries = m->live_count;
     s->buckets = m->buckets.nbuckets;
-    s->bytes_read = bytes_read;
     s->spare_overflow_buckets = m->nspares;
     s->load_factor = s->buckets ? (double)m->header.count / (double)s->buckets : 0.0;
     count_current(s, &m->buckets);

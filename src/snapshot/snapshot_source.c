@@ -4,8 +4,7 @@
 
 #include "common/error.h"
 #include "common/page_index.h"
-#include "model/model_impl.h"
-#include "source/snapshot_impl.h"
+#include "snapshot/snapshot_impl.h"
 
 /* The source's context: the snapshot (borrowed) and an index of its ranges. */
 typedef struct snapshot_reader {
@@ -95,16 +94,10 @@ int gmv_snapshot_build_lean_model(gmv_model **out, const gmv_snapshot *snap, con
     gmv_source *src = NULL;
     int rc = gmv_snapshot_open_source(&src, snap);
     if (rc == 0)
-        rc = gmv_model_walk(out, src, &snap->layout, snap->hmap_address, limits, false);
-    if (rc != 0 || (*out)->byte_limit_hit) {
-        /* At the byte limit, decoding again could read what the build could
-         * not: keep the list instead. */
-        gmv_model_free(*out);
-        gmv_source_free(src);
-        return rc != 0 ? rc : gmv_snapshot_build_model(out, snap, limits);
-    }
-    gmv_model_keep_entry_source(*out, src);
-    return 0;
+        rc = gmv_model_build_with(out, src, &snap->layout, snap->hmap_address, limits, GMV_ENTRIES_REVISIT);
+    if (rc != 0)
+        gmv_source_free(src); /* on success the model owns it */
+    return rc;
 }
 
 gmv_snapshot *gmv_snapshot_new(void)

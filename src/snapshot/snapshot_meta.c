@@ -1,15 +1,15 @@
-/* The META section of a snapshot: layout, origin and hmap address as JSON
- * (read and written with jansson). */
+/* The META section of a snapshot: layout, origin and map address as JSON
+ * (read and written with jansson). A layout without "implementation" (every
+ * snapshot before Swiss tables) is classic. */
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/error.h"
-#include "source/snapshot_impl.h"
+#include "snapshot/snapshot_impl.h"
 
-static const char *const kind_names[] = {"other", "int", "uint", "bool", "float", "string", "pointer"};
-#define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
+#define KIND_COUNT ((int)GMV_KIND_POINTER + 1)
 
 /* Formats an address as the "0x..." string used everywhere. */
 static json_t *address_json(uint64_t addr)
@@ -21,11 +21,12 @@ static json_t *address_json(uint64_t addr)
 
 static json_t *type_json(const gmv_type *t)
 {
-    return json_pack("{s:s, s:s, s:I, s:b}", "name", t->name, "kind", kind_names[t->kind], "size",
+    return json_pack("{s:s, s:s, s:I, s:b}", "name", t->name, "kind", gmv_kind_name(t->kind), "size",
                      (json_int_t)t->size, "indirect", t->indirect);
 }
 
-static json_t *layout_json(const gmv_layout *l)
+/* The classic part of a layout: bucket offsets, hmap, tophash marks. */
+static int add_classic_json(json_t *obj, const gmv_layout *l)
 {
     const gmv_hmap_layout *h = &l->hmap;
     const gmv_tophash_marks *m = &l->marks;
@@ -38,11 +39,52 @@ static json_t *layout_json(const gmv_layout *l)
                               "empty_rest", m->empty_rest, "empty_one", m->empty_one, "evacuated_x", m->evacuated_x,
                               "evacuated_y", m->evacuated_y, "evacuated_empty", m->evacuated_empty, "min_top_hash",
                               m->min_top_hash);
-    return json_pack("{s:s, s:s, s:i, s:o, s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:o}", "go_version",
-                     l->go_version, "map_type", l->map_type, "ptr_size", l->ptr_size, "key", type_json(&l->key),
-                     "elem", type_json(&l->elem), "key_slot", l->key_slot, "elem_slot", l->elem_slot,
-                     "bucket_size", l->bucket_size, "keys_offset", l->keys_offset, "elems_offset",
-                     l->elems_offset, "overflow_offset", l->overflow_offset, "hmap", hmap, "tophash", marks);
+    json_t *part = json_pack("{s:i, s:i, s:i, s:i, s:o, s:o}", "bucket_size", l->bucket_size, "keys_offset",
+                             l->keys_offset, "elems_offset", l->elems_offset, "overflow_offset", l->overflow_offset,
+                             "hmap", hmap, "tophash", marks);
+    int rc = part ? json_object_update(obj, part) : -1;
+    json_decref(part);
+    return rc;
+}
+
+/* An offset that may be absent (GMV_NO_FIELD): -1 in the file. */
+static json_int_t optional_offset(uint32_t offset)
+{
+    return offset == GMV_NO_FIELD ? -1 : (json_int_t)offset;
+}
+
+/* The Swiss part of a layout: Map and table offsets, the group. */
+static int add_swiss_json(json_t *obj, const gmv_layout *l)
+{
+    const gmv_swiss_layout *s = &l->swiss;
+    const gmv_swiss_map_layout *m = &s->map;
+    const gmv_swiss_table_layout *t = &s->table;
+    json_t *map = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:I, s:i, s:i}", "used", m->used, "seed", m->seed,
+                            "dirPtr", m->dir_ptr, "dirLen", m->dir_len, "globalDepth", m->global_depth, "globalShift",
+                            m->global_shift, "writing", m->writing, "tombstonePossible",
+                            optional_offset(m->tombstone_possible), "clearSeq", m->clear_seq, "size", m->size);
+    json_t *table = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "used", t->used, "capacity", t->capacity,
+                              "growthLeft", t->growth_left, "localDepth", t->local_depth, "index", t->index,
+                              "groups_data", t->groups_data, "groups_lengthMask", t->groups_length_mask, "size",
+                              t->size);
+    json_t *part = json_pack("{s:i, s:i, s:i, s:b, s:i, s:o, s:o}", "keys_offset", l->keys_offset, "elems_offset",
+                             l->elems_offset, "group_size", s->group_size, "split_groups", s->split_groups,
+                             "ctrl_offset", s->ctrl_offset, "map", map, "table", table);
+    return json_object_set_new(obj, "swiss", part);
+}
+
+static json_t *layout_json(const gmv_layout *l)
+{
+    json_t *obj = json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:i, s:i, s:i, s:i}", "implementation",
+                            gmv_map_impl_name(l->impl), "go_version", l->go_version, "map_type", l->map_type,
+                            "ptr_size", l->ptr_size, "key", type_json(&l->key), "elem", type_json(&l->elem),
+                            "key_slot", l->key_slot, "elem_slot", l->elem_slot, "key_stride", l->key_stride,
+                            "elem_stride", l->elem_stride);
+    if (obj && (l->impl == GMV_IMPL_SWISS ? add_swiss_json(obj, l) : add_classic_json(obj, l)) != 0) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
 }
 
 static json_t *origin_json(const gmv_origin *o)
@@ -96,6 +138,23 @@ static uint64_t get_uint(meta_reader *r, json_t *obj, const char *key, uint64_t 
     return (uint64_t)json_integer_value(v);
 }
 
+/* Reads an integer member within [0, max] that older snapshots lack:
+ * `absent` when it is not there. */
+static uint64_t get_optional_uint(meta_reader *r, json_t *obj, const char *key, uint64_t max, uint64_t absent)
+{
+    return json_is_object(obj) && !json_object_get(obj, key) ? absent : get_uint(r, obj, key, max);
+}
+
+/* Reads an offset that may be absent from the version read: -1 means
+ * GMV_NO_FIELD. */
+static uint32_t get_optional_offset(meta_reader *r, json_t *obj, const char *key)
+{
+    json_t *v = member(r, obj, key);
+    if (v && json_is_integer(v) && json_integer_value(v) == -1)
+        return GMV_NO_FIELD;
+    return (uint32_t)get_uint(r, obj, key, 4096);
+}
+
 static bool get_bool(meta_reader *r, json_t *obj, const char *key)
 {
     json_t *v = member(r, obj, key);
@@ -139,8 +198,8 @@ static void get_type(meta_reader *r, json_t *obj, gmv_type *t)
     get_text(r, obj, "kind", kind, sizeof kind);
     t->size = get_uint(r, obj, "size", UINT64_C(1) << 24);
     t->indirect = get_bool(r, obj, "indirect");
-    for (size_t k = 0; k < KIND_COUNT; k++) {
-        if (strcmp(kind, kind_names[k]) == 0) {
+    for (int k = 0; k < KIND_COUNT; k++) {
+        if (strcmp(kind, gmv_kind_name((gmv_kind)k)) == 0) {
             t->kind = (gmv_kind)k;
             return;
         }
@@ -177,26 +236,93 @@ static void get_marks(meta_reader *r, json_t *obj, gmv_tophash_marks *m)
     m->min_top_hash = (uint8_t)get_uint(r, obj, "min_top_hash", 255);
 }
 
+/* Reads "implementation" (absent: classic, as in every snapshot before
+ * Swiss tables). */
+static gmv_map_impl get_impl(meta_reader *r, json_t *obj)
+{
+    char name[16] = "classic";
+    if (json_is_object(obj) && json_object_get(obj, "implementation"))
+        get_text(r, obj, "implementation", name, sizeof name);
+    if (strcmp(name, gmv_map_impl_name(GMV_IMPL_SWISS)) == 0)
+        return GMV_IMPL_SWISS;
+    if (strcmp(name, gmv_map_impl_name(GMV_IMPL_CLASSIC)) != 0 && r->rc == 0)
+        r->rc = gmv_fail(GMV_ERR_FORMAT, "snapshot metadata: unknown map implementation \"%s\"", name);
+    return GMV_IMPL_CLASSIC;
+}
+
+static void get_classic(meta_reader *r, json_t *obj, gmv_layout *l)
+{
+    l->bucket_size = (uint32_t)get_uint(r, obj, "bucket_size", 1u << 16);
+    l->keys_offset = (uint32_t)get_uint(r, obj, "keys_offset", 1u << 16);
+    l->elems_offset = (uint32_t)get_uint(r, obj, "elems_offset", 1u << 16);
+    l->overflow_offset = (uint32_t)get_uint(r, obj, "overflow_offset", 1u << 16);
+    r->path = "layout.hmap";
+    get_hmap(r, member(r, obj, "hmap"), &l->hmap);
+    r->path = "layout.tophash";
+    get_marks(r, member(r, obj, "tophash"), &l->marks);
+}
+
+static void get_swiss_map(meta_reader *r, json_t *obj, gmv_swiss_map_layout *m)
+{
+    r->path = "layout.swiss.map";
+    m->used = (uint32_t)get_uint(r, obj, "used", 4096);
+    m->seed = (uint32_t)get_uint(r, obj, "seed", 4096);
+    m->dir_ptr = (uint32_t)get_uint(r, obj, "dirPtr", 4096);
+    m->dir_len = (uint32_t)get_uint(r, obj, "dirLen", 4096);
+    m->global_depth = (uint32_t)get_uint(r, obj, "globalDepth", 4096);
+    m->global_shift = (uint32_t)get_uint(r, obj, "globalShift", 4096);
+    m->writing = (uint32_t)get_uint(r, obj, "writing", 4096);
+    m->tombstone_possible = get_optional_offset(r, obj, "tombstonePossible");
+    m->clear_seq = (uint32_t)get_uint(r, obj, "clearSeq", 4096);
+    m->size = (uint32_t)get_uint(r, obj, "size", 4096);
+}
+
+static void get_swiss_table(meta_reader *r, json_t *obj, gmv_swiss_table_layout *t)
+{
+    r->path = "layout.swiss.table";
+    t->used = (uint32_t)get_uint(r, obj, "used", 4096);
+    t->capacity = (uint32_t)get_uint(r, obj, "capacity", 4096);
+    t->growth_left = (uint32_t)get_uint(r, obj, "growthLeft", 4096);
+    t->local_depth = (uint32_t)get_uint(r, obj, "localDepth", 4096);
+    t->index = (uint32_t)get_uint(r, obj, "index", 4096);
+    t->groups_data = (uint32_t)get_uint(r, obj, "groups_data", 4096);
+    t->groups_length_mask = (uint32_t)get_uint(r, obj, "groups_lengthMask", 4096);
+    t->size = (uint32_t)get_uint(r, obj, "size", 4096);
+}
+
+static void get_swiss(meta_reader *r, json_t *obj, gmv_layout *l)
+{
+    gmv_swiss_layout *s = &l->swiss;
+    r->path = "layout.swiss";
+    l->keys_offset = (uint32_t)get_uint(r, obj, "keys_offset", 1u << 16);
+    l->elems_offset = (uint32_t)get_uint(r, obj, "elems_offset", 1u << 16);
+    s->group_size = (uint32_t)get_uint(r, obj, "group_size", 1u << 16);
+    s->split_groups = get_bool(r, obj, "split_groups");
+    s->ctrl_offset = (uint32_t)get_uint(r, obj, "ctrl_offset", 1u << 16);
+    get_swiss_map(r, member(r, obj, "map"), &s->map);
+    get_swiss_table(r, member(r, obj, "table"), &s->table);
+}
+
 static void get_layout(meta_reader *r, json_t *obj, gmv_layout *l)
 {
     r->path = "layout";
+    l->impl = get_impl(r, obj);
     get_text(r, obj, "go_version", l->go_version, sizeof l->go_version);
     get_text(r, obj, "map_type", l->map_type, sizeof l->map_type);
     l->ptr_size = (uint32_t)get_uint(r, obj, "ptr_size", 8);
     l->key_slot = (uint32_t)get_uint(r, obj, "key_slot", 1u << 24);
     l->elem_slot = (uint32_t)get_uint(r, obj, "elem_slot", 1u << 24);
-    l->bucket_size = (uint32_t)get_uint(r, obj, "bucket_size", 1u << 16);
-    l->keys_offset = (uint32_t)get_uint(r, obj, "keys_offset", 1u << 16);
-    l->elems_offset = (uint32_t)get_uint(r, obj, "elems_offset", 1u << 16);
-    l->overflow_offset = (uint32_t)get_uint(r, obj, "overflow_offset", 1u << 16);
+    l->key_stride = (uint32_t)get_optional_uint(r, obj, "key_stride", 1u << 24, l->key_slot);
+    l->elem_stride = (uint32_t)get_optional_uint(r, obj, "elem_stride", 1u << 24, l->elem_slot);
     r->path = "layout.key";
     get_type(r, member(r, obj, "key"), &l->key);
     r->path = "layout.elem";
     get_type(r, member(r, obj, "elem"), &l->elem);
-    r->path = "layout.hmap";
-    get_hmap(r, member(r, obj, "hmap"), &l->hmap);
-    r->path = "layout.tophash";
-    get_marks(r, member(r, obj, "tophash"), &l->marks);
+    r->path = "layout";
+    if (l->impl == GMV_IMPL_SWISS)
+        get_swiss(r, member(r, obj, "swiss"), l);
+    else
+        get_classic(r, obj, l);
 }
 
 static void get_origin(meta_reader *r, json_t *obj, gmv_origin *o)

@@ -1,4 +1,5 @@
-/* Building a model: header, bucket arrays, chains, entries, spare buckets. */
+/* Walking a classic map (runtime/map.go hmap): header, bucket arrays,
+ * chains, entries, spare buckets. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,47 +7,6 @@
 #include "common/error.h"
 #include "common/grow.h"
 #include "model/model_impl.h"
-
-#define ARRAY_READ_CHUNK ((size_t)16 << 20)
-
-/* `len` cut to what the byte limit leaves; at the limit, says so once. */
-static size_t within_byte_limit(gmv_builder *b, uint64_t addr, size_t len)
-{
-    uint64_t left = b->limits.max_bytes > b->bytes_read ? b->limits.max_bytes - b->bytes_read : 0;
-    if (len <= left)
-        return len;
-    if (!b->byte_limit_hit)
-        gmv_model_add_anomaly(b->model, "byte_limit_reached", addr, -1, false,
-                              "stopped reading after %" PRIu64 " bytes (raise --max-bytes to read more)",
-                              b->bytes_read);
-    b->byte_limit_hit = true;
-    return (size_t)left;
-}
-
-int64_t gmv_builder_read(gmv_builder *b, uint64_t addr, void *buf, size_t len)
-{
-    len = within_byte_limit(b, addr, len);
-    if (len == 0)
-        return 0;
-    int64_t got = gmv_source_read(b->src, addr, buf, len);
-    if (got > 0)
-        b->bytes_read += (uint64_t)got;
-    return got;
-}
-
-/* Like gmv_builder_read, but lends the source's own bytes (the source must
- * be able to: gmv_source_can_view). */
-static int64_t builder_view(gmv_builder *b, uint64_t addr, size_t len, const uint8_t **bytes)
-{
-    *bytes = NULL;
-    len = within_byte_limit(b, addr, len);
-    if (len == 0)
-        return 0;
-    int64_t got = gmv_source_view(b->src, addr, len, bytes);
-    if (got > 0)
-        b->bytes_read += (uint64_t)got;
-    return got;
-}
 
 /* Maps a tophash byte to its state under the layout's marks. */
 static gmv_cell_state classify_tophash(const gmv_tophash_marks *m, uint8_t top)
@@ -83,41 +43,19 @@ static gmv_bucket *push_record(gmv_array *array, size_t *cap)
     return rec;
 }
 
-/* True if decoding a value of type `t` reads more memory. */
-static bool reads_more(const gmv_type *t)
-{
-    return t->indirect || t->kind == GMV_KIND_STRING;
-}
-
-/* Appends an entry for cell `slot` of `rec` and decodes it. A walk that
- * keeps no entries decodes only what reads more memory (the reads are the
- * point of it: a capture records them). */
+/* Takes cell `slot` of `rec` (bucket `index` of the current or `old`
+ * array) as an entry. */
 static int add_entry(gmv_builder *b, gmv_bucket *rec, uint64_t index, int slot, bool old)
 {
-    gmv_model *m = b->model;
-    if (!b->keep_entries && !b->decode_unkept) {
-        m->live_count++; /* nothing to read, nothing that can be unreadable */
-        return 0;
-    }
-    gmv_entry scratch, *e = &scratch; /* a walk that keeps no entries decodes here */
-    if (b->keep_entries) {
-        gmv_entry *grown = gmv_grow(m->entries, &m->entries_cap, m->nentries, sizeof *grown, 64);
-        if (!grown)
-            return GMV_ERR_NOMEM;
-        m->entries = grown;
-        e = &m->entries[m->nentries];
-    }
-    int rc = gmv_decode_entry(b, rec, index, slot, old, e);
-    if (rc != 0)
-        return rc;
-    if (!e->key.readable || !e->elem.readable)
-        gmv_model_add_anomaly(m, "unreadable_entry", rec->address, (int64_t)index, old,
-                              "the %s of slot %d points at unreadable memory",
-                              e->key.readable ? "value" : "key", slot);
-    m->live_count++;
-    if (b->keep_entries)
-        rec->entry[slot] = (uint32_t)m->nentries++;
-    return 0;
+    gmv_entry place = {.bucket = index, .overflow_depth = rec->depth, .slot = (uint8_t)slot, .old = old,
+                       .tophash = rec->tophash[slot]};
+    const gmv_entry *e = NULL;
+    int rc = gmv_builder_add_entry(b, &place, rec->raw, slot, &rec->entry[slot], &e);
+    if (rc == 0 && e && (!e->key.readable || !e->elem.readable))
+        gmv_model_add_anomaly(b->model, "unreadable_entry", rec->address, (int64_t)index, old,
+                              "the %s of slot %d points at unreadable memory", e->key.readable ? "value" : "key",
+                              slot);
+    return rc;
 }
 
 /* What a chain walk needs to know about its array. */
@@ -154,22 +92,6 @@ static int parse_bucket(gmv_builder *b, chain_walk *w, gmv_bucket *rec, const ui
     return 0;
 }
 
-/* Reads an overflow bucket at `addr` into model storage; returns its bytes or
- * NULL when unreadable (or out of memory: b->error is set). */
-static const uint8_t *read_overflow_bucket(gmv_builder *b, uint64_t addr)
-{
-    uint32_t size = b->model->layout.bucket_size;
-    uint8_t *raw = gmv_arena_alloc(&b->model->arena, size);
-    if (!raw) {
-        b->error = GMV_ERR_NOMEM;
-        return NULL;
-    }
-    int64_t got = gmv_builder_read(b, addr, raw, size);
-    if (got < 0)
-        b->error = (int)got;
-    return got == (int64_t)size ? raw : NULL;
-}
-
 /* Decides whether the chain may go on to `next`; records an anomaly if not. */
 static bool may_follow(gmv_builder *b, const chain_walk *w, const gmv_bucket *rec, uint64_t index, uint64_t next)
 {
@@ -180,7 +102,7 @@ static bool may_follow(gmv_builder *b, const chain_walk *w, const gmv_bucket *re
                               "overflow pointer 0x%" PRIx64 " points back into the bucket array", next);
         return false;
     }
-    int added = gmv_addrset_add(&b->seen_overflow, next);
+    int added = gmv_addrset_add(&b->seen, next);
     if (added < 0) {
         b->error = GMV_ERR_NOMEM;
         return false;
@@ -240,96 +162,14 @@ static int walk_chain(gmv_builder *b, chain_walk *w, uint64_t index, const uint8
             return b->error;
         }
         addr = next;
-        raw = read_overflow_bucket(b, addr);
+        raw = gmv_builder_read_block(b, addr, l->bucket_size);
         if (b->error)
             return b->error;
     }
 }
 
-/* Reads `nbuckets` buckets at `addr` in chunks, growing the buffer only by
- * what was actually read; the model owns the bytes. Sets *readable to the
- * number of whole buckets read. Returns NULL (with b->error) on failure. */
-static const uint8_t *copy_bucket_array(gmv_builder *b, uint64_t addr, uint64_t nbuckets, uint64_t *readable)
-{
-    uint32_t bsize = b->model->layout.bucket_size;
-    uint64_t total = nbuckets * bsize, have = 0;
-    uint64_t capacity = total < ARRAY_READ_CHUNK ? total : ARRAY_READ_CHUNK;
-    uint8_t *buf = malloc((size_t)capacity);
-    while (buf && have < total) {
-        if (have == capacity) {
-            uint64_t bigger = capacity * 2 < total ? capacity * 2 : total;
-            uint8_t *grown = realloc(buf, (size_t)bigger);
-            if (!grown) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            capacity = bigger;
-        }
-        int64_t got = gmv_builder_read(b, addr + have, buf + have, (size_t)(capacity - have));
-        if (got <= 0) {
-            if (got < 0)
-                b->error = (int)got;
-            break;
-        }
-        have += (uint64_t)got;
-    }
-    if (!buf || gmv_arena_adopt(&b->model->arena, buf) != 0) {
-        free(buf);
-        b->error = GMV_ERR_NOMEM;
-        return NULL;
-    }
-    *readable = have / bsize;
-    return buf;
-}
-
-/* The bytes of `nbuckets` buckets at `addr`: lent by the source when it holds
- * them in one piece (a snapshot, a capture's recording), else copied. Sets
- * *readable to the number of whole buckets there. NULL (with b->error) on
- * failure. */
-static const uint8_t *read_bucket_array(gmv_builder *b, uint64_t addr, uint64_t nbuckets, uint64_t *readable)
-{
-    uint64_t total = nbuckets * b->model->layout.bucket_size;
-    if (!gmv_source_can_view(b->src) || total > SIZE_MAX)
-        return copy_bucket_array(b, addr, nbuckets, readable);
-    const uint8_t *bytes = NULL;
-    uint64_t before = b->bytes_read;
-    int64_t got = builder_view(b, addr, (size_t)total, &bytes);
-    if (got < 0) {
-        b->error = (int)got;
-        return NULL;
-    }
-    if ((uint64_t)got < total && !b->byte_limit_hit) {
-        /* the array may go on in a touching range: copy it piece by piece */
-        b->bytes_read = before;
-        return copy_bucket_array(b, addr, nbuckets, readable);
-    }
-    *readable = (uint64_t)got / b->model->layout.bucket_size;
-    return bytes;
-}
-
 /* Buckets whose entries' memory is prefetched at a time (16 pieces each). */
 #define PREFETCH_BUCKETS 8192
-
-/* Adds to `out` the memory that decoding the value of type `t` in `slot`
- * will read: the indirect value, or the string's bytes (up to the limit). */
-static void want_value(const gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv_piece *out, size_t *n)
-{
-    uint32_t p = b->model->layout.ptr_size;
-    uint64_t addr = gmv_load_le(slot, p);
-    if (t->indirect) {
-        if (addr)
-            out[(*n)++] = (gmv_piece){.address = addr, .len = t->size};
-        return;
-    }
-    uint64_t len = gmv_load_le(slot + p, p);
-    if (p == 8 && (int64_t)len < 0)
-        return;
-    uint64_t want = len < b->limits.max_string ? len : b->limits.max_string;
-    if (addr && want)
-        out[(*n)++] = (gmv_piece){.address = addr, .len = want};
-}
 
 /* Tells the source what the entries of primary buckets [from, to) of `raw`
  * will read (string bytes, indirect keys and values), so a live process
@@ -337,7 +177,7 @@ static void want_value(const gmv_builder *b, const gmv_type *t, const uint8_t *s
 static int prefetch_entries(gmv_builder *b, const uint8_t *raw, uint64_t from, uint64_t to, bool old)
 {
     const gmv_layout *l = &b->model->layout;
-    if (!b->pieces && !(b->pieces = malloc(PREFETCH_BUCKETS * 2 * GMV_BUCKET_CELLS * sizeof *b->pieces)))
+    if (!gmv_builder_prefetch_room(b, PREFETCH_BUCKETS * GMV_BUCKET_CELLS))
         return 0; /* no room for hints: read as it comes */
     size_t n = 0;
     for (uint64_t i = from; i < to; i++) {
@@ -347,10 +187,7 @@ static int prefetch_entries(gmv_builder *b, const uint8_t *raw, uint64_t from, u
         for (int slot = 0; slot < GMV_BUCKET_CELLS; slot++) {
             if (classify_tophash(&l->marks, bucket[slot]) != GMV_CELL_LIVE)
                 continue;
-            if (reads_more(&l->key))
-                want_value(b, &l->key, bucket + l->keys_offset + (size_t)slot * l->key_slot, b->pieces, &n);
-            if (reads_more(&l->elem))
-                want_value(b, &l->elem, bucket + l->elems_offset + (size_t)slot * l->elem_slot, b->pieces, &n);
+            gmv_builder_want_cell(b, bucket, slot, b->pieces, &n);
         }
     }
     return gmv_source_prefetch(b->src, b->pieces, n);
@@ -377,7 +214,7 @@ static int walk_array(gmv_builder *b, gmv_array *a, uint64_t addr, uint64_t nbuc
     if (addr == 0 || nbuckets == 0 || !array_within_limits(b, nbuckets, old))
         return 0;
     uint64_t readable = 0;
-    const uint8_t *raw = read_bucket_array(b, addr, nbuckets, &readable);
+    const uint8_t *raw = gmv_builder_read_blocks(b, addr, nbuckets, b->model->layout.bucket_size, &readable);
     if (b->error)
         return b->error;
     /* The array is read in one piece: past its readable part, the first
@@ -541,8 +378,7 @@ static uint64_t old_array_size(gmv_model *m)
     return UINT64_C(1) << (h->B - 1);
 }
 
-/* Walks the header, both arrays and the spares. */
-static int build_map(gmv_builder *b, uint64_t hmap_addr)
+int gmv_classic_walk(gmv_builder *b, uint64_t hmap_addr)
 {
     gmv_model *m = b->model;
     int rc = read_header(b, hmap_addr);
@@ -565,46 +401,47 @@ static int build_map(gmv_builder *b, uint64_t hmap_addr)
     return walk_spares(b);
 }
 
-int gmv_model_build(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t hmap_addr,
-                    const gmv_limits *limits)
+/* Decodes again and visits the entries of array `a` (the old one if `old`),
+ * in the order a walk lists them. */
+static int visit_array(gmv_builder *b, const gmv_array *a, bool old, gmv_entry_visitor visit, void *ctx)
 {
-    return gmv_model_walk(out, src, layout, hmap_addr, limits, true);
+    for (size_t c = 0; c < a->nchains; c++) {
+        const gmv_chain *chain = &a->chains[c];
+        if (old && chain->evacuated)
+            continue; /* stale cells: not entries */
+        for (size_t r = chain->first; r < chain->first + chain->length; r++) {
+            const gmv_bucket *rec = &a->buckets[r];
+            for (int slot = 0; rec->raw && slot < GMV_BUCKET_CELLS; slot++) {
+                if (rec->state[slot] != GMV_CELL_LIVE)
+                    continue;
+                gmv_entry e = {.bucket = chain->index, .overflow_depth = rec->depth, .slot = (uint8_t)slot,
+                               .old = old, .tophash = rec->tophash[slot]};
+                int rc = gmv_decode_cell(b, rec->raw, slot, &e);
+                if (rc == 0)
+                    rc = visit(ctx, &e);
+                if (rc != 0)
+                    return rc;
+            }
+        }
+    }
+    return 0;
 }
 
-int gmv_model_walk(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t hmap_addr,
-                   const gmv_limits *limits, bool keep_entries)
+int gmv_classic_each_entry(gmv_builder *b, gmv_entry_visitor visit, void *ctx)
 {
-    *out = NULL;
-    int rc = gmv_layout_validate(layout);
-    if (rc != 0)
-        return rc;
-    gmv_model *m = calloc(1, sizeof *m);
-    if (!m)
-        return gmv_fail(GMV_ERR_NOMEM, "out of memory building the model");
-    m->layout = *layout;
-    gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits), .keep_entries = keep_entries};
-    b.decode_unkept = reads_more(&layout->key) || reads_more(&layout->elem);
-    b.prefetch = gmv_source_can_prefetch(src) && b.decode_unkept;
-    if (hmap_addr == 0)
-        m->header.nil = true;
-    else
-        rc = build_map(&b, hmap_addr);
-    if (rc == 0)
-        rc = b.error;
-    gmv_addrset_release(&b.seen_overflow);
-    gmv_builder_release_scratch(&b);
-    free(b.pieces);
-    m->limits = b.limits;
-    m->byte_limit_hit = b.byte_limit_hit;
-    if (rc == 0)
-        rc = gmv_model_check_consistency(m);
-    if (rc != 0) {
-        gmv_model_free(m);
-        if (rc == GMV_ERR_NOMEM)
-            return gmv_fail(rc, "out of memory building the model (lower --max-bytes?)");
-        return rc;
-    }
-    gmv_model_compute_stats(m, b.bytes_read);
-    *out = m;
-    return 0;
+    const gmv_model *m = b->model;
+    int rc = visit_array(b, &m->buckets, false, visit, ctx);
+    if (rc == 0 && m->has_old)
+        rc = visit_array(b, &m->oldbuckets, true, visit, ctx);
+    return rc;
+}
+
+uint64_t gmv_classic_entry_address(const gmv_model *m, const gmv_entry *e)
+{
+    const gmv_array *a = e->old ? &m->oldbuckets : &m->buckets;
+    if (e->bucket >= a->nchains || a->chains[e->bucket].index != e->bucket ||
+        e->overflow_depth >= a->chains[e->bucket].length)
+        return 0;
+    const gmv_bucket *rec = &a->buckets[a->chains[e->bucket].first + e->overflow_depth];
+    return rec->address + m->layout.keys_offset + (uint64_t)e->slot * m->layout.key_stride;
 }

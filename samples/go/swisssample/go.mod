@@ -1,0 +1,3 @@
+module swisssample
+
+go 1.24
