@@ -26,16 +26,23 @@ int gmv_render_json(FILE *out, const gmv_model *model, const gmv_origin *origin)
  * anomalies) to `out`. Returns 0 or GMV_ERR_IO. */
 int gmv_render_stats(FILE *out, const gmv_model *model, const gmv_origin *origin);
 
-/* What a diagram shows. Zero-initialise for the defaults. */
+/* What a diagram shows. Zero-initialise for the defaults. A focus that
+ * belongs to the other implementation is an error (GMV_ERR_INVALID). */
 typedef struct gmv_graph_options {
-    uint64_t full_limit;      /* arrays of at most this many buckets are drawn whole (default 64) */
+    uint64_t full_limit;      /* maps of at most this many buckets or groups are drawn whole (default 64) */
+    const char *focus_key;    /* draw the chain or group holding this key, written as Go prints it
+                                 without quotes: alpha, 42, -1.5, true */
+    uint32_t max_text;        /* characters of a key or value shown (default 20) */
+    /* classic */
     bool has_focus_range;     /* draw buckets [focus_first, focus_last] in full */
     uint64_t focus_first, focus_last;
-    const char *focus_key;    /* draw the chain holding this key, written as Go prints it
-                                 without quotes: alpha, 42, -1.5, true */
     uint32_t longest_chains;  /* in the summary view, the N longest chains drawn (default 8) */
     bool focus_longest;       /* draw only the longest_chains longest overflow chains (a focus) */
-    uint32_t max_text;        /* characters of a key or value shown (default 20) */
+    /* Swiss */
+    bool has_focus_table;     /* draw table `focus_table` (numbered as in the JSON) in full */
+    uint64_t focus_table;
+    bool has_focus_groups;    /* draw groups [groups_first, groups_last] of that table (table 0 by default) */
+    uint64_t groups_first, groups_last;
 } gmv_graph_options;
 
 typedef enum gmv_graph_format { GMV_GRAPH_DOT, GMV_GRAPH_SVG, GMV_GRAPH_PNG } gmv_graph_format;
@@ -45,7 +52,9 @@ typedef enum gmv_graph_format { GMV_GRAPH_DOT, GMV_GRAPH_SVG, GMV_GRAPH_PNG } gm
 int gmv_graph_format_from_name(const char *name, gmv_graph_format *out);
 
 /* Draws the model with Graphviz (cgraph builds the graph, gvc lays it out and
- * renders it in-process) and writes it to `out` in `format`. DOT is the graph
+ * renders it in-process) and writes it to `out` in `format`: a classic map
+ * as its hmap and buckets, a Swiss map as its header, directory, tables and
+ * groups. DOT is the graph
  * as built, before layout. `origin` and `options` may be NULL. The same model
  * and options give byte-identical DOT and SVG. Fails with GMV_ERR_INVALID
  * (a focus that names nothing: the message says why) or GMV_ERR_IO. */

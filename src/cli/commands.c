@@ -92,14 +92,22 @@ int cli_capture(const cli_options *o)
         return library_failure();
     const gmv_capture_summary *sum = gmv_snapshot_capture_summary(snap);
     int status = sum->anomalies ? EXIT_ANOMALIES : EXIT_DONE;
+    char shape[96]; /* "B=6", "3 tables, 384 groups" or "a small map" */
+    if (sum->impl == GMV_IMPL_SWISS && sum->tables)
+        snprintf(shape, sizeof shape, "%" PRIu64 " table%s, %" PRIu64 " groups", sum->tables,
+                 sum->tables == 1 ? "" : "s", sum->groups);
+    else if (sum->impl == GMV_IMPL_SWISS)
+        snprintf(shape, sizeof shape, "%s", sum->groups ? "a small map" : "no storage yet");
+    else
+        snprintf(shape, sizeof shape, "B=%u", sum->B);
     cli_progress_clear();
     if (gmv_snapshot_write_file(snap, o->output) != 0)
         status = library_failure();
     else if (sum->nil)
         fprintf(stderr, "captured %s: a nil map -> %s\n", gmv_snapshot_layout(snap)->map_type, o->output);
     else
-        fprintf(stderr, "captured %s: %" PRIu64 " entries, B=%u, %" PRIu64 " bytes of map memory -> %s%s\n",
-                gmv_snapshot_layout(snap)->map_type, sum->live_entries, sum->B, gmv_snapshot_byte_count(snap),
+        fprintf(stderr, "captured %s: %" PRIu64 " entries, %s, %" PRIu64 " bytes of map memory -> %s%s\n",
+                gmv_snapshot_layout(snap)->map_type, sum->live_entries, shape, gmv_snapshot_byte_count(snap),
                 o->output, sum->anomalies ? " (with anomalies: see gomapviz dump)" : "");
     gmv_snapshot_free(snap);
     return status;

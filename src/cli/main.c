@@ -11,12 +11,13 @@
     "  --core CORE --exe PATH   an ELF core file (gcore PID) and the executable that dumped it\n" \
     "The map (with --pid or --core, one of):\n" \
     "  --var NAME               a package-level variable, e.g. main.cache\n" \
-    "  --addr ADDR --type TYPE  an hmap address (from a debugger) and its type, e.g. 'map[string]int'\n" \
+    "  --addr ADDR --type TYPE  the map's own address (the hmap or Map pointer the variable holds,\n" \
+    "                           e.g. from a debugger) and its type, e.g. 'map[string]int'\n" \
     "Options:\n" \
     "  --no-freeze              do not stop the target while reading (the map may change under us)\n" \
     "  --allow-nil              accept a nil map (otherwise an error)\n" \
     "  --max-bytes N            stop reading after N bytes of target memory (default 4 GiB)\n" \
-    "  --max-buckets N          stop after walking N buckets (default 67108864)\n" \
+    "  --max-buckets N          stop after walking N buckets or groups (default 67108864)\n" \
     "  --max-string N           read at most N bytes of one string key or value (default 1 MiB)\n"
 
 #define EXIT_HELP \
@@ -34,23 +35,30 @@ static const struct command_help {
      "Read a map from a live process or a core file and save it as a snapshot: exactly the\n"
      "memory the map uses, its layout and where it came from (docs/snapshot-format.md)."},
     {"dump", "gomapviz dump INPUT [-o FILE]", "Write the map's model as JSON.",
-     "Write the map's model as JSON: header, every bucket and cell, entries, stats, anomalies\n"
-     "(docs/json-schema.md). Standard output unless -o is given."},
+     "Write the map's model as JSON: header, every bucket and cell (classic maps) or the\n"
+     "directory, every table and group with its control bytes (Swiss tables), entries, stats,\n"
+     "anomalies (docs/json-schema.md). Standard output unless -o is given."},
     {"stats", "gomapviz stats INPUT", "Print a short summary of the map.",
-     "Print a short summary: size, load, chains, grow progress, anomalies."},
+     "Print a short summary: size, load, chains and grow progress (classic maps) or tables,\n"
+     "slots by state, localDepths and bytes held (Swiss tables), anomalies."},
     {"render", "gomapviz render INPUT -o FILE.svg|.png|.dot [--format F] [focus options]",
      "Draw the map as SVG, PNG or DOT (Graphviz).",
-     "Draw the map: header, buckets with their tophash cells, keys and values, overflow\n"
-     "chains, spare buckets, and during a grow the old array and where it moves. Maps of more\n"
-     "than --full-limit buckets are summarised, with the longest chains drawn in full.\n"
-     "Focus: --bucket N, --buckets A-B, --key KEY (as Go prints it, no quotes), --longest N.\n"
-     "Size: --full-limit N (default 64 buckets), --max-text N (characters per key or value, 20)."},
+     "Draw the map. A classic map: header, buckets with their tophash cells, keys and values,\n"
+     "overflow chains, spare buckets, and during a grow the old array and where it moves. A\n"
+     "Swiss-table map: header, directory, tables, and groups with their control bytes, keys and\n"
+     "values. Maps of more than --full-limit buckets or groups are summarised, with the longest\n"
+     "chains (classic) or the groups with the most tombstones (Swiss) drawn in full.\n"
+     "Focus: --key KEY (as Go prints it, no quotes); classic: --bucket N, --buckets A-B,\n"
+     "--longest N; Swiss: --table N (as numbered in the JSON), --groups A-B (of that table).\n"
+     "Size: --full-limit N (default 64), --max-text N (characters per key or value, 20)."},
     {"diff", "gomapviz diff BEFORE.gmvs (AFTER.gmvs | --pid PID --var NAME | ...) [-o FILE] [--force]",
      "Compare two moments of one map, as text, JSON or a picture.",
      "Compare two snapshots of one map (say, before and after a grow): header changes, entries\n"
-     "added, removed, changed and moved (with the X or Y half each moved to), chain lengths and\n"
-     "evacuation progress. -o FILE.json, .txt, .dot, .svg or .png (default: text on standard\n"
-     "output). Snapshots of different maps are refused unless --force."},
+     "added, removed, changed and moved, and what happened to the structure: for a classic map\n"
+     "the X or Y half each entry moved to, chain lengths and evacuation progress; for a Swiss\n"
+     "map tables grown, split or replaced, the directory doubled, a small map turned into a\n"
+     "table. -o FILE.json, .txt, .dot, .svg or .png (default: text on standard output).\n"
+     "Snapshots of different maps are refused unless --force."},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -27,7 +27,9 @@ enum {
     OPT_LONGEST,
     OPT_FULL_LIMIT,
     OPT_MAX_TEXT,
-    OPT_FORCE
+    OPT_FORCE,
+    OPT_TABLE,
+    OPT_GROUPS
 };
 
 static const struct option long_options[] = {
@@ -50,6 +52,8 @@ static const struct option long_options[] = {
     {"full-limit", required_argument, NULL, OPT_FULL_LIMIT},
     {"max-text", required_argument, NULL, OPT_MAX_TEXT},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"table", required_argument, NULL, OPT_TABLE},
+    {"groups", required_argument, NULL, OPT_GROUPS},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -81,33 +85,50 @@ static bool parse_index(const char *text, uint64_t *out)
     return errno == 0 && *end == '\0';
 }
 
-/* Applies --bucket N or --buckets A-B. */
+/* Parses an index N, or with `range` also a range A-B (A <= B). */
+static bool parse_range(const char *arg, bool range, uint64_t *first, uint64_t *last)
+{
+    const char *dash = strchr(arg, '-');
+    if (!range || !dash) {
+        bool ok = parse_index(arg, first);
+        *last = *first;
+        return ok;
+    }
+    char head[32];
+    size_t n = (size_t)(dash - arg);
+    if (n >= sizeof head)
+        return false;
+    memcpy(head, arg, n);
+    head[n] = '\0';
+    return parse_index(head, first) && parse_index(dash + 1, last) && *first <= *last;
+}
+
+/* Applies --bucket N, --buckets A-B, --table N or --groups A-B. */
 static int apply_focus_range(cli_options *o, int c, const char *arg)
 {
     uint64_t first = 0, last = 0;
-    const char *dash = strchr(arg, '-');
-    bool ok;
-    if (c == OPT_BUCKET || !dash) {
-        ok = parse_index(arg, &first);
-        last = first;
-    } else {
-        char head[32];
-        size_t n = (size_t)(dash - arg);
-        ok = n < sizeof head;
-        if (ok) {
-            memcpy(head, arg, n);
-            head[n] = '\0';
-            ok = parse_index(head, &first) && parse_index(dash + 1, &last) && first <= last;
-        }
-    }
-    if (!ok) {
-        cli_error("%s wants %s, not '%s'", c == OPT_BUCKET ? "--bucket" : "--buckets",
-                  c == OPT_BUCKET ? "a bucket index like 12" : "a range like 0-15", arg);
+    if (!parse_range(arg, c == OPT_BUCKETS || c == OPT_GROUPS, &first, &last)) {
+        cli_error("%s wants %s, not '%s'",
+                  c == OPT_BUCKET ? "--bucket" : c == OPT_BUCKETS ? "--buckets" : c == OPT_TABLE ? "--table" : "--groups",
+                  c == OPT_BUCKET ? "a bucket index like 12"
+                  : c == OPT_TABLE ? "a table index like 2"
+                                   : "a range like 0-15",
+                  arg);
         return EXIT_USAGE;
     }
-    o->graph.has_focus_range = true;
-    o->graph.focus_first = first;
-    o->graph.focus_last = last;
+    gmv_graph_options *g = &o->graph;
+    if (c == OPT_TABLE) {
+        g->has_focus_table = true;
+        g->focus_table = first;
+    } else if (c == OPT_GROUPS) {
+        g->has_focus_groups = true;
+        g->groups_first = first;
+        g->groups_last = last;
+    } else {
+        g->has_focus_range = true;
+        g->focus_first = first;
+        g->focus_last = last;
+    }
     return 0;
 }
 
@@ -167,6 +188,8 @@ static int apply_option(cli_options *o, int c, const char *arg)
         return 0;
     case OPT_BUCKET:
     case OPT_BUCKETS:
+    case OPT_TABLE:
+    case OPT_GROUPS:
         return apply_focus_range(o, c, arg);
     case OPT_LONGEST:
     case OPT_FULL_LIMIT:

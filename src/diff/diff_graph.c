@@ -6,7 +6,8 @@
 
 #include "common/error.h"
 #include "diff/diff_impl.h"
-#include "render/graph_impl.h"
+#include "render/graphviz.h"
+#include "render/text.h"
 
 #define FULL_ROWS 64     /* arrays up to this many buckets show every bucket */
 #define MAX_ROWS 32      /* otherwise only buckets with changes, at most this many */
@@ -86,7 +87,7 @@ typedef struct diff_draw {
     uint8_t *before, *after; /* cell_status per entry index */
     move_group *groups;      /* sorted by source bucket */
     size_t ngroups;
-    Agraph_t *g;
+    gva_graph *g;
     gmv_text html, scratch;
 } diff_draw;
 
@@ -207,7 +208,7 @@ static bool row_drawn(const gmv_array *a, size_t i, const uint8_t *status, size_
 
 /* One node holding an array: a row per bucket shown, each ending in a cell
  * (aligned with the others) that says how many entries left it, and where. */
-static void array_node(diff_draw *dd, Agraph_t *cluster, const gmv_model *m, const uint8_t *status,
+static void array_node(diff_draw *dd, gva_graph *cluster, const gmv_model *m, const uint8_t *status,
                        const gmv_array *a, const char *side, const char *title)
 {
     size_t shown = 0, widest = 1;
@@ -250,8 +251,7 @@ static void array_node(diff_draw *dd, Agraph_t *cluster, const gmv_model *m, con
     gmv_text_puts(&dd->html, "</TABLE>");
     char name[32];
     snprintf(name, sizeof name, "%s_array", side);
-    Agnode_t *node = agnode(cluster, name, 1);
-    gv_set(node, "label", agstrdup_html(dd->g, dd->html.data ? dd->html.data : ""));
+    gva_node_set_html(gva_node_new(cluster, name), dd->html.failed ? NULL : dd->html.data ? dd->html.data : "");
 }
 
 /* A cluster for one state: its old array (if growing) and its current one. */
@@ -259,35 +259,35 @@ static void draw_state(diff_draw *dd, const gmv_model *m, const uint8_t *status,
 {
     char name[32];
     snprintf(name, sizeof name, "cluster_%s", after ? "after" : "before");
-    Agraph_t *cluster = agsubg(dd->g, name, 1);
+    gva_graph *cluster = gva_subgraph(dd->g, name);
     const gmv_header *h = gmv_model_header(m);
     gmv_text_clear(&dd->scratch);
     gmv_text_printf(&dd->scratch, "%s: count %" PRIu64 ", B %u%s", after ? "after" : "before", h->count, h->B,
                     h->growing ? (h->same_size_grow ? ", same-size grow" : ", doubling grow") : "");
-    gv_set(cluster, "label", dd->scratch.data);
-    gv_set(cluster, "style", "rounded");
+    gva_graph_set(cluster, "label", dd->scratch.data ? dd->scratch.data : "");
+    gva_graph_set(cluster, "style", "rounded");
     if (gmv_model_oldbuckets(m))
         array_node(dd, cluster, m, status, gmv_model_oldbuckets(m), after ? "ao" : "bo", "oldbuckets");
     array_node(dd, cluster, m, status, gmv_model_buckets(m), after ? "an" : "bn", "buckets");
 }
 
 /* The array node of one side and the port of a bucket's row in it. */
-static Agnode_t *row_port(diff_draw *dd, bool after, bool old, uint64_t bucket, const char *end, char *port,
+static gva_node *row_port(diff_draw *dd, bool after, bool old, uint64_t bucket, const char *end, char *port,
                           size_t size)
 {
     const char *side = after ? (old ? "ao" : "an") : (old ? "bo" : "bn");
     char name[32];
     snprintf(name, sizeof name, "%s_array", side);
     snprintf(port, size, "%s%" PRIu64 "_%s", side, bucket, end);
-    return agnode(dd->g, name, 0);
+    return gva_node_find(dd->g, name);
 }
 
 /* True if the label of `node` has a cell with PORT="port". */
-static bool has_port(Agnode_t *node, const char *port)
+static bool has_port(gva_node *node, const char *port)
 {
     char needle[80];
     snprintf(needle, sizeof needle, "PORT=\"%s\"", port);
-    return strstr(agget(node, "label"), needle) != NULL;
+    return strstr(gva_node_get(node, "label"), needle) != NULL;
 }
 
 /* One arrow per group of moves whose two buckets are drawn, from the end of
@@ -299,19 +299,19 @@ static size_t draw_moves(diff_draw *dd)
     const move_group *g = dd->groups;
     for (size_t i = 0; i < ngroups && drawn < MAX_ARROWS; i++) {
         char tail[64], head[64];
-        Agnode_t *from = row_port(dd, false, g[i].from_old, g[i].from_bucket, "out", tail, sizeof tail);
-        Agnode_t *to = row_port(dd, true, g[i].to_old, g[i].to_bucket, "in", head, sizeof head);
+        gva_node *from = row_port(dd, false, g[i].from_old, g[i].from_bucket, "out", tail, sizeof tail);
+        gva_node *to = row_port(dd, true, g[i].to_old, g[i].to_bucket, "in", head, sizeof head);
         if (!from || !to || !has_port(from, tail) || !has_port(to, head))
             continue; /* one of its buckets is not drawn */
-        Agedge_t *e = agedge(dd->g, from, to, NULL, 1);
+        gva_edge *e = gva_edge_new(from, to);
         gmv_destination dest = (gmv_destination)g[i].destination;
         strcat(tail, ":e");
         strcat(head, ":w");
-        gv_set(e, "tailport", tail);
-        gv_set(e, "headport", head);
-        gv_set(e, "color", arrow_color(dest));
-        gv_set(e, "arrowsize", "0.6");
-        gv_set(e, "constraint", "false");
+        gva_edge_set(e, "tailport", tail);
+        gva_edge_set(e, "headport", head);
+        gva_edge_set(e, "color", arrow_color(dest));
+        gva_edge_set(e, "arrowsize", "0.6");
+        gva_edge_set(e, "constraint", "false");
         drawn++;
     }
     return drawn;
@@ -339,14 +339,14 @@ static void draw_title_and_legend(diff_draw *dd, const gmv_origin *origin, size_
         }
     }
     gmv_text_printf(&dd->html, "%s; an arrow per pair of buckets, %zu drawn", c.moved ? ")" : "", arrows);
-    gv_set(dd->g, "label", agstrdup_html(dd->g, dd->html.data));
+    gva_graph_set_html(dd->g, dd->html.failed ? NULL : dd->html.data);
     gmv_text_clear(&dd->html);
     gmv_text_puts(&dd->html, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"2\">");
     for (size_t i = 0; i < sizeof STATUS_NAME / sizeof STATUS_NAME[0]; i++)
         gmv_text_printf(&dd->html, "<TR><TD BGCOLOR=\"%s\">  </TD><TD ALIGN=\"LEFT\">%s</TD></TR>", STATUS_COLOR[i],
                         STATUS_NAME[i]);
     gmv_text_puts(&dd->html, "</TABLE>");
-    gv_set(agnode(dd->g, "legend", 1), "label", agstrdup_html(dd->g, dd->html.data));
+    gva_node_set_html(gva_node_new(dd->g, "legend"), dd->html.failed ? NULL : dd->html.data);
 }
 
 int gmv_diff_render_graph(FILE *out, const gmv_diff *d, const gmv_origin *before, const gmv_origin *after,
@@ -358,30 +358,28 @@ int gmv_diff_render_graph(FILE *out, const gmv_diff *d, const gmv_origin *before
     if (rc == 0)
         rc = group_moves(d, &dd.groups, &dd.ngroups);
     if (rc == 0) {
-        dd.g = agopen("gomapviz_diff", Agdirected, graph_discipline());
+        dd.g = gva_open("gomapviz_diff");
         if (!dd.g)
             rc = gmv_fail(GMV_ERR_NOMEM, "Graphviz could not create a graph");
     } else {
         rc = gmv_fail(GMV_ERR_NOMEM, "out of memory drawing the diff");
     }
     if (rc == 0) {
-        gv_set(dd.g, "rankdir", "LR");
-        gv_set(dd.g, "labelloc", "t");
-        gv_set(dd.g, "fontname", "Helvetica");
-        gv_set(dd.g, "nodesep", "0.3");
-        gv_set(dd.g, "ranksep", "1.2");
-        agattr(dd.g, AGNODE, "shape", "plain");
-        agattr(dd.g, AGNODE, "fontname", "Helvetica");
-        agattr(dd.g, AGNODE, "fontsize", "9");
+        gva_graph_set(dd.g, "rankdir", "LR");
+        gva_graph_set(dd.g, "labelloc", "t");
+        gva_graph_set(dd.g, "fontname", "Helvetica");
+        gva_graph_set(dd.g, "nodesep", "0.3");
+        gva_graph_set(dd.g, "ranksep", "1.2");
+        gva_default_node(dd.g, "shape", "plain");
+        gva_default_node(dd.g, "fontname", "Helvetica");
+        gva_default_node(dd.g, "fontsize", "9");
         draw_state(&dd, d->before, dd.before, false);
         draw_state(&dd, d->after, dd.after, true);
-        Agedge_t *order = agedge(dd.g, agnode(dd.g, "bn_array", 0), agnode(dd.g, "an_array", 0), NULL, 1);
-        gv_set(order, "style", "invis");
+        gva_edge_set(gva_edge_new(gva_node_find(dd.g, "bn_array"), gva_node_find(dd.g, "an_array")), "style", "invis");
         draw_title_and_legend(&dd, after, draw_moves(&dd));
-        rc = graph_emit(dd.g, out, format);
+        rc = gva_emit(dd.g, out, format);
     }
-    if (dd.g)
-        agclose(dd.g);
+    gva_close(dd.g);
     free(dd.before);
     free(dd.after);
     free(dd.groups);

@@ -36,9 +36,9 @@ static void write_entry_list(jw *w, const gmv_diff *d, bool added)
     jw_array_begin(w);
     for (size_t i = 0; i < n; i++) {
         if (added && !c[i].before)
-            json_write_entry(w, c[i].after, gmv_model_layout(d->after));
+            json_write_entry(w, c[i].after, d->after);
         else if (!added && !c[i].after)
-            json_write_entry(w, c[i].before, gmv_model_layout(d->before));
+            json_write_entry(w, c[i].before, d->before);
     }
     jw_array_end(w);
 }

@@ -68,11 +68,11 @@ static int read_map(const gmv_dwarf_ctx *c, Dwarf_Die *st, gmv_swiss_map_layout 
 /* Finds the table structure: dirPtr is `**table<K,V>`. */
 static bool find_table(Dwarf_Die *map_struct, Dwarf_Die *out)
 {
-    Dwarf_Die dir_ptr, type, ptr, pointee, inner;
+    Dwarf_Die dir_ptr, type, ptr;
+    /* dirPtr -> `**table` (ptr), whose pointee `*table` points at the table */
     return gmv_die_find_member(map_struct, "dirPtr", &dir_ptr) && gmv_die_ref(&dir_ptr, DW_AT_type, &type) &&
            gmv_die_strip_typedefs(&type, &ptr) && dwarf_tag(&ptr) == DW_TAG_pointer_type &&
-           gmv_die_ref(&ptr, DW_AT_type, &pointee) && gmv_die_strip_typedefs(&pointee, &inner) &&
-           dwarf_tag(&inner) == DW_TAG_pointer_type && gmv_die_pointee_struct(&inner, out);
+           gmv_die_pointee_struct(&ptr, out);
 }
 
 /* Fills the table offsets and size from `table<K,V>` and its groups

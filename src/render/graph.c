@@ -1,4 +1,6 @@
-/* Building the diagram with cgraph and rendering it with gvc. */
+/* The classic map's diagram: the hmap, the bucket array (whole, or a
+ * summary and the chains chosen), the old array of a grow with where its
+ * buckets go, spares, legend and anomalies; built with the Graphviz adapter. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,21 +8,11 @@
 
 #include "common/error.h"
 #include "render/graph_impl.h"
+#include "render/render_impl.h"
 
 #define DEFAULT_FULL_LIMIT 64
 #define DEFAULT_LONGEST 8
 #define DEFAULT_MAX_TEXT 20
-
-void gv_set(void *obj, const char *name, const char *value)
-{
-    agsafeset(obj, (char *)name, (char *)value, (char *)"");
-}
-
-void gv_set_html_label(graph_ctx *ctx, void *obj)
-{
-    const char *body = ctx->html.data && !ctx->html.failed ? ctx->html.data : "(out of memory)";
-    gv_set(obj, "label", agstrdup_html(ctx->g, (char *)body));
-}
 
 bool bucket_has_anomaly(const graph_ctx *ctx, const array_view *view, uint64_t index)
 {
@@ -34,35 +26,35 @@ bool bucket_has_anomaly(const graph_ctx *ctx, const array_view *view, uint64_t i
 }
 
 /* Creates node `name` in `parent` with the label now in ctx->html. */
-static Agnode_t *html_node(graph_ctx *ctx, Agraph_t *parent, const char *name)
+static gva_node *html_node(graph_ctx *ctx, gva_graph *parent, const char *name)
 {
-    Agnode_t *n = agnode(parent, (char *)name, 1);
-    gv_set_html_label(ctx, n);
+    gva_node *n = gva_node_new(parent, name);
+    gva_node_set_html(n, ctx->html.data && !ctx->html.failed ? ctx->html.data : NULL);
     return n;
 }
 
 /* Creates an edge; `tailport` may be NULL. */
-static Agedge_t *edge(graph_ctx *ctx, Agnode_t *from, Agnode_t *to, const char *tailport)
+static gva_edge *edge(gva_node *from, gva_node *to, const char *tailport)
 {
-    Agedge_t *e = agedge(ctx->g, from, to, NULL, 1);
+    gva_edge *e = gva_edge_new(from, to);
     if (tailport)
-        gv_set(e, "tailport", tailport);
+        gva_edge_set(e, "tailport", tailport);
     return e;
 }
 
 /* Sets the port of `e` at chain `pos` of `view` (`end`: "tailport" or
  * "headport", `side`: "e" or "w") when the chain sits in the array node. */
-static void chain_port(const array_view *view, size_t pos, Agedge_t *e, const char *end, const char *side)
+static void chain_port(const array_view *view, size_t pos, gva_edge *e, const char *end, const char *side)
 {
     if (!view->array_node)
         return;
     char port[40];
     snprintf(port, sizeof port, "b%" PRIu64 ":%s", view->array->chains[pos].index, side);
-    gv_set(e, end, port);
+    gva_edge_set(e, end, port);
 }
 
 /* Draws the overflow buckets of chain `pos` as nodes to the right of `from`. */
-static void draw_overflow(graph_ctx *ctx, array_view *view, size_t pos, Agnode_t *from, const char *tailport)
+static void draw_overflow(graph_ctx *ctx, array_view *view, size_t pos, gva_node *from, const char *tailport)
 {
     const gmv_chain *c = &view->array->chains[pos];
     char name[64];
@@ -70,8 +62,8 @@ static void draw_overflow(graph_ctx *ctx, array_view *view, size_t pos, Agnode_t
         snprintf(name, sizeof name, "%s%" PRIu64 "_%zu", view->old ? "old" : "b", c->index, r - c->first);
         gmv_text_clear(&ctx->html);
         label_bucket(ctx, view, pos, r, "ovf");
-        Agnode_t *n = html_node(ctx, view->cluster, name);
-        gv_set(edge(ctx, from, n, tailport), "headport", "w");
+        gva_node *n = html_node(ctx, view->cluster, name);
+        gva_edge_set(edge(from, n, tailport), "headport", "w");
         from = n;
         tailport = "ovf:e";
     }
@@ -95,7 +87,7 @@ static void draw_array_node(graph_ctx *ctx, array_view *view)
     }
     gmv_text_puts(&ctx->html, "</TABLE>");
     view->array_node = html_node(ctx, view->cluster, view->old ? "oldbuckets" : "buckets");
-    gv_set(view->array_node, "group", view->old ? "old" : "new");
+    gva_node_set(view->array_node, "group", view->old ? "old" : "new");
     for (size_t i = 0; i < a->nchains; i++) {
         if (!view->drawn[i])
             continue;
@@ -110,12 +102,12 @@ static void draw_array(graph_ctx *ctx, array_view *view)
 {
     const gmv_array *a = view->array;
     char label[160];
-    view->cluster = agsubg(ctx->g, (char *)(view->old ? "cluster_old" : "cluster_buckets"), 1);
+    view->cluster = gva_subgraph(ctx->g, view->old ? "cluster_old" : "cluster_buckets");
     snprintf(label, sizeof label, "%s: %" PRIu64 " buckets at 0x%" PRIx64,
              view->old ? "oldbuckets (being evacuated)" : "buckets", a->nbuckets, a->address);
-    gv_set(view->cluster, "label", label);
-    gv_set(view->cluster, "style", "rounded");
-    gv_set(view->cluster, "color", view->old ? "#b08850" : "#5a6b8c");
+    gva_graph_set(view->cluster, "label", label);
+    gva_graph_set(view->cluster, "style", "rounded");
+    gva_graph_set(view->cluster, "color", view->old ? "#b08850" : "#5a6b8c");
     if (!view->summary) {
         if (a->nchains)
             draw_array_node(ctx, view);
@@ -123,11 +115,11 @@ static void draw_array(graph_ctx *ctx, array_view *view)
         return;
     }
     label_summary(ctx, view);
-    Agnode_t *summary = html_node(ctx, view->cluster, view->old ? "old_summary" : "summary");
+    gva_node *summary = html_node(ctx, view->cluster, view->old ? "old_summary" : "summary");
     view->anchor = summary;
     if (view->drawn_count) { /* the buckets drawn in full go right of the summary */
         draw_array_node(ctx, view);
-        gv_set(edge(ctx, summary, view->array_node, NULL), "style", "invis");
+        gva_edge_set(edge(summary, view->array_node, NULL), "style", "invis");
     }
 }
 
@@ -144,13 +136,13 @@ static size_t drawn_chain(const array_view *view, uint64_t index)
 /* A dashed edge from old chain `from` to new chain `to`. */
 static void destination_edge(graph_ctx *ctx, size_t from, size_t to, const char *color, const char *label)
 {
-    Agedge_t *e = edge(ctx, ctx->old.first[from], ctx->current.first[to], NULL);
+    gva_edge *e = edge(ctx->old.first[from], ctx->current.first[to], NULL);
     chain_port(&ctx->old, from, e, "tailport", "e");
     chain_port(&ctx->current, to, e, "headport", "w");
-    gv_set(e, "style", "dashed");
-    gv_set(e, "color", color);
-    gv_set(e, "fontcolor", color);
-    gv_set(e, "label", label);
+    gva_edge_set(e, "style", "dashed");
+    gva_edge_set(e, "color", color);
+    gva_edge_set(e, "fontcolor", color);
+    gva_edge_set(e, "label", label);
 }
 
 /* Edges from unevacuated old buckets to where their entries will go. */
@@ -178,13 +170,13 @@ static void draw_nevacuate(graph_ctx *ctx)
     size_t target = drawn_chain(&ctx->old, h->nevacuate);
     char label[64];
     snprintf(label, sizeof label, "nevacuate = %" PRIu64, h->nevacuate);
-    Agnode_t *mark = agnode(ctx->old.cluster, (char *)"nevacuate", 1);
-    gv_set(mark, "shape", "cds");
-    gv_set(mark, "style", "filled");
-    gv_set(mark, "fillcolor", "#f6d8a8");
-    gv_set(mark, "label", label);
+    gva_node *mark = gva_node_new(ctx->old.cluster, "nevacuate");
+    gva_node_set(mark, "shape", "cds");
+    gva_node_set(mark, "style", "filled");
+    gva_node_set(mark, "fillcolor", "#f6d8a8");
+    gva_node_set(mark, "label", label);
     if (target != SIZE_MAX)
-        chain_port(&ctx->old, target, edge(ctx, mark, ctx->old.first[target], NULL), "headport", "w");
+        chain_port(&ctx->old, target, edge(mark, ctx->old.first[target], NULL), "headport", "w");
 }
 
 /* Header, notes and the edges from the header to what it points at. */
@@ -194,47 +186,50 @@ static void draw_header_and_notes(graph_ctx *ctx)
     label_header(ctx);
     ctx->header = html_node(ctx, ctx->g, "hmap");
     if (ctx->current.anchor)
-        gv_set(edge(ctx, ctx->header, ctx->current.anchor, "buckets:e"), "lhead", "cluster_buckets");
+        gva_edge_set(edge(ctx->header, ctx->current.anchor, "buckets:e"), "lhead", "cluster_buckets");
     if (ctx->old.anchor)
-        gv_set(edge(ctx, ctx->header, ctx->old.anchor, "oldbuckets:e"), "lhead", "cluster_old");
+        gva_edge_set(edge(ctx->header, ctx->old.anchor, "oldbuckets:e"), "lhead", "cluster_old");
     size_t nspares, nanomalies;
     gmv_model_spare_overflow(ctx->model, &nspares);
     gmv_model_anomalies(ctx->model, &nanomalies);
     if (h->next_overflow) {
         label_spares(ctx);
-        edge(ctx, ctx->header, html_node(ctx, ctx->g, "spares"), "extra:e");
+        edge(ctx->header, html_node(ctx, ctx->g, "spares"), "extra:e");
     }
     if (nanomalies) {
         label_anomalies(ctx);
         html_node(ctx, ctx->g, "anomalies");
     }
     label_legend(ctx);
-    Agnode_t *legend = html_node(ctx, ctx->g, "legend");
-    gv_set(edge(ctx, ctx->header, legend, NULL), "style", "invis");
+    gva_node *legend = html_node(ctx, ctx->g, "legend");
+    gva_edge_set(edge(ctx->header, legend, NULL), "style", "invis");
 }
 
 /* Graph-wide attributes and defaults. */
 static void set_defaults(graph_ctx *ctx)
 {
-    gv_set(ctx->g, "rankdir", "LR");
-    gv_set(ctx->g, "compound", "true");
-    gv_set(ctx->g, "fontname", "Helvetica");
-    gv_set(ctx->g, "fontsize", "12");
-    gv_set(ctx->g, "labelloc", "t");
-    gv_set(ctx->g, "nodesep", "0.2");
-    gv_set(ctx->g, "ranksep", "0.5");
+    gva_graph_set(ctx->g, "rankdir", "LR");
+    gva_graph_set(ctx->g, "compound", "true");
+    gva_graph_set(ctx->g, "fontname", "Helvetica");
+    gva_graph_set(ctx->g, "fontsize", "12");
+    gva_graph_set(ctx->g, "labelloc", "t");
+    gva_graph_set(ctx->g, "nodesep", "0.2");
+    gva_graph_set(ctx->g, "ranksep", "0.5");
     label_title(ctx);
-    gv_set_html_label(ctx, ctx->g);
-    agattr(ctx->g, AGNODE, (char *)"shape", (char *)"plain");
-    agattr(ctx->g, AGNODE, (char *)"fontname", (char *)"Helvetica");
-    agattr(ctx->g, AGNODE, (char *)"fontsize", (char *)"10");
-    agattr(ctx->g, AGEDGE, (char *)"fontname", (char *)"Helvetica");
-    agattr(ctx->g, AGEDGE, (char *)"fontsize", (char *)"9");
+    gva_graph_set_html(ctx->g, ctx->html.data && !ctx->html.failed ? ctx->html.data : NULL);
+    gva_default_node(ctx->g, "shape", "plain");
+    gva_default_node(ctx->g, "fontname", "Helvetica");
+    gva_default_node(ctx->g, "fontsize", "10");
+    gva_default_edge(ctx->g, "fontname", "Helvetica");
+    gva_default_edge(ctx->g, "fontsize", "9");
 }
 
 /* Decides what to draw; fails if a focus names nothing in the map. */
 static int select_all(graph_ctx *ctx)
 {
+    if (ctx->opt.has_focus_table || ctx->opt.has_focus_groups)
+        return gmv_fail(GMV_ERR_INVALID, "a classic map has buckets, not tables or groups: draw some with "
+                                         "--buckets A-B, the longest chains with --longest N, or a key with --key");
     int rc_new = graph_select_chains(ctx, &ctx->current);
     int rc_old = ctx->old.array ? graph_select_chains(ctx, &ctx->old) : 1;
     if (rc_new < 0 || rc_old < 0)
@@ -255,7 +250,7 @@ static int select_all(graph_ctx *ctx)
 /* Builds the whole graph into ctx->g. */
 static int build_graph(graph_ctx *ctx)
 {
-    ctx->g = agopen((char *)"gomapviz", Agdirected, graph_discipline());
+    ctx->g = gva_open("gomapviz");
     if (!ctx->g)
         return gmv_fail(GMV_ERR_NOMEM, "Graphviz could not create a graph");
     set_defaults(ctx);
@@ -280,50 +275,6 @@ static int build_graph(graph_ctx *ctx)
     return 0;
 }
 
-static char graphviz_message[512];
-
-/* Keeps Graphviz's own error text for our one-line message. */
-static int keep_graphviz_message(char *text)
-{
-    snprintf(graphviz_message, sizeof graphviz_message, "%s", text);
-    size_t len = strlen(graphviz_message);
-    while (len && (graphviz_message[len - 1] == '\n' || graphviz_message[len - 1] == ' '))
-        graphviz_message[--len] = '\0';
-    return 0;
-}
-
-/* The one Graphviz context of the process. Graphviz 2.42's pango plugin
- * caches the last font name it saw in a static pointer into the context's
- * font table, so freeing a context and creating another reads freed memory
- * (seen under ASan): the context is created once and kept. */
-static GVC_t *shared_context(void)
-{
-    static GVC_t *gvc;
-    if (!gvc)
-        gvc = gvContext();
-    return gvc;
-}
-
-int graph_emit(Agraph_t *g, FILE *out, gmv_graph_format format)
-{
-    agseterrf(keep_graphviz_message);
-    agseterr(AGERR);
-    if (format == GMV_GRAPH_DOT)
-        return agwrite(g, out) == 0 ? 0 : gmv_fail(GMV_ERR_IO, "cannot write the DOT output");
-    GVC_t *gvc = shared_context();
-    if (!gvc)
-        return gmv_fail(GMV_ERR_NOMEM, "Graphviz could not start");
-    graphviz_message[0] = '\0';
-    int rc = 0;
-    if (gvLayout(gvc, g, "dot") != 0)
-        rc = gmv_fail(GMV_ERR_IO, "Graphviz layout failed: %s", graphviz_message);
-    else if (gvRender(gvc, g, format == GMV_GRAPH_SVG ? "svg" : "png", out) != 0)
-        rc = gmv_fail(GMV_ERR_IO, "Graphviz could not render %s: %s (is the graphviz package installed?)",
-                      format == GMV_GRAPH_SVG ? "SVG" : "PNG", graphviz_message);
-    gvFreeLayout(gvc, g);
-    return rc;
-}
-
 static gmv_graph_options resolve_options(const gmv_graph_options *in)
 {
     gmv_graph_options o = in ? *in : (gmv_graph_options){0};
@@ -339,12 +290,18 @@ static gmv_graph_options resolve_options(const gmv_graph_options *in)
 int gmv_render_graph(FILE *out, const gmv_model *model, const gmv_origin *origin, const gmv_graph_options *options,
                      gmv_graph_format format)
 {
-    graph_ctx ctx = {.model = model, .origin = origin, .opt = resolve_options(options)};
+    gmv_graph_options opt = resolve_options(options);
+    return render_impl_of(model)->render_graph(out, model, origin, &opt, format);
+}
+
+int classic_render_graph(FILE *out, const gmv_model *model, const gmv_origin *origin, const gmv_graph_options *opt,
+                         gmv_graph_format format)
+{
+    graph_ctx ctx = {.model = model, .origin = origin, .opt = *opt};
     int rc = build_graph(&ctx);
     if (rc == 0)
-        rc = graph_emit(ctx.g, out, format);
-    if (ctx.g)
-        agclose(ctx.g);
+        rc = gva_emit(ctx.g, out, format);
+    gva_close(ctx.g);
     free(ctx.current.drawn);
     free(ctx.current.first);
     free(ctx.old.drawn);

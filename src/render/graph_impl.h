@@ -1,11 +1,9 @@
-/* Internal: shared state of one diagram. */
+/* Internal: the state of one classic map diagram. */
 #ifndef GMV_GRAPH_IMPL_H
 #define GMV_GRAPH_IMPL_H
 
-#include <graphviz/cgraph.h>
-#include <graphviz/gvc.h>
-
 #include "gomapviz/render.h"
+#include "render/graphviz.h"
 #include "render/text.h"
 
 /* Which chains of one array are drawn bucket by bucket. */
@@ -14,10 +12,10 @@ typedef struct array_view {
     bool old;
     bool summary;        /* too many buckets: a summary table plus selected chains */
     bool *drawn;         /* per chain position: drawn in full */
-    Agnode_t **first;    /* per chain position: node of its primary bucket, if drawn */
-    Agnode_t *array_node; /* whole view: every primary bucket in one node (ports b<i>, ovf<i>) */
-    Agraph_t *cluster;
-    Agnode_t *anchor;    /* the node edges from the header point at */
+    gva_node **first;    /* per chain position: node of its primary bucket, if drawn */
+    gva_node *array_node; /* whole view: every primary bucket in one node (ports b<i>, ovf<i>) */
+    gva_graph *cluster;
+    gva_node *anchor;    /* the node edges from the header point at */
     uint64_t drawn_count;
 } array_view;
 
@@ -25,25 +23,12 @@ typedef struct graph_ctx {
     const gmv_model *model;
     const gmv_origin *origin;
     gmv_graph_options opt;
-    Agraph_t *g;
-    Agnode_t *header;
+    gva_graph *g;
+    gva_node *header;
     array_view current, old;
     gmv_text scratch;
     gmv_text html;
 } graph_ctx;
-
-/* The cgraph discipline that gives objects IDs in creation order (graph_ids.c). */
-Agdisc_t *graph_discipline(void);
-
-/* Writes `g` as DOT, or lays it out with dot and renders SVG or PNG, using
- * the process's one Graphviz context. Returns 0 or GMV_ERR_IO. */
-int graph_emit(Agraph_t *g, FILE *out, gmv_graph_format format);
-
-/* Sets attribute `name` of a graph, node or edge (Graphviz 2.42 takes char *). */
-void gv_set(void *obj, const char *name, const char *value);
-
-/* Sets `obj`'s label to the HTML-like label in ctx->html. */
-void gv_set_html_label(graph_ctx *ctx, void *obj);
 
 /* Chooses the chains to draw for `view` (all, or focus + longest + anomalous).
  * Returns 0, GMV_ERR_NOMEM, or GMV_ERR_INVALID for a focus naming nothing. */

@@ -8,8 +8,8 @@
 /* Writes a key or value by the schema's rules (docs/json-schema.md). */
 void json_write_value(jw *w, const gmv_value *v, uint64_t size);
 
-/* Writes an entry object as in "entries". */
-void json_write_entry(jw *w, const gmv_entry *e, const gmv_layout *layout);
+/* Writes an entry object of model `m` as in "entries". */
+void json_write_entry(jw *w, const gmv_entry *e, const gmv_model *m);
 
 /* Writes the "map" header object. */
 void json_write_map(jw *w, const gmv_model *m);

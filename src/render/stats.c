@@ -1,70 +1,20 @@
-/* A short human summary of a model. */
+/* A short human summary of a model: its title and anomalies here, its
+ * implementation's lines from render_impl_of(). */
 #include <inttypes.h>
 
 #include "common/error.h"
 #include "gomapviz/render.h"
-
-/* Prints the flag names of `flags` ("iterator|sameSizeGrow", or "none"). */
-static void print_flags(FILE *out, uint8_t flags)
-{
-    static const char *const names[] = {"iterator", "oldIterator", "hashWriting", "sameSizeGrow"};
-    const char *sep = "";
-    if (flags == 0)
-        fputs("none", out);
-    for (int bit = 0; bit < 8; bit++) {
-        if (!(flags & (1u << bit)))
-            continue;
-        if (bit < 4)
-            fprintf(out, "%s%s", sep, names[bit]);
-        else
-            fprintf(out, "%s0x%x", sep, 1u << bit);
-        sep = "|";
-    }
-}
+#include "render/render_impl.h"
 
 static void print_header(FILE *out, const gmv_model *m, const gmv_origin *o)
 {
     const gmv_header *h = gmv_model_header(m);
     const gmv_layout *l = gmv_model_layout(m);
-    fprintf(out, "%s %s at 0x%" PRIx64 " (%s, %u-bit)\n", o && o->variable[0] ? o->variable : "map",
-            l->map_type, h->address, l->go_version[0] ? l->go_version : "Go version unknown", l->ptr_size * 8);
-    if (h->nil) {
+    fprintf(out, "%s %s at 0x%" PRIx64 " (%s, %u-bit, %s)\n", o && o->variable[0] ? o->variable : "map",
+            l->map_type, h->address, l->go_version[0] ? l->go_version : "Go version unknown", l->ptr_size * 8,
+            l->impl == GMV_IMPL_SWISS ? "Swiss tables" : "classic map");
+    if (h->nil)
         fputs("nil map: no header, no buckets\n", out);
-        return;
-    }
-    fprintf(out, "count %" PRIu64 ", B %u (%" PRIu64 " buckets of %u bytes), flags ", h->count, h->B,
-            gmv_model_stats(m)->buckets, l->bucket_size);
-    print_flags(out, h->flags);
-    fprintf(out, ", noverflow %u, hash0 0x%08x\n", h->noverflow, h->hash0);
-}
-
-static void print_occupancy(FILE *out, const gmv_model *m)
-{
-    const gmv_stats *s = gmv_model_stats(m);
-    fprintf(out, "load factor %.2f (the runtime grows past 6.5), %" PRIu64 " live entries, %" PRIu64
-                 " empty cells (%" PRIu64 " deleted)\n",
-            s->load_factor, s->live_entries, s->empty_cells, s->deleted_cells);
-    fprintf(out, "chains: longest %" PRIu64 " bucket%s, average %.2f, %" PRIu64 " overflow buckets, %" PRIu64
-                 " spare overflow buckets free\n",
-            s->max_chain_length, s->max_chain_length == 1 ? "" : "s", s->average_chain_length, s->overflow_buckets,
-            s->spare_overflow_buckets);
-    fputs("chain lengths:", out);
-    for (int i = 0; i < 9; i++) {
-        if (s->chain_length_histogram[i])
-            fprintf(out, " %s%d: %" PRIu64, i == 8 ? ">=" : "", i + 1, s->chain_length_histogram[i]);
-    }
-    fputc('\n', out);
-}
-
-static void print_grow(FILE *out, const gmv_model *m)
-{
-    const gmv_header *h = gmv_model_header(m);
-    const gmv_stats *s = gmv_model_stats(m);
-    if (!h->growing)
-        return;
-    fprintf(out, "growing (%s): %" PRIu64 " of %" PRIu64 " old buckets evacuated, nevacuate %" PRIu64 "\n",
-            h->same_size_grow ? "same-size grow" : "doubling grow", s->evacuated_old_buckets, s->old_buckets,
-            h->nevacuate);
 }
 
 static void print_anomalies(FILE *out, const gmv_model *m)
@@ -85,10 +35,8 @@ static void print_anomalies(FILE *out, const gmv_model *m)
 int gmv_render_stats(FILE *out, const gmv_model *m, const gmv_origin *origin)
 {
     print_header(out, m, origin);
-    if (!gmv_model_header(m)->nil) {
-        print_occupancy(out, m);
-        print_grow(out, m);
-    }
+    if (!gmv_model_header(m)->nil)
+        render_impl_of(m)->stats_lines(out, m);
     print_anomalies(out, m);
     if (ferror(out))
         return gmv_fail(GMV_ERR_IO, "cannot write the summary");

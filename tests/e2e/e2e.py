@@ -343,6 +343,41 @@ def compare(view, model, scen, kind):
         raise Fail("; ".join(problems))
 
 
+def check_render(gmv, snap, shown_as_text=()):
+    """render writes DOT that dot accepts, well-formed inert SVG (twice the
+    same bytes) and a PNG; each of shown_as_text (the start of a hostile
+    key) is in the SVG as text."""
+    outputs = {}
+    for ext in ("dot", "svg", "png"):
+        out = snap[:-5] + "." + ext
+        gmv.ok("render", snap, "-o", out, allow_anomalies=True)
+        with open(out, "rb") as f:
+            outputs[ext] = f.read()
+    cp = subprocess.run(["dot", "-Tsvg", snap[:-5] + ".dot"], stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE, timeout=120)
+    if cp.returncode != 0:
+        raise Fail("dot rejects the DOT output: %s" % short(cp.stderr.decode("utf-8", "replace")))
+    try:
+        root = ET.fromstring(outputs["svg"])
+    except ET.ParseError as e:
+        raise Fail("render wrote SVG that is not well-formed XML: %s" % e)
+    for el in root.iter():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag in ("script", "foreignObject") or any(a.lower().startswith("on") for a in el.attrib):
+            raise Fail("SVG holds active content: <%s %s>" % (tag, el.attrib))
+    texts = [t for el in root.iter() for t in (el.text,) if t]
+    for want in shown_as_text:
+        if not any(want in t for t in texts):
+            raise Fail("SVG shows no text with %r (a key of the map)" % want)
+    again = snap[:-5] + "-again.svg"
+    gmv.ok("render", snap, "-o", again, allow_anomalies=True)
+    with open(again, "rb") as f:
+        if f.read() != outputs["svg"]:
+            raise Fail("two renders of one snapshot gave different SVG")
+    if not outputs["png"].startswith(b"\x89PNG\r\n\x1a\n"):
+        raise Fail("render wrote a .png that is not a PNG")
+
+
 # ---------------------------------------------------------------- the run
 
 def raise_fail(e):
@@ -411,38 +446,7 @@ class Runner:
         return snap
 
     def check_render(self, snap, shown_as_text=()):
-        """render writes DOT that dot accepts, well-formed inert SVG (twice the
-        same bytes) and a PNG; each of shown_as_text (the start of a hostile
-        key) is in the SVG as text."""
-        outputs = {}
-        for ext in ("dot", "svg", "png"):
-            out = snap[:-5] + "." + ext
-            self.gmv.ok("render", snap, "-o", out, allow_anomalies=True)
-            with open(out, "rb") as f:
-                outputs[ext] = f.read()
-        cp = subprocess.run(["dot", "-Tsvg", snap[:-5] + ".dot"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, timeout=120)
-        if cp.returncode != 0:
-            raise Fail("dot rejects the DOT output: %s" % short(cp.stderr.decode("utf-8", "replace")))
-        try:
-            root = ET.fromstring(outputs["svg"])
-        except ET.ParseError as e:
-            raise Fail("render wrote SVG that is not well-formed XML: %s" % e)
-        for el in root.iter():
-            tag = el.tag.rsplit("}", 1)[-1]
-            if tag in ("script", "foreignObject") or any(a.lower().startswith("on") for a in el.attrib):
-                raise Fail("SVG holds active content: <%s %s>" % (tag, el.attrib))
-        texts = [t for el in root.iter() for t in (el.text,) if t]
-        for want in shown_as_text:
-            if not any(want in t for t in texts):
-                raise Fail("SVG shows no text with %r (a key of the map)" % want)
-        again = snap[:-5] + "-again.svg"
-        self.gmv.ok("render", snap, "-o", again, allow_anomalies=True)
-        with open(again, "rb") as f:
-            if f.read() != outputs["svg"]:
-                raise Fail("two renders of one snapshot gave different SVG")
-        if not outputs["png"].startswith(b"\x89PNG\r\n\x1a\n"):
-            raise Fail("render wrote a .png that is not a PNG")
+        check_render(self.gmv, snap, shown_as_text)
 
     def live_var(self, target, scen):
         var = SCENARIOS[scen]["var"]

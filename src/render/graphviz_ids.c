@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/grow.h"
-#include "render/graph_impl.h"
+#include "render/graphviz_ids.h"
 
 typedef struct id_table {
     Agraph_t *graph; /* owns the interned names */
@@ -109,7 +109,7 @@ static void ids_register(void *state, int objtype, void *obj)
 
 static Agiddisc_t sequential_ids = {ids_open, ids_map, ids_alloc, ids_free, ids_print, ids_close, ids_register};
 
-Agdisc_t *graph_discipline(void)
+Agdisc_t *gva_discipline(void)
 {
     static Agdisc_t disc;
     disc.mem = &AgMemDisc;
