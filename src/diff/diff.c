@@ -1,4 +1,6 @@
-/* Matching the entries of two models of one map. */
+/* Comparing two models of one map: matching their entries (the same for
+ * both implementations), and the one place that picks what each
+ * implementation compares and writes (diff_impl_of). */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -108,31 +110,6 @@ static int push_change(gmv_diff *d, gmv_entry_change c)
     return 0;
 }
 
-/* The array an entry lives in. */
-static const gmv_array *array_of(const gmv_model *m, const gmv_entry *e)
-{
-    return e->old ? gmv_model_oldbuckets(m) : gmv_model_buckets(m);
-}
-
-/* Where a moved entry went, judged by the sizes of the arrays it left and
- * entered: a doubling grow sends bucket i to i (X) or i + old size (Y). */
-static gmv_destination destination_of(const gmv_diff *d, const gmv_entry *from, const gmv_entry *to)
-{
-    const gmv_array *a = array_of(d->before, from), *b = array_of(d->after, to);
-    if (!a || !b || a->address == b->address)
-        return GMV_DEST_NONE;
-    if (b->nbuckets == 2 * a->nbuckets) {
-        if (to->bucket == from->bucket)
-            return GMV_DEST_X;
-        if (to->bucket == from->bucket + a->nbuckets)
-            return GMV_DEST_Y;
-        return GMV_DEST_ELSEWHERE;
-    }
-    if (b->nbuckets == a->nbuckets)
-        return to->bucket == from->bucket ? GMV_DEST_SAME : GMV_DEST_ELSEWHERE;
-    return GMV_DEST_ELSEWHERE;
-}
-
 /* Classifies a matched pair; records it unless nothing changed. */
 static int compare_pair(gmv_diff *d, const gmv_entry *from, const gmv_entry *to)
 {
@@ -140,7 +117,7 @@ static int compare_pair(gmv_diff *d, const gmv_entry *from, const gmv_entry *to)
     c.value_changed = !same_identity(identity_of(&from->elem), identity_of(&to->elem));
     c.moved = gmv_model_entry_address(d->before, from) != gmv_model_entry_address(d->after, to);
     if (c.moved)
-        c.destination = destination_of(d, from, to);
+        c.destination = diff_impl_of(d)->destination(d, from, to);
     if (!c.value_changed && !c.moved) {
         d->unchanged++;
         return 0;
@@ -169,24 +146,6 @@ static int match_entries(gmv_diff *d)
     return rc;
 }
 
-/* Records every bucket index whose chain length differs between the two
- * current arrays. */
-static int compare_chains(gmv_diff *d)
-{
-    const gmv_array *a = gmv_model_buckets(d->before), *b = gmv_model_buckets(d->after);
-    size_t n = a->nchains > b->nchains ? a->nchains : b->nchains;
-    d->chains = malloc((n ? n : 1) * sizeof *d->chains);
-    if (!d->chains)
-        return GMV_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t before = i < a->nchains ? a->chains[i].length : 0;
-        uint64_t after = i < b->nchains ? b->chains[i].length : 0;
-        if (before != after)
-            d->chains[d->nchains++] = (gmv_chain_change){.bucket = i, .before = before, .after = after};
-    }
-    return 0;
-}
-
 /* Refuses to compare two different maps. */
 static int check_same_map(const gmv_model *a, const gmv_model *b)
 {
@@ -197,7 +156,7 @@ static int check_same_map(const gmv_model *a, const gmv_model *b)
                         la->map_type, lb->map_type);
     if (ha->address != hb->address)
         return gmv_fail(GMV_ERR_INVALID,
-                        "the snapshots are of different maps (hmap at 0x%" PRIx64 " and 0x%" PRIx64
+                        "the snapshots are of different maps (headers at 0x%" PRIx64 " and 0x%" PRIx64
                         "); pass --force to compare anyway",
                         ha->address, hb->address);
     return 0;
@@ -206,6 +165,11 @@ static int check_same_map(const gmv_model *a, const gmv_model *b)
 int gmv_diff_build(gmv_diff **out, const gmv_model *before, const gmv_model *after, bool force)
 {
     *out = NULL;
+    if (gmv_model_implementation(before) != gmv_model_implementation(after))
+        return gmv_fail(GMV_ERR_INVALID, "one snapshot holds a %s map and the other a %s one (built by different Go "
+                        "versions or GOEXPERIMENTs?): their structures cannot be compared",
+                        gmv_map_impl_name(gmv_model_implementation(before)),
+                        gmv_map_impl_name(gmv_model_implementation(after)));
     int rc = force ? 0 : check_same_map(before, after);
     if (rc != 0)
         return rc;
@@ -218,9 +182,9 @@ int gmv_diff_build(gmv_diff **out, const gmv_model *before, const gmv_model *aft
         return gmv_fail(GMV_ERR_NOMEM, "out of memory comparing the snapshots");
     d->before = before;
     d->after = after;
-    rc = match_entries(d);
+    rc = diff_impl_of(d)->compare_structure(d); /* first: where entries went depends on it */
     if (rc == 0)
-        rc = compare_chains(d);
+        rc = match_entries(d);
     if (rc != 0) {
         gmv_diff_free(d);
         return gmv_fail(GMV_ERR_NOMEM, "out of memory comparing the snapshots");
@@ -235,6 +199,7 @@ void gmv_diff_free(gmv_diff *d)
         return;
     free(d->changes);
     free(d->chains);
+    free(d->tables);
     free(d);
 }
 
@@ -253,6 +218,51 @@ const gmv_chain_change *gmv_diff_chain_changes(const gmv_diff *d, size_t *count)
     return d->chains;
 }
 
+const gmv_table_change *gmv_diff_table_changes(const gmv_diff *d, size_t *count)
+{
+    *count = d->ntables;
+    return d->tables;
+}
+
+const char *gmv_table_fate_name(gmv_table_fate fate)
+{
+    static const char *const names[] = {"kept", "grown", "split", "replaced", "gone"};
+    return (unsigned)fate < sizeof names / sizeof names[0] ? names[fate] : "unknown";
+}
+
+static const diff_impl classic = {
+    .destination = classic_diff_destination,
+    .compare_structure = classic_diff_compare_structure,
+    .text_summary = classic_diff_text_summary,
+    .text_place = classic_diff_text_place,
+    .json_place = classic_diff_json_place,
+    .json_counts = classic_diff_json_counts,
+    .json_structure = classic_diff_json_structure,
+    .render_graph = classic_diff_graph,
+};
+
+static const diff_impl swiss = {
+    .destination = swiss_diff_destination,
+    .compare_structure = swiss_diff_compare_structure,
+    .text_summary = swiss_diff_text_summary,
+    .text_place = swiss_diff_text_place,
+    .json_place = swiss_diff_json_place,
+    .json_counts = swiss_diff_json_counts,
+    .json_structure = swiss_diff_json_structure,
+    .render_graph = swiss_diff_graph,
+};
+
+const diff_impl *diff_impl_of(const gmv_diff *d)
+{
+    return gmv_model_implementation(d->after) == GMV_IMPL_SWISS ? &swiss : &classic;
+}
+
+int gmv_diff_render_graph(FILE *out, const gmv_diff *d, const gmv_origin *before, const gmv_origin *after,
+                          gmv_graph_format format)
+{
+    return diff_impl_of(d)->render_graph(out, d, before, after, format);
+}
+
 gmv_diff_counts gmv_diff_count(const gmv_diff *d)
 {
     gmv_diff_counts c = {.unchanged = d->unchanged};
@@ -266,6 +276,10 @@ gmv_diff_counts gmv_diff_count(const gmv_diff *d)
         c.to_y += x->destination == GMV_DEST_Y;
         c.to_same += x->destination == GMV_DEST_SAME;
         c.elsewhere += x->destination == GMV_DEST_ELSEWHERE;
+        c.to_grown += x->destination == GMV_DEST_GROWN;
+        c.to_left += x->destination == GMV_DEST_LEFT;
+        c.to_right += x->destination == GMV_DEST_RIGHT;
+        c.to_table += x->destination == GMV_DEST_TABLE;
     }
     return c;
 }
@@ -277,6 +291,10 @@ const char *gmv_destination_name(gmv_destination dest)
     case GMV_DEST_Y: return "Y";
     case GMV_DEST_SAME: return "same";
     case GMV_DEST_ELSEWHERE: return "elsewhere";
+    case GMV_DEST_GROWN: return "grown";
+    case GMV_DEST_LEFT: return "left";
+    case GMV_DEST_RIGHT: return "right";
+    case GMV_DEST_TABLE: return "table";
     default: return "";
     }
 }

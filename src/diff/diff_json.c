@@ -1,32 +1,8 @@
-/* A diff as JSON (docs/json-schema.md, "The diff"). */
+/* A diff as JSON (docs/json-schema.md, "The diff"): the entries here, the
+ * structure from diff_impl_of(). */
 #include "common/error.h"
 #include "diff/diff_impl.h"
 #include "render/json_model.h"
-
-/* {"bucket", "slot", "overflow_depth", "old"} of an entry. */
-static void write_place(jw *w, const gmv_entry *e)
-{
-    jw_object_begin(w);
-    jw_key(w, "bucket"); jw_uint(w, e->bucket);
-    jw_key(w, "slot"); jw_uint(w, e->slot);
-    jw_key(w, "overflow_depth"); jw_uint(w, e->overflow_depth);
-    jw_key(w, "old"); jw_bool(w, e->old);
-    jw_object_end(w);
-}
-
-/* {"growing", "same_size_grow", "old_buckets", "evacuated", "nevacuate"}. */
-static void write_evacuation(jw *w, const gmv_model *m)
-{
-    const gmv_header *h = gmv_model_header(m);
-    const gmv_stats *s = gmv_model_stats(m);
-    jw_object_begin(w);
-    jw_key(w, "growing"); jw_bool(w, h->growing);
-    jw_key(w, "same_size_grow"); jw_bool(w, h->same_size_grow);
-    jw_key(w, "old_buckets"); jw_uint(w, s->old_buckets);
-    jw_key(w, "evacuated"); jw_uint(w, s->evacuated_old_buckets);
-    jw_key(w, "nevacuate"); jw_uint(w, h->nevacuate);
-    jw_object_end(w);
-}
 
 /* Entries of one kind: added (before == NULL) or removed (after == NULL). */
 static void write_entry_list(jw *w, const gmv_diff *d, bool added)
@@ -73,8 +49,8 @@ static void write_moved(jw *w, const gmv_diff *d)
         jw_object_begin(w);
         jw_key(w, "key"); json_write_value(w, &c[i].after->key, l->key.size);
         jw_key(w, "value"); json_write_value(w, &c[i].after->elem, l->elem.size);
-        jw_key(w, "from"); write_place(w, c[i].before);
-        jw_key(w, "to"); write_place(w, c[i].after);
+        jw_key(w, "from"); diff_impl_of(d)->json_place(w, c[i].before);
+        jw_key(w, "to"); diff_impl_of(d)->json_place(w, c[i].after);
         jw_key(w, "destination");
         if (c[i].destination == GMV_DEST_NONE)
             jw_null(w);
@@ -94,26 +70,8 @@ static void write_counts(jw *w, const gmv_diff *d)
     jw_key(w, "changed"); jw_uint(w, c.changed);
     jw_key(w, "moved"); jw_uint(w, c.moved);
     jw_key(w, "unchanged"); jw_uint(w, c.unchanged);
-    jw_key(w, "to_x"); jw_uint(w, c.to_x);
-    jw_key(w, "to_y"); jw_uint(w, c.to_y);
-    jw_key(w, "to_same"); jw_uint(w, c.to_same);
-    jw_key(w, "elsewhere"); jw_uint(w, c.elsewhere);
+    diff_impl_of(d)->json_counts(w, d);
     jw_object_end(w);
-}
-
-static void write_chains(jw *w, const gmv_diff *d)
-{
-    size_t n;
-    const gmv_chain_change *c = gmv_diff_chain_changes(d, &n);
-    jw_array_begin(w);
-    for (size_t i = 0; i < n; i++) {
-        jw_object_begin(w);
-        jw_key(w, "bucket"); jw_uint(w, c[i].bucket);
-        jw_key(w, "before"); jw_uint(w, c[i].before);
-        jw_key(w, "after"); jw_uint(w, c[i].after);
-        jw_object_end(w);
-    }
-    jw_array_end(w);
 }
 
 static void write_origin(jw *w, const gmv_origin *o)
@@ -143,17 +101,12 @@ int gmv_diff_render_json(FILE *out, const gmv_diff *d, const gmv_origin *before,
     jw_object_end(&w);
     jw_key(&w, "before"); json_write_map(&w, d->before);
     jw_key(&w, "after"); json_write_map(&w, d->after);
-    jw_key(&w, "evacuation");
-    jw_object_begin(&w);
-    jw_key(&w, "before"); write_evacuation(&w, d->before);
-    jw_key(&w, "after"); write_evacuation(&w, d->after);
-    jw_object_end(&w);
+    diff_impl_of(d)->json_structure(&w, d);
     jw_key(&w, "counts"); write_counts(&w, d);
     jw_key(&w, "added"); write_entry_list(&w, d, true);
     jw_key(&w, "removed"); write_entry_list(&w, d, false);
     jw_key(&w, "changed"); write_changed(&w, d);
     jw_key(&w, "moved"); write_moved(&w, d);
-    jw_key(&w, "chains"); write_chains(&w, d);
     jw_object_end(&w);
     if (jw_finish(&w) != 0)
         return gmv_fail(GMV_ERR_IO, "cannot write the diff");

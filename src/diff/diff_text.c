@@ -1,4 +1,5 @@
-/* A diff as a human summary. */
+/* A diff as a human summary: the title and a line per change here, the
+ * implementation's summary lines and places from diff_impl_of(). */
 #include <inttypes.h>
 
 #include "common/error.h"
@@ -7,8 +8,7 @@
 
 #define MAX_LINES 2000
 
-/* Prints "name a -> b" for a header field that changed. */
-static void field(FILE *out, const char *name, uint64_t a, uint64_t b, bool hex, const char **sep)
+void diff_text_field(FILE *out, const char *name, uint64_t a, uint64_t b, bool hex, const char **sep)
 {
     if (a == b)
         return;
@@ -17,34 +17,6 @@ static void field(FILE *out, const char *name, uint64_t a, uint64_t b, bool hex,
     else
         fprintf(out, "%s%s %" PRIu64 " -> %" PRIu64, *sep, name, a, b);
     *sep = ", ";
-}
-
-static void print_header(FILE *out, const gmv_diff *d)
-{
-    const gmv_header *a = gmv_model_header(d->before), *b = gmv_model_header(d->after);
-    const char *sep = "header: ";
-    field(out, "count", a->count, b->count, false, &sep);
-    field(out, "B", a->B, b->B, false, &sep);
-    field(out, "flags", a->flags, b->flags, false, &sep);
-    field(out, "noverflow", a->noverflow, b->noverflow, false, &sep);
-    field(out, "hash0", a->hash0, b->hash0, true, &sep);
-    field(out, "buckets", a->buckets, b->buckets, true, &sep);
-    field(out, "oldbuckets", a->oldbuckets, b->oldbuckets, true, &sep);
-    field(out, "nevacuate", a->nevacuate, b->nevacuate, false, &sep);
-    fputs(sep[0] == 'h' ? "header: unchanged\n" : "\n", out);
-}
-
-/* "not growing", or "doubling grow, 3 of 32 old buckets evacuated". */
-static void grow_state(gmv_text *t, const gmv_model *m)
-{
-    const gmv_header *h = gmv_model_header(m);
-    const gmv_stats *s = gmv_model_stats(m);
-    if (!h->growing) {
-        gmv_text_puts(t, "not growing");
-        return;
-    }
-    gmv_text_printf(t, "%s, %" PRIu64 " of %" PRIu64 " old buckets evacuated", h->same_size_grow ? "same-size grow"
-                    : "doubling grow", s->evacuated_old_buckets, s->old_buckets);
 }
 
 /* Key text of a change, shortened. */
@@ -57,14 +29,6 @@ static void key_text(gmv_text *t, const gmv_diff *d, const gmv_entry *e)
 static void value_text(gmv_text *t, const gmv_model *m, const gmv_entry *e)
 {
     gmv_value_to_text(t, &e->elem, gmv_model_layout(m)->elem.size, 40);
-}
-
-/* "bucket 3 slot 2 (old)". */
-static void place_text(gmv_text *t, const gmv_entry *e)
-{
-    gmv_text_printf(t, "%sbucket %" PRIu64 " slot %u", e->old ? "old " : "", e->bucket, e->slot);
-    if (e->overflow_depth)
-        gmv_text_printf(t, " (overflow %u)", e->overflow_depth);
 }
 
 /* One line for a change: "+ key = value", "- key = value", "~ key: a -> b",
@@ -87,9 +51,9 @@ static void change_line(FILE *out, gmv_text *t, const gmv_diff *d, const gmv_ent
         }
         if (c->moved) {
             gmv_text_puts(t, c->value_changed ? "; moved " : ": ");
-            place_text(t, c->before);
+            diff_impl_of(d)->text_place(t, c->before);
             gmv_text_puts(t, " -> ");
-            place_text(t, c->after);
+            diff_impl_of(d)->text_place(t, c->after);
             if (c->destination != GMV_DEST_NONE)
                 gmv_text_printf(t, " (%s)", gmv_destination_name(c->destination));
         }
@@ -104,20 +68,9 @@ int gmv_diff_render_text(FILE *out, const gmv_diff *d, const gmv_origin *before,
     fprintf(out, "diff of %s %s at 0x%" PRIx64 "\n", after && after->variable[0] ? after->variable : "map",
             l->map_type, gmv_model_header(d->after)->address);
     (void)before;
-    print_header(out, d);
-    grow_state(&t, d->before);
-    gmv_text_puts(&t, " -> ");
-    grow_state(&t, d->after);
-    fprintf(out, "grow: %s\n", t.data);
-    gmv_diff_counts c = gmv_diff_count(d);
-    fprintf(out, "entries: %" PRIu64 " added, %" PRIu64 " removed, %" PRIu64 " changed, %" PRIu64 " moved (%" PRIu64
-                 " to X, %" PRIu64 " to Y, %" PRIu64 " to the same index, %" PRIu64 " elsewhere), %" PRIu64
-                 " unchanged\n",
-            c.added, c.removed, c.changed, c.moved, c.to_x, c.to_y, c.to_same, c.elsewhere, c.unchanged);
-    size_t n, nchains;
+    diff_impl_of(d)->text_summary(out, d, &t);
+    size_t n;
     const gmv_entry_change *changes = gmv_diff_changes(d, &n);
-    gmv_diff_chain_changes(d, &nchains);
-    fprintf(out, "chains: %zu bucket indexes changed length\n", nchains);
     for (size_t i = 0; i < n && i < MAX_LINES; i++)
         change_line(out, &t, d, &changes[i]);
     if (n > MAX_LINES)

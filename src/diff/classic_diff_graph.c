@@ -1,4 +1,4 @@
-/* A diff drawn with Graphviz: both states side by side, one node per bucket
+/* A diff of two classic maps drawn with Graphviz: both states side by side, one node per bucket
  * array (a row per bucket, a cell per slot), moved entries as arrows. */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -349,8 +349,8 @@ static void draw_title_and_legend(diff_draw *dd, const gmv_origin *origin, size_
     gva_node_set_html(gva_node_new(dd->g, "legend"), dd->html.failed ? NULL : dd->html.data);
 }
 
-int gmv_diff_render_graph(FILE *out, const gmv_diff *d, const gmv_origin *before, const gmv_origin *after,
-                          gmv_graph_format format)
+int classic_diff_graph(FILE *out, const gmv_diff *d, const gmv_origin *before, const gmv_origin *after,
+                       gmv_graph_format format)
 {
     (void)before;
     diff_draw dd = {.d = d};
