@@ -166,10 +166,10 @@ int gmv_diff_build(gmv_diff **out, const gmv_model *before, const gmv_model *aft
 {
     *out = NULL;
     if (gmv_model_implementation(before) != gmv_model_implementation(after))
-        return gmv_fail(GMV_ERR_INVALID, "one snapshot holds a %s map and the other a %s one (built by different Go "
+        return gmv_fail(GMV_ERR_INVALID, "one snapshot holds a %s map and the other a %s map (built by different Go "
                         "versions or GOEXPERIMENTs?): their structures cannot be compared",
-                        gmv_map_impl_name(gmv_model_implementation(before)),
-                        gmv_map_impl_name(gmv_model_implementation(after)));
+                        gmv_model_implementation(before) == GMV_IMPL_SWISS ? "Swiss-table" : "classic",
+                        gmv_model_implementation(after) == GMV_IMPL_SWISS ? "Swiss-table" : "classic");
     int rc = force ? 0 : check_same_map(before, after);
     if (rc != 0)
         return rc;

@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """End-to-end test of `gomapviz diff` on real Go maps caught before, during
-and after a doubling grow and a same-size grow.
+and after a doubling grow and a same-size grow (classic maps), and before and
+after a table split, a directory doubling, a small map turned into a table
+and a table grown in place (Swiss tables).
 
-samples/go/mapsample's "phases" and "samephases" scenarios print their own
-view of the map, and move it to the next phase on each "next" line. Each phase
-is captured live; every pair of snapshots is diffed, and the diff must list
+samples/go/mapsample's "phases" and "samephases" scenarios and
+samples/go/swisssample's "splitphases" and "smallphases" print their own view
+of the map, and move it to the next phase on each "next" line. Each phase is
+captured live; every pair of snapshots is diffed, and the diff must list
 exactly the added, removed and changed entries the program's views imply, and
-exactly the entries whose cell address changed between the two dumps as moved,
-each doubling-grow move landing in X (same index) or Y (index + old size).
+as moved exactly the entries whose place changed (classic: the key cell's
+address in the two dumps; Swiss: the table, group and slot the program itself
+found the entry in), each doubling-grow move landing in X (same index) or Y
+(index + old size), each Swiss move in the grown table or in the left or right
+half of a split, as the tables' own index and localDepth say.
 
 Usage: diff_e2e.py --gomapviz PATH --go-dir DIR
 """
@@ -173,6 +179,190 @@ def run_scenario(gmv, exe, scenario, workdir, build):
         target.kill()
 
 
+# ---------------------------------------------------------------- Swiss tables
+
+def swiss_places(view):
+    """key -> (table address or None, group, slot), as the program found it."""
+    return {key_of(e["key"]): (e["table"], e["group"], e["slot"]) for e in view["slots"]}
+
+
+def swiss_table(view, addr):
+    """The view's table at `addr` (None if none)."""
+    return next((t for t in view["tables"] if t["address"] == addr), None)
+
+
+def swiss_destination(vi, vj, a_addr, b_addr):
+    """Where an entry moving from table a (of view vi) to table b (of vj)
+    went, from the tables' own index, localDepth and capacity."""
+    if a_addr is None:
+        return "table" if b_addr is not None else "same"
+    if a_addr == b_addr:
+        return "same"
+    a, b = swiss_table(vi, a_addr), swiss_table(vj, b_addr)
+    if a is None or b is None:
+        return "elsewhere"
+    scale = 1 << (vj["header"]["globalDepth"] - vi["header"]["globalDepth"])
+    span = 1 << (vi["header"]["globalDepth"] - a["localDepth"])
+    first, end = a["index"] * scale, (a["index"] + span) * scale
+    if b["localDepth"] == a["localDepth"] and b["index"] == first and b["capacity"] > a["capacity"]:
+        return "grown"
+    if b["localDepth"] > a["localDepth"] and first <= b["index"] < end:
+        return "left" if b["index"] < (first + end) // 2 else "right"
+    return "elsewhere"
+
+
+SWISS_EDGE = re.compile(r'b_(t\d+|small) -> a_(t\d+|small)\s*\[([^\]]*)\]')
+SWISS_WORDS = {"grown": "grown", "left": "left", "right": "right", "table": "to table", "same": "same table",
+               "elsewhere": "elsewhere"}
+
+
+def check_swiss_arrows(label, dot, diff):
+    """One arrow per pair of tables entries moved between, saying how many
+    went and where; a dashed 'kept' arrow for each table kept."""
+    arrows = collections.Counter()
+    for m in SWISS_EDGE.finditer(dot):
+        lab = re.search(r'label="?([^",\]]*)"?', m.group(3))
+        arrows[(m.group(1), m.group(2), lab.group(1) if lab else "")] += 1
+    want = collections.Counter()
+    groups = collections.Counter(
+        ("small" if mv["from"]["table"] is None else "t%d" % mv["from"]["table"],
+         "small" if mv["to"]["table"] is None else "t%d" % mv["to"]["table"], mv["destination"])
+        for mv in diff["moved"])
+    for (f, t, dest), n in groups.items():
+        want[(f, t, "%d %s" % (n, SWISS_WORDS[dest]))] += 1
+    for tab in diff["tables"]:
+        if tab["fate"] == "kept":
+            want[("t%d" % tab["before"], "t%d" % tab["after"][0], "kept")] += 1
+    if arrows != want:
+        raise Fail("%s: arrows %s, expected %s" % (label, sorted(arrows)[:6], sorted(want)[:6]))
+
+
+def check_swiss_pair(gmv, names, views, snaps, i, j, workdir):
+    """Diffs snapshot i against j and checks every list against the views."""
+    label = "%s %d->%d" % (names, i, j)
+    cp = gmv.ok("diff", snaps[i], snaps[j], "-o", "-", "--format", "json")
+    try:
+        diff = json.loads(cp.stdout_text)
+    except ValueError as e:
+        raise Fail("%s: diff JSON invalid: %s" % (label, e))
+    vi, vj = views[i], views[j]
+    before, after = view_map(vi), view_map(vj)
+    problems = []
+    for what, want, got in (
+            ("added", {k for k in after if k not in before}, {key_of(e["key"]) for e in diff["added"]}),
+            ("removed", {k for k in before if k not in after}, {key_of(e["key"]) for e in diff["removed"]}),
+            ("changed", {k for k in after if k in before and after[k] != before[k]},
+             {key_of(c["key"]) for c in diff["changed"]})):
+        if want != got:
+            problems.append("%s: missing %s, extra %s" % (what, sorted(want - got)[:5], sorted(got - want)[:5]))
+    pi, pj = swiss_places(vi), swiss_places(vj)
+    want_moved = {k for k in pj if k in pi and pi[k] != pj[k]}
+    got_moved = {key_of(m["key"]) for m in diff["moved"]}
+    if want_moved != got_moved:
+        problems.append("moved: missing %s, extra %s" % (sorted(want_moved - got_moved)[:5],
+                                                          sorted(got_moved - want_moved)[:5]))
+    for m in diff["moved"]:
+        k = key_of(m["key"])
+        if k not in pi or k not in pj:
+            continue
+        want = swiss_destination(vi, vj, pi[k][0], pj[k][0])
+        if m["destination"] != want:
+            problems.append("moved %s: from table %s to %s marked %s, the tables say %s" % (
+                k, pi[k][0], pj[k][0], m["destination"], want))
+            break
+    for side, v in (("before", vi), ("after", vj)):
+        for field in ("used", "seed", "dirPtr", "dirLen", "globalDepth", "globalShift", "clearSeq"):
+            if diff[side][field] != v["header"][field]:
+                problems.append("%s.%s %s != %s" % (side, field, diff[side][field], v["header"][field]))
+    if len(diff["tables"]) != len(vi["tables"]):
+        problems.append("%d table fates for %d tables" % (len(diff["tables"]), len(vi["tables"])))
+    for tab in diff["tables"]:
+        t = vi["tables"][tab["before"]]
+        after_addrs = [vj["tables"][a]["address"] for a in tab["after"]]
+        kept = t["address"] in [u["address"] for u in vj["tables"]]
+        if (tab["fate"] == "kept") != kept or (kept and after_addrs != [t["address"]]):
+            problems.append("table %d (%s) fate %s, after %s" % (tab["before"], t["address"], tab["fate"], after_addrs))
+    if problems:
+        raise Fail("%s: %s" % (label, "; ".join(problems)))
+    for ext in ("txt", "dot", "svg", "png"):
+        out = os.path.join(workdir, "diff-%s-%d-%d.%s" % (names, i, j, ext))
+        gmv.ok("diff", snaps[i], snaps[j], "-o", out)
+        if os.path.getsize(out) == 0:
+            raise Fail("%s: empty .%s output" % (label, ext))
+    with open(os.path.join(workdir, "diff-%s-%d-%d.svg" % (names, i, j)), "rb") as f:
+        if any(el.tag.endswith("script") for el in ET.fromstring(f.read()).iter()):
+            raise Fail("%s: SVG with a script" % label)
+    with open(os.path.join(workdir, "diff-%s-%d-%d.dot" % (names, i, j)), encoding="utf-8") as f:
+        check_swiss_arrows(label, f.read(), diff)
+    return diff
+
+
+def run_swiss_scenario(gmv, exe, scenario, workdir, build):
+    target = e2e.Target(exe, scenario, workdir)
+    try:
+        views, snaps = [target.view], []
+        for phase in range(3):
+            snap = os.path.join(workdir, "%s-%s-%d.gmvs" % (build, scenario, phase))
+            gmv.ok("capture", "--pid", str(target.pid), "--var", target.view["var"], "-o", snap)
+            target.check_running("capture")
+            snaps.append(snap)
+            if phase < 2:
+                target.proc.stdin.write(b"next\n")
+                target.proc.stdin.flush()
+                line = target.readline(30)
+                if line is None:
+                    raise Fail("%s: no view after next: %s" % (scenario, target.stderr_text()))
+                views.append(json.loads(line))
+        return {(i, j): check_swiss_pair(gmv, "%s-%s" % (build, scenario), views, snaps, i, j, workdir)
+                for i, j in ((0, 1), (1, 2), (0, 2))}
+    finally:
+        target.kill()
+
+
+# What each Swiss scenario's diffs must show: (pair, JSON path, value).
+SWISS_PROMISES = {
+    "splitphases": [((0, 1), lambda d: [t["fate"] for t in d["tables"]], ["split"]),
+                    ((0, 1), lambda d: d["counts"]["to_left"] > 0 and d["counts"]["to_right"] > 0, True),
+                    ((1, 2), lambda d: sorted(t["fate"] for t in d["tables"]), ["kept", "split"]),
+                    ((1, 2), lambda d: (d["structure"]["before"]["dirLen"], d["structure"]["after"]["dirLen"]),
+                     (2, 4))],
+    "smallphases": [((0, 1), lambda d: (d["structure"]["before"]["small"], d["structure"]["after"]["small"]),
+                     (True, False)),
+                    ((0, 1), lambda d: d["counts"]["to_table"], 8),
+                    ((1, 2), lambda d: [t["fate"] for t in d["tables"]], ["grown"]),
+                    ((1, 2), lambda d: d["counts"]["to_grown"], 9)],
+}
+
+
+def run_swiss(gmv, go_dir, workdir):
+    """Returns the number of failures."""
+    failures = 0
+    for build in ("swisssample-go1.26", "swisssample-go1.24-386", "swisssample-go1.27-split"):
+        exe = os.path.join(go_dir, build)
+        for scenario, promises in SWISS_PROMISES.items():
+            name = "%s/%s" % (build, scenario)
+            try:
+                results = run_swiss_scenario(gmv, exe, scenario, workdir, build)
+                for pair, get, want in promises:
+                    if get(results[pair]) != want:
+                        raise Fail("%d->%d: %r, expected %r" % (pair[0], pair[1], get(results[pair]), want))
+                print("PASS diff/%s (0->1: %s)" % (name, results[(0, 1)]["counts"]))
+            except Fail as e:
+                failures += 1
+                print("FAIL diff/%s: %s" % (name, e))
+    # A classic snapshot against a Swiss one: refused, even with --force.
+    classic = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "samples", "snapshots", "small.gmvs")
+    swiss = os.path.join(workdir, "swisssample-go1.26-smallphases-0.gmvs")
+    try:
+        for force in ([], ["--force"]):
+            cp = gmv.error("diff", classic, swiss, *force, mentions=["classic", "swiss"])
+        print("PASS diff/classic-against-swiss (%s)" % cp.stderr_text.strip())
+    except Fail as e:
+        failures += 1
+        print("FAIL diff/classic-against-swiss: %s" % e)
+    return failures
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gomapviz", required=True)
@@ -205,6 +395,7 @@ def main():
                 except Fail as e:
                     failures += 1
                     print("FAIL diff/%s: %s" % (name, e))
+        failures += run_swiss(gmv, os.path.abspath(args.go_dir), workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print("diff e2e: %s" % ("%d failed" % failures if failures else "all passed"))

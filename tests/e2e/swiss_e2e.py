@@ -169,8 +169,20 @@ def group_ctrl(model, e):
         return None
 
 
+def dump_places(model, float_keys):
+    """(key, value, table address or None, group, slot) of every dump entry."""
+    tables = model.get("tables") or []
+    out = collections.Counter()
+    for e in model["entries"]:
+        t = e.get("table")
+        addr = tables[t]["address"] if isinstance(t, int) and 0 <= t < len(tables) else None
+        out[(canon(e.get("key"), float_keys), canon(e.get("value")), addr, e.get("group"), e.get("slot"))] += 1
+    return out
+
+
 def compare_entries(view, model, float_keys):
-    """Exactly the program's entries, each in a full slot that says so."""
+    """Exactly the program's entries, each in the slot the program found it in
+    (through its mirrors), a full slot whose control byte says so."""
     problems = []
     entries = model["entries"]
     want = collections.Counter((canon(e["key"], float_keys), canon(e["value"])) for e in view["entries"])
@@ -181,7 +193,7 @@ def compare_entries(view, model, float_keys):
             len(entries), len(view["entries"]), len(missing), short(missing[:2], 200), len(extra),
             short(extra[:2], 200)))
     per_table = collections.Counter()
-    places = set()
+    seen = set()
     for e in entries:
         c = group_ctrl(model, e)
         if c is None or c >= 0x80 or c != e.get("ctrl"):
@@ -189,10 +201,10 @@ def compare_entries(view, model, float_keys):
                 short(e.get("key"), 40), e.get("table"), e.get("group"), e.get("slot"), c, e.get("ctrl")))
             break
         place = (e["table"], e["group"], e["slot"])
-        if place in places:
+        if place in seen:
             problems.append("two entries in table %s group %s slot %s" % place)
             break
-        places.add(place)
+        seen.add(place)
         per_table[e["table"]] += 1
         if e["table"] is not None and e.get("directory_index") != model["tables"][e["table"]]["directory_first"]:
             problems.append("entry directory_index %s, its table starts at %s" % (
@@ -201,6 +213,12 @@ def compare_entries(view, model, float_keys):
     for i, t in enumerate(view["tables"]):
         if per_table[i] != t["used"]:
             problems.append("table %d holds %d entries, used says %d" % (i, per_table[i], t["used"]))
+    want_places = collections.Counter((canon(s["key"], float_keys), canon(s["value"]), s["table"], s["group"],
+                                       s["slot"]) for s in view["slots"])
+    got_places = dump_places(model, float_keys)
+    if want_places != got_places:
+        wrong = list((got_places - want_places).elements())
+        problems.append("%d entries not where the program found them, e.g. %s" % (len(wrong), short(wrong[:2], 200)))
     return problems
 
 

@@ -64,7 +64,7 @@ EXPECTED_BUILDS = [f"swisssample-{v}{s}" for v in VERSIONS for s in ("", "-386",
     ["swisssample-go1.27-split"]
 
 VIEW_KEYS = ["pid", "var", "type", "ptr_size", "impl", "split_groups", "nil", "header",
-             "group_size", "directory", "tables", "small_group", "entries"]
+             "group_size", "directory", "tables", "small_group", "entries", "slots"]
 HEADER_KEYS = ["address", "used", "seed", "dirPtr", "dirLen", "globalDepth", "globalShift",
                "writing", "tombstonePossible", "clearSeq"]
 TABLE_KEYS = ["address", "used", "capacity", "growthLeft", "localDepth", "index", "groups_data",
@@ -173,6 +173,7 @@ def parse_view(line):
     if v["small_group"] is not None:
         v["small_group"] = as_dict(v["small_group"], ["address", "ctrl"], "small_group")
     v["entries"] = [as_dict(e, ["key", "value"], "entry") for e in v["entries"]]
+    v["slots"] = [as_dict(e, ["key", "value", "table", "group", "slot"], "slot") for e in v["slots"]]
     return v
 
 

@@ -311,6 +311,15 @@ func encEmpty(v struct{}) string   { return encHex(rawBytes(unsafe.Pointer(&v), 
 
 type entry struct{ key, value string }
 
+// slotEntry is an entry found in a full slot: where it is (table address, 0
+// for the small group; group index in the table; slot).
+type slotEntry struct {
+	entry
+	table uintptr
+	group uint64
+	slot  int
+}
+
 // view is one scenario's map: where it is, how to encode it, and its JSON
 // line (built by inspect).
 type view struct {
@@ -343,10 +352,10 @@ func inspect[K comparable, V any](varName, typeName string, mp *map[K]V,
 		if len(entries) != 0 {
 			fail("%s: nil map with entries", varName)
 		}
-		fmt.Fprintf(&sb, `, "nil": true, "header": null, "group_size": %d, "directory": [], "tables": [], "small_group": null, "entries": []}`, mt.groupSize)
+		fmt.Fprintf(&sb, `, "nil": true, "header": null, "group_size": %d, "directory": [], "tables": [], "small_group": null, "entries": [], "slots": []}`, mt.groupSize)
 		return &view{varName: varName, typeName: typeName, mapVar: unsafe.Pointer(mp), line: sb.String()}
 	}
-	checkMap[K, V](varName, mt, h, entries, encK, encV)
+	slots := checkMap[K, V](varName, mt, h, entries, encK, encV)
 
 	fmt.Fprintf(&sb, `, "nil": false, "header": {"address": %s, "used": %d, "seed": %d, "dirPtr": %s, "dirLen": %d, "globalDepth": %d, "globalShift": %d, "writing": %d, "tombstonePossible": %s, "clearSeq": %d}`,
 		encAddr(uintptr(unsafe.Pointer(h))), h.used, uint64(h.seed), encAddr(uintptr(h.dirPtr)), h.dirLen,
@@ -388,6 +397,18 @@ func inspect[K comparable, V any](varName, typeName string, mp *map[K]V,
 			sb.WriteString(", ")
 		}
 		sb.WriteString(`{"key": ` + e.key + `, "value": ` + e.value + `}`)
+	}
+	sb.WriteString(`], "slots": [`)
+	for i, e := range slots {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		table := "null"
+		if e.table != 0 {
+			table = encAddr(e.table)
+		}
+		fmt.Fprintf(&sb, `{"key": %s, "value": %s, "table": %s, "group": %d, "slot": %d}`, e.key, e.value, table,
+			e.group, e.slot)
 	}
 	sb.WriteString("]}")
 	return &view{varName: varName, typeName: typeName, mapVar: unsafe.Pointer(mp), line: sb.String()}
@@ -479,8 +500,10 @@ func slotElem(mt *mapType, g unsafe.Pointer, i uintptr) unsafe.Pointer {
 // checkMap checks the header, directory, tables and every slot against the
 // entries found by ranging, and each full slot's control byte, directory
 // entry and probe sequence against the runtime's hash of its key.
+//
+// It returns every full slot's entry with its place, read through the mirrors.
 func checkMap[K comparable, V any](name string, mt *mapType, h *Map, entries []entry,
-	encK func(K) string, encV func(V) string) {
+	encK func(K) string, encV func(V) string) []slotEntry {
 	if h.used != uint64(len(entries)) {
 		fail("%s: Map.used %d, ranging found %d entries", name, h.used, len(entries))
 	}
@@ -488,6 +511,7 @@ func checkMap[K comparable, V any](name string, mt *mapType, h *Map, entries []e
 		fail("%s: Map.writing is %d", name, h.writing)
 	}
 	var fromSlots []entry
+	var places []slotEntry
 	// visit checks the full slots of the group at g; gi is its index in t
 	// (t nil: the small group).
 	visit := func(t *table, g unsafe.Pointer, gi uint64) {
@@ -501,7 +525,9 @@ func checkMap[K comparable, V any](name string, mt *mapType, h *Map, entries []e
 				fail("%s: full slot with a nil indirect key or elem", name)
 			}
 			k := *(*K)(kp)
-			fromSlots = append(fromSlots, entry{encK(k), encV(*(*V)(vp))})
+			e := entry{encK(k), encV(*(*V)(vp))}
+			fromSlots = append(fromSlots, e)
+			places = append(places, slotEntry{e, uintptr(unsafe.Pointer(t)), gi, i})
 			if k != k {
 				continue // NaN: its hash is random
 			}
@@ -599,6 +625,7 @@ func checkMap[K comparable, V any](name string, mt *mapType, h *Map, entries []e
 	if !sameEntries(entries, fromSlots) {
 		fail("%s: the slots hold other entries than ranging found (%d vs %d)", name, len(fromSlots), len(entries))
 	}
+	return places
 }
 
 func sameEntries(a, b []entry) bool {
