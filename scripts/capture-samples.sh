@@ -1,28 +1,38 @@
 #!/usr/bin/env bash
 # Captures the sample snapshots in samples/snapshots/ from real Go processes
-# (samples/go/mapsample built with Debian's Go 1.19) and renders their pictures
-# into samples/pictures/ (the README describes the pictures committed now:
-# update its text if you capture new ones). Needs a built ./build/gomapviz (scripts/test.sh or
-# scripts/demo.sh builds it). Every run gives new addresses and hash seeds.
-# "capture-samples.sh diffs" captures only the phased maps and their diffs;
-# "capture-samples.sh pictures" captures nothing: it draws the pictures and
-# diffs again from the committed snapshots (after a change to the drawing).
+# and renders their pictures into samples/pictures/ (the README describes the
+# pictures committed now: update its text if you capture new ones):
+#   classic maps: samples/go/mapsample built with Debian's Go 1.19;
+#   Swiss tables: samples/go/swisssample built with Go 1.26.11 (swiss-*).
+# Needs a built ./build/gomapviz (scripts/test.sh or scripts/demo.sh builds it).
+# Every capture gives new addresses and hash seeds.
+#
+#   capture-samples.sh [all]     capture everything, then draw it
+#   capture-samples.sh classic   capture the classic maps and their diffs, draw everything
+#   capture-samples.sh swiss     capture the Swiss maps and their diffs, draw everything
+#   capture-samples.sh diffs     capture only the classic phased maps, draw everything
+#   capture-samples.sh pictures  capture nothing: draw again from the committed
+#                                snapshots (after a change to the drawing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gomapviz=${GOMAPVIZ:-./build/gomapviz}
 mode=${1:-all}
+case "$mode" in all | classic | swiss | diffs | pictures) ;; *) echo "usage: $0 [all|classic|swiss|diffs|pictures]" >&2; exit 2 ;; esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-if [ "$mode" != pictures ]; then
-    go119=$(bash scripts/go-toolchains.sh path go1.19)
-    (cd samples/go/mapsample && CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local "$go119" build -o "$work/mapsample" .)
-fi
 mkdir -p samples/snapshots samples/pictures
 
-# capture SCENARIO VARIABLE NAME: run the target, capture its map, stop it.
+# build NAME DIR TOOLCHAIN: builds the Go program in DIR into $work/NAME.
+build() {
+    local go
+    go=$(bash scripts/go-toolchains.sh path "$3")
+    (cd "$2" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local "$go" build -o "$work/$1" .)
+}
+
+# capture EXE SCENARIO VARIABLE NAME: run the target, capture its map, stop it.
 capture() {
-    local scenario=$1 variable=$2 name=$3
-    coproc target { exec "$work/mapsample" "$scenario"; }
+    local exe=$1 scenario=$2 variable=$3 name=$4
+    coproc target { exec "$work/$exe" "$scenario"; }
     local view
     read -r view <&"${target[0]}"
     "$gomapviz" capture --pid "$target_PID" --var "$variable" -o "samples/snapshots/$name.gmvs"
@@ -30,24 +40,11 @@ capture() {
     wait "$target_PID" || true
 }
 
-if [ "$mode" = all ]; then
-    capture small main.smallMap small
-    capture chains main.chainMap chains
-    capture growsmall main.growSmall grow-doubling
-    capture samesmall main.sameSmall grow-same-size
-    capture strint main.strInt strint
-fi
-if [ "$mode" != diffs ]; then
-    for name in small chains grow-doubling grow-same-size strint; do
-        "$gomapviz" render "samples/snapshots/$name.gmvs" -o "samples/pictures/$name.svg"
-        "$gomapviz" render "samples/snapshots/$name.gmvs" -o "samples/pictures/$name.png"
-    done
-fi
-
-# Diffs: a map captured in three phases (the program moves on at "next").
+# capture_phases EXE SCENARIO VARIABLE NAME: a map captured in three phases
+# (the program moves on at "next").
 capture_phases() {
-    local scenario=$1 variable=$2 name=$3
-    coproc target { exec "$work/mapsample" "$scenario"; }
+    local exe=$1 scenario=$2 variable=$3 name=$4
+    coproc target { exec "$work/$exe" "$scenario"; }
     local view
     for phase in 0 1 2; do
         read -r view <&"${target[0]}"
@@ -57,12 +54,37 @@ capture_phases() {
     echo quit >&"${target[1]}"
     wait "$target_PID" || true
 }
-if [ "$mode" != pictures ]; then
-    capture_phases phases main.phaseMap phases
-    capture_phases samephases main.samePhase samephases
+
+if [ "$mode" = all ] || [ "$mode" = classic ] || [ "$mode" = diffs ]; then
+    build mapsample samples/go/mapsample go1.19
+    if [ "$mode" != diffs ]; then
+        capture mapsample small main.smallMap small
+        capture mapsample chains main.chainMap chains
+        capture mapsample growsmall main.growSmall grow-doubling
+        capture mapsample samesmall main.sameSmall grow-same-size
+        capture mapsample strint main.strInt strint
+    fi
+    capture_phases mapsample phases main.phaseMap phases
+    capture_phases mapsample samephases main.samePhase samephases
 fi
+if [ "$mode" = all ] || [ "$mode" = swiss ]; then
+    build swisssample samples/go/swisssample go1.26.11
+    capture swisssample fruits main.fruits swiss-small
+    capture swisssample pantry main.pantry swiss-tombstones
+    capture swisssample depths main.depthMap swiss-tables
+    capture_phases swisssample splitphases main.splitPhases swiss-split
+    capture_phases swisssample smallphases main.smallPhases swiss-small-to-table
+fi
+
+# The pictures of every sample, and the diffs the README shows.
+for name in small chains grow-doubling grow-same-size strint swiss-small swiss-tombstones swiss-tables; do
+    "$gomapviz" render "samples/snapshots/$name.gmvs" -o "samples/pictures/$name.svg"
+    "$gomapviz" render "samples/snapshots/$name.gmvs" -o "samples/pictures/$name.png"
+done
 for pair in "phases-0 phases-1 diff-grow-start" "phases-1 phases-2 diff-grow-finish" \
-            "samephases-1 samephases-2 diff-same-size-grow"; do
+            "samephases-1 samephases-2 diff-same-size-grow" "swiss-split-0 swiss-split-1 diff-swiss-split" \
+            "swiss-split-1 swiss-split-2 diff-swiss-directory" \
+            "swiss-small-to-table-0 swiss-small-to-table-1 diff-swiss-small-to-table"; do
     set -- $pair
     for ext in txt svg png; do
         "$gomapviz" diff "samples/snapshots/$1.gmvs" "samples/snapshots/$2.gmvs" -o "samples/pictures/$3.$ext"

@@ -96,8 +96,9 @@ void classic_diff_text_summary(FILE *out, const gmv_diff *d, gmv_text *t)
 }
 
 /* "bucket 3 slot 2 (old)". */
-void classic_diff_text_place(gmv_text *t, const gmv_entry *e)
+void classic_diff_text_place(gmv_text *t, const gmv_model *m, const gmv_entry *e)
 {
+    (void)m;
     gmv_text_printf(t, "%sbucket %" PRIu64 " slot %u", e->old ? "old " : "", e->bucket, e->slot);
     if (e->overflow_depth)
         gmv_text_printf(t, " (overflow %u)", e->overflow_depth);

@@ -29,8 +29,9 @@ typedef struct diff_impl {
     /* The text lines after the title: header fields, grow or structure,
      * the counts line. */
     void (*text_summary)(FILE *out, const gmv_diff *d, gmv_text *scratch);
-    /* "bucket 3 slot 2 (old)" or "table 1 group 4 slot 2". */
-    void (*text_place)(gmv_text *t, const gmv_entry *e);
+    /* "bucket 3 slot 2 (old)" or "table 1 (0xc000180000) group 4 slot 2"
+     * for entry `e` of model `m`. */
+    void (*text_place)(gmv_text *t, const gmv_model *m, const gmv_entry *e);
     /* An entry's place as a JSON object. */
     void (*json_place)(jw *w, const gmv_entry *e);
     /* The members of "counts" after "unchanged": moves by destination. */
@@ -49,7 +50,7 @@ const diff_impl *diff_impl_of(const gmv_diff *d);
 gmv_destination classic_diff_destination(const gmv_diff *d, const gmv_entry *from, const gmv_entry *to);
 int classic_diff_compare_structure(gmv_diff *d);
 void classic_diff_text_summary(FILE *out, const gmv_diff *d, gmv_text *scratch);
-void classic_diff_text_place(gmv_text *t, const gmv_entry *e);
+void classic_diff_text_place(gmv_text *t, const gmv_model *m, const gmv_entry *e);
 void classic_diff_json_place(jw *w, const gmv_entry *e);
 void classic_diff_json_counts(jw *w, const gmv_diff *d);
 void classic_diff_json_structure(jw *w, const gmv_diff *d);
@@ -60,7 +61,7 @@ int classic_diff_graph(FILE *out, const gmv_diff *d, const gmv_origin *before, c
 gmv_destination swiss_diff_destination(const gmv_diff *d, const gmv_entry *from, const gmv_entry *to);
 int swiss_diff_compare_structure(gmv_diff *d);
 void swiss_diff_text_summary(FILE *out, const gmv_diff *d, gmv_text *scratch);
-void swiss_diff_text_place(gmv_text *t, const gmv_entry *e);
+void swiss_diff_text_place(gmv_text *t, const gmv_model *m, const gmv_entry *e);
 void swiss_diff_json_place(jw *w, const gmv_entry *e);
 void swiss_diff_json_counts(jw *w, const gmv_diff *d);
 void swiss_diff_json_structure(jw *w, const gmv_diff *d);

@@ -51,9 +51,9 @@ static void change_line(FILE *out, gmv_text *t, const gmv_diff *d, const gmv_ent
         }
         if (c->moved) {
             gmv_text_puts(t, c->value_changed ? "; moved " : ": ");
-            diff_impl_of(d)->text_place(t, c->before);
+            diff_impl_of(d)->text_place(t, d->before, c->before);
             gmv_text_puts(t, " -> ");
-            diff_impl_of(d)->text_place(t, c->after);
+            diff_impl_of(d)->text_place(t, d->after, c->after);
             if (c->destination != GMV_DEST_NONE)
                 gmv_text_printf(t, " (%s)", gmv_destination_name(c->destination));
         }

@@ -205,13 +205,17 @@ void swiss_diff_text_summary(FILE *out, const gmv_diff *d, gmv_text *t)
     fprintf(out, "%s, %" PRIu64 " unchanged\n", c.moved ? ")" : "", c.unchanged);
 }
 
-/* "table 1 group 4 slot 2", or "small group slot 2". */
-void swiss_diff_text_place(gmv_text *t, const gmv_entry *e)
+/* "table 1 (0xc000180000) group 4 slot 2", or "small group slot 2": the
+ * address tells tables apart whose numbers the other side reuses. */
+void swiss_diff_text_place(gmv_text *t, const gmv_model *m, const gmv_entry *e)
 {
+    size_t n;
+    const gmv_table *tables = gmv_model_tables(m, &n);
     if (e->table == GMV_NO_TABLE)
         gmv_text_printf(t, "small group slot %u", e->slot);
     else
-        gmv_text_printf(t, "table %" PRIu32 " group %" PRIu64 " slot %u", e->table, e->group, e->slot);
+        gmv_text_printf(t, "table %" PRIu32 " (0x%" PRIx64 ") group %" PRIu64 " slot %u", e->table,
+                        e->table < n ? tables[e->table].address : 0, e->group, e->slot);
 }
 
 /* ---- JSON ---- */

@@ -166,8 +166,11 @@ static void label_header(swiss_draw *d)
     if (s->has_tombstone_possible)
         header_row(d, "tombstonePossible", NULL, "%s", s->tombstone_possible ? "true" : "false");
     header_row(d, "clearSeq", NULL, "%" PRIu64, s->clear_seq);
-    header_row(d, "load", NULL, "%.1f%% of %" PRIu64 " slots (a table grows past 87.5%%)", st->load_factor * 100,
-               st->capacity);
+    if (s->small)
+        header_row(d, "load", NULL, "%" PRIu64 " of 8 slots (the 9th entry makes a table)", st->full_slots);
+    else
+        header_row(d, "load", NULL, "%.1f%% of %" PRIu64 " slots (a table grows past 87.5%%)", st->load_factor * 100,
+                   st->capacity);
     gmv_text_puts(&d->html, "</TABLE>");
 }
 
@@ -237,9 +240,11 @@ static void table_heading(swiss_draw *d, size_t ti)
                  " \xc2\xb7 tombstones %" PRId64, t->index, t->local_depth, t->capacity, t->used, t->growth_left,
               t->tombstones);
     gmv_text_puts(&d->html, "<BR ALIGN=\"LEFT\"/>");
-    put_textf(d, "groups 0x%" PRIx64 ", lengthMask %" PRIu64 " \xc2\xb7 directory entries %" PRIu64 "\xe2\x80\x93%" PRIu64,
-              t->groups_data, t->length_mask, t->dir_first, t->dir_first + t->dir_count - 1);
-    gmv_text_puts(&d->html, "</TD></TR>");
+    put_textf(d, "groups 0x%" PRIx64 ", lengthMask %" PRIu64 " \xc2\xb7 directory entr%s %" PRIu64, t->groups_data,
+              t->length_mask, t->dir_count == 1 ? "y" : "ies", t->dir_first);
+    if (t->dir_count > 1)
+        put_textf(d, "\xe2\x80\x93%" PRIu64, t->dir_first + t->dir_count - 1);
+    gmv_text_puts(&d->html, "<BR ALIGN=\"LEFT\"/></TD></TR>");
 }
 
 /* ---- what to draw ---- */
@@ -450,8 +455,8 @@ static void draw_directory(swiss_draw *d)
     gmv_text_clear(&d->html);
     gmv_text_printf(&d->html, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\">"
                               "<TR><TD COLSPAN=\"2\" BGCOLOR=\"%s\"><B>directory</B> <FONT POINT-SIZE=\"8\">%zu "
-                              "entries at 0x%" PRIx64 "</FONT></TD></TR>",
-                    COLOR_TABLE_HEAD, d->ndir, gmv_model_swiss_header(d->model)->dir_ptr);
+                              "entr%s at 0x%" PRIx64 "</FONT></TD></TR>",
+                    COLOR_TABLE_HEAD, d->ndir, d->ndir == 1 ? "y" : "ies", gmv_model_swiss_header(d->model)->dir_ptr);
     for (size_t row = 0; row < list_rows(d->ndir); row++) {
         uint64_t first, last;
         row_range(d->ndir, row, &first, &last);
@@ -621,10 +626,12 @@ static void set_title(swiss_draw *d)
     if (h->nil)
         gmv_text_puts(&d->html, " \xc2\xb7 nil map");
     else if (gmv_model_small_group(d->model))
-        gmv_text_printf(&d->html, " \xc2\xb7 %" PRIu64 " entries in a small map (one group)", h->count);
+        gmv_text_printf(&d->html, " \xc2\xb7 %" PRIu64 " entr%s in a small map (one group)", h->count,
+                        h->count == 1 ? "y" : "ies");
     else
-        gmv_text_printf(&d->html, " \xc2\xb7 %" PRIu64 " entries in %zu table%s, %zu groups, %zu directory entries",
-                        h->count, d->ntables, d->ntables == 1 ? "" : "s", d->ngroups, d->ndir);
+        gmv_text_printf(&d->html, " \xc2\xb7 %" PRIu64 " entr%s in %zu table%s, %zu groups, %zu directory entr%s",
+                        h->count, h->count == 1 ? "y" : "ies", d->ntables, d->ntables == 1 ? "" : "s", d->ngroups,
+                        d->ndir, d->ndir == 1 ? "y" : "ies");
     gmv_text_puts(&d->html, " \xc2\xb7 ");
     gmv_text_append_html(&d->html, l->go_version[0] ? l->go_version : "Go ?");
     gmv_text_printf(&d->html, " %s \xc2\xb7 Swiss tables%s", l->ptr_size == 8 ? "64-bit" : "32-bit",

@@ -47,7 +47,7 @@ def main():
     for snap in snaps:
         names_in(run_json([args.gomapviz, "dump", snap]), model_names)
     pairs = 0
-    for prefix in ("phases", "samephases"):
+    for prefix in ("phases", "samephases", "swiss-split", "swiss-small-to-table"):
         phases = [os.path.join(args.samples, "%s-%d.gmvs" % (prefix, i)) for i in range(3)]
         for a, b in ((0, 1), (1, 2)):
             names_in(run_json([args.gomapviz, "diff", phases[a], phases[b], "-o", "-", "--format", "json"]),

@@ -36,6 +36,8 @@ from e2e import Fail, Gmv, Skip, Target, canon, check_render, raise_fail, short 
 # scenario -> variable, and what else the comparison needs to know
 SCENARIOS = collections.OrderedDict([
     ("small0", {"var": "main.small0"}),
+    ("fruits", {"var": "main.fruits"}),
+    ("pantry", {"var": "main.pantry"}),
     ("small1", {"var": "main.small1"}),
     ("small8", {"var": "main.small8"}),
     ("smalldel", {"var": "main.smallDel"}),

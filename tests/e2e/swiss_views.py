@@ -29,7 +29,7 @@ import subprocess
 import sys
 
 SCENARIOS = [
-    "small0", "small1", "small8", "smalldel", "strint", "intint", "tombstones",
+    "small0", "fruits", "pantry", "small1", "small8", "smalldel", "strint", "intint", "tombstones",
     "grown", "split", "depths", "big", "bigmany", "nan", "set", "clear", "nil",
     "bool", "ptr", "splitphases", "smallphases",
 ]
@@ -38,6 +38,8 @@ PHASES = {"splitphases": 3, "smallphases": 3}
 # scenario -> (variable, map type, key type, elem type)
 MAPS = {
     "small0": ("main.small0", "map[string]int", "string", "int"),
+    "fruits": ("main.fruits", "map[string]int", "string", "int"),
+    "pantry": ("main.pantry", "map[string]int", "string", "int"),
     "small1": ("main.small1", "map[string]int", "string", "int"),
     "small8": ("main.small8", "map[int64]int64", "int64", "int64"),
     "smalldel": ("main.smallDel", "map[string]int", "string", "int"),
@@ -329,6 +331,14 @@ def check_promise(v, build, scenario, phase, prev):
     elif scenario == "small1":
         small(1)
         need(em == {'"only"': 1}, "entries %s", em)
+    elif scenario == "fruits":
+        small(6)
+        need(em == {json.dumps(n): (i + 1) * 10 for i, n in enumerate(
+            ["apple", "banana", "cherry", "damson", "elderberry", "fig"])}, "entries %s", em)
+    elif scenario == "pantry":
+        one_table(cap=64)
+        need(h["used"] == 36 and v["tables"][0]["tombstones"] >= 3, "used %d tombstones %d", h["used"],
+             v["tables"][0]["tombstones"])
     elif scenario == "small8":
         small(8)
         need(all(c < 0x80 for c in v["small_group"]["ctrl"]), "small group not full")

@@ -726,6 +726,8 @@ var scenarios = []struct {
 	build func() *view
 }{
 	{"small0", scenarioSmall0},
+	{"fruits", scenarioFruits},
+	{"pantry", scenarioPantry},
 	{"small1", scenarioSmall1},
 	{"small8", scenarioSmall8},
 	{"smalldel", scenarioSmallDel},
