@@ -4,8 +4,10 @@
 Usage: robust.py --gomapviz PATH --go-dir DIR --errors-doc docs/errors.md
                  [--only REGEX] [--keep-temp]
 
-DIR holds hammer and hammer-stripped (samples/go/hammer) and, for one error
-case, mapsample (samples/go/mapsample). The cases:
+DIR holds hammer and hammer-stripped (samples/go/hammer built with Go 1.19:
+classic maps), hammer-go1.26 (the same with Go 1.26: Swiss tables) and, for
+one error case, mapsample (samples/go/mapsample). The cases (the load, kill,
+signal and nowrite ones also as swiss/..., against hammer-go1.26):
 
   load/*     captures of maps that goroutines write millions of times a second:
              every model must be consistent (no anomaly but possibly
@@ -347,14 +349,18 @@ def check_model(model, var, what, max_zero=1):
         problems.append("anomalies other than writer_active: " + "; ".join(
             "%s: %s" % (a.get("kind"), a.get("message")) for a in anomalies
             if a.get("kind") != "writer_active")[:3 * 200])
-    if bool(m.get("flags", 0) & 4) != writer:
-        problems.append("flags %r but writer_active %s" % (m.get("flags"), writer))
+    swiss = m.get("implementation") == "swiss"
+    marked = m.get("writing", 0) != 0 if swiss else bool(m.get("flags", 0) & 4)
+    if marked != writer:
+        problems.append("%s but writer_active %s" % (
+            ("writing %r" % m.get("writing")) if swiss else ("flags %r" % m.get("flags")), writer))
     if not isinstance(entries, list):
         raise Fail("%s: dump has no entries" % what)
     if not writer:
         # only a map nobody was writing at that instant must add up exactly
-        if m.get("count") != len(entries):
-            problems.append("count %r != %d live entries" % (m.get("count"), len(entries)))
+        count = m.get("used") if swiss else m.get("count")
+        if count != len(entries):
+            problems.append("count %r != %d live entries" % (count, len(entries)))
         if (model.get("stats") or {}).get("live_entries") != len(entries):
             problems.append("stats.live_entries %r != %d" % ((model.get("stats") or {}).get("live_entries"),
                                                              len(entries)))
@@ -392,9 +398,10 @@ def check_model(model, var, what, max_zero=1):
                 nums[0], nums[-1], len(nums), gaps[:3]))
     if problems:
         raise Fail("%s: %s" % (what, "; ".join(problems)))
+    stats = model.get("stats") or {}
     return {"entries": len(entries), "retries": src.get("writer_retries", 0), "writer": writer,
             "growing": bool(m.get("growing")), "same": bool(m.get("same_size_grow")), "zeros": zeros,
-            "B": m.get("B")}
+            "B": ("%s tables" % stats.get("tables")) if swiss else m.get("B")}
 
 
 # ---------------------------------------------------------------- errors.md
@@ -468,7 +475,8 @@ class Runner:
         self.counts = collections.Counter()
         self.failed = []
         self.seq = 0
-        self.hammer = go_dir_path(args.go_dir, "hammer")
+        self.hammer = go_dir_path(args.go_dir, "hammer")  # Go 1.19: classic maps
+        self.hammer_swiss = go_dir_path(args.go_dir, "hammer-go1.26")  # Go 1.26: Swiss tables
 
     def path(self, name):
         self.seq += 1
@@ -531,8 +539,11 @@ class Runner:
         target.check_running(what, since=before)
         return facts
 
-    def load(self):
-        target = self.start_hammer("-workers", "4", name="hammer-load")
+    def load(self, exe=None, prefix=""):
+        """The load cases against the hammer `exe` (classic by default), their
+        names prefixed by `prefix` ("swiss/" for the Swiss-table hammer)."""
+        swiss = bool(prefix)
+        target = self.start_hammer("-workers", "4", exe=exe, name="hammer-load")
         try:
             time.sleep(0.2)
             start = target.count()
@@ -551,11 +562,11 @@ class Runner:
                            sum(f["writer"] for f in facts), sum(f["growing"] for f in facts),
                            sum(f["same"] for f in facts), sum(f["zeros"] for f in facts))
 
-            self.case("load/rate", lambda: "%.1f million map writes/s" % (rate / 1e6) if rate > 1e6
+            self.case(prefix + "load/rate", lambda: "%.1f million map writes/s" % (rate / 1e6) if rate > 1e6
                       else raise_(Fail("only %.0f writes/s, expected millions" % rate)))
             # main.shared: 4 writers under one mutex, so at most 1 write in flight
-            self.case("load/shared-%d-in-a-row" % LOAD_CAPTURES, series, "main.shared", LOAD_CAPTURES, 1)
-            self.case("load/names", series, "main.names", 4, 1)
+            self.case(prefix + "load/shared-%d-in-a-row" % LOAD_CAPTURES, series, "main.shared", LOAD_CAPTURES, 1)
+            self.case(prefix + "load/names", series, "main.names", 4, 1)
 
             def own_maps():
                 # own0..own3: one writer each, no lock; they linger mid-grow, so
@@ -567,25 +578,27 @@ class Runner:
                     if len(facts) >= 8 and sum(f["growing"] for f in facts) >= 3:
                         break
                 growing = sum(f["growing"] for f in facts)
-                if not growing:
+                if not growing and not swiss:  # a Swiss map grows a whole table at once
                     raise Fail("none of %d captures caught a grow in progress" % len(facts))
                 return "%d captures, %d of them mid-grow (%d same-size), %d retries, %d with writer_active" % (
                     len(facts), growing, sum(f["same"] for f in facts), sum(f["retries"] for f in facts),
                     sum(f["writer"] for f in facts))
 
-            self.case("load/own-maps-mid-grow", own_maps)
-            self.case("load/dump-pid", series, "main.shared", 2, 1, True)
+            self.case(prefix + ("load/own-maps" if swiss else "load/own-maps-mid-grow"), own_maps)
+            self.case(prefix + "load/dump-pid", series, "main.shared", 2, 1, True)
 
             def grew():
                 stats1 = self.hammer_stats(target)
-                d = {k: stats1[k] - stats0[k] for k in stats1}
-                if d["grows"] <= 0 or d["same_size_grows"] <= 0:
+                d = {k: stats1[k] - stats0[k] for k in stats1 if k != "impl"}
+                if stats1.get("impl") != ("swiss" if swiss else "classic"):
+                    raise Fail("the hammer has %s maps" % stats1.get("impl"))
+                if d["grows"] <= 0 or d["splits" if swiss else "same_size_grows"] <= 0:
                     raise Fail("the maps did not grow during the captures: %s" % d)
-                return "meanwhile the writers made %d writes, started %d grows (%d same-size) and %d new maps" % (
-                    d["writes"], d["grows"], d["same_size_grows"], d["new_maps"])
+                return "meanwhile the writers made %d writes, %d grows (%d same-size, %d splits) and %d new maps" % (
+                    d["writes"], d["grows"], d["same_size_grows"], d["splits"], d["new_maps"])
 
-            self.case("load/grows-meanwhile", grew)
-            self.case("nowrite/strace", self.strace_check, target)
+            self.case(prefix + "load/grows-meanwhile", grew)
+            self.case(prefix + "nowrite/strace", self.strace_check, target)
         finally:
             target.kill()
 
@@ -665,33 +678,37 @@ class Runner:
             return "gomapviz died %.0f ms after the signal; target runs, main.big unchanged" % (took * 1000)
         raise Fail("%s: never caught the target stopped in %d tries" % (what, TRIES_TO_CATCH_FROZEN))
 
-    def signals(self):
-        target = self.start_hammer("-workers", "2", "-big", str(BIG), name="hammer-big")
+    def signals(self, exe=None, prefix=""):
+        swiss = bool(prefix)
+        target = self.start_hammer("-workers", "2", "-big", str(BIG), exe=exe, name="hammer-big")
         try:
             checksum = target.ask("sum")
             for i in range(3):
-                self.case("kill/sigkill-mid-capture-%d" % (i + 1), self.interrupt, target, signal.SIGKILL,
+                self.case(prefix + "kill/sigkill-mid-capture-%d" % (i + 1), self.interrupt, target, signal.SIGKILL,
                           checksum, "SIGKILL %d" % (i + 1))
-            self.case("signal/sigint-mid-capture", self.interrupt, target, signal.SIGINT, checksum, "SIGINT")
-            self.case("signal/sigterm-mid-capture", self.interrupt, target, signal.SIGTERM, checksum, "SIGTERM")
+            self.case(prefix + "signal/sigint-mid-capture", self.interrupt, target, signal.SIGINT, checksum,
+                      "SIGINT")
+            self.case(prefix + "signal/sigterm-mid-capture", self.interrupt, target, signal.SIGTERM, checksum,
+                      "SIGTERM")
 
             def full_capture():
                 # (a dump of 10^6 entries is too big to check here in Python:
                 # the capture's own walk must find them all, with no anomaly)
                 snap = self.path("big.gmvs")
                 cp = self.gmv.ok("capture", "--pid", str(target.pid), "--var", "main.big", "-o", snap)
-                if not re.match(r"captured map\[int64\]int64: %d entries, B=18, " % BIG, cp.err):
+                shape = r"\d+ tables, \d+ groups" if swiss else "B=18"
+                if not re.match(r"captured map\[int64\]int64: %d entries, %s, " % (BIG, shape), cp.err):
                     raise Fail("unexpected capture report: %s" % short(cp.err))
                 st = self.gmv.ok("stats", snap)
                 os.unlink(snap)
-                if "count %d," % BIG not in st.out or "no anomalies" not in st.out:
+                if "%s %d," % ("used" if swiss else "count", BIG) not in st.out or "no anomalies" not in st.out:
                     raise Fail("stats of main.big: %s" % short(st.out))
                 target.check_running("capture of main.big")
                 if target.ask("sum") != checksum:
                     raise Fail("main.big's bytes changed during a capture")
                 return "%s; checksum %s unchanged" % (cp.err.strip(), checksum)
 
-            self.case("nowrite/big-checksum", full_capture)
+            self.case(prefix + "nowrite/big-checksum", full_capture)
 
             def stopped_stays_stopped():
                 # a target stopped by its user (kill -STOP, Ctrl-Z) is read and left stopped
@@ -720,7 +737,7 @@ class Runner:
                 target.check_running("SIGCONT")
                 return "%s; still stopped after it, runs on SIGCONT" % cp.err.strip()
 
-            self.case("signal/sigstopped-target-stays-stopped", stopped_stays_stopped)
+            self.case(prefix + "signal/sigstopped-target-stays-stopped", stopped_stays_stopped)
         finally:
             target.kill()
 
@@ -1005,13 +1022,19 @@ class Runner:
         "signal/sigint-mid-capture", "signal/sigterm-mid-capture", "nowrite/big-checksum",
         "signal/sigstopped-target-stays-stopped"]
     EXIT_CASES = ["exit/killed-while-frozen", "exit/exits-around-capture"]
+    SWISS_LOAD_CASES = ["swiss/" + n.replace("-mid-grow", "") for n in LOAD_CASES]
+    SWISS_SIGNAL_CASES = ["swiss/" + n for n in SIGNAL_CASES]
 
     def run(self):
         timing = self.errors()
         if any(self.wanted(n) for n in self.LOAD_CASES):
             self.load()
+        if any(self.wanted(n) for n in self.SWISS_LOAD_CASES):
+            self.load(self.hammer_swiss, "swiss/")
         if any(self.wanted(n) for n in self.SIGNAL_CASES):
             self.signals()
+        if any(self.wanted(n) for n in self.SWISS_SIGNAL_CASES):
+            self.signals(self.hammer_swiss, "swiss/")
         if any(self.wanted(n) for n in self.EXIT_CASES):
             self.exits(timing)
 

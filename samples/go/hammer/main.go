@@ -1,7 +1,9 @@
 // Command hammer is the load target of gomapviz's robustness tests: maps
 // that are written all the time, by several goroutines, at millions of
-// writes a second, with inserts, deletes and grows (doubling and same-size),
-// and one big map that is built once and never touched again.
+// writes a second, with inserts, deletes and grows (doubling and same-size
+// for classic maps; tables grown and split for Swiss tables), and one big map
+// that is built once and never touched again. Built with Go 1.19 it has
+// classic maps (impl_classic.go), with Go 1.26 Swiss tables (impl_swiss.go).
 //
 // Usage: hammer [-workers N] [-big N]
 //
@@ -27,19 +29,19 @@
 //
 //	ping   -> pong
 //	count  -> the total number of map writes so far (decimal)
-//	stats  -> {"writes": ..., "grows": ..., "same_size_grows": ..., "new_maps": ...}
-//	addr   -> the address of main.big's header (hmap), as fmt.Printf("%p", big) prints it
-//	sum    -> a checksum of every byte of main.big's header and buckets
+//	stats  -> {"impl": "classic"|"swiss", "writes": ..., "grows": ..., "same_size_grows": ...,
+//	           "splits": ..., "new_maps": ...}
+//	addr   -> the address of main.big's header (hmap or Map), as fmt.Printf("%p", big) prints it
+//	sum    -> a checksum of every byte of main.big's header and buckets (classic), or
+//	          header, directory, tables and groups (Swiss)
 //	quit   -> exits (so does end of input)
 //	exit   -> exits at once, in the middle of the writes
 package main
 
 import (
 	"bufio"
-	"encoding/binary"
 	"flag"
 	"fmt"
-	"hash/crc64"
 	"os"
 	"strconv"
 	"strings"
@@ -179,29 +181,12 @@ func (c *cycle) step(r *rng) (op int, key int64, newMap bool) {
 }
 
 // Grows seen by the writers (a lower bound: a grow that starts and ends
-// within one batch of writes is not seen).
-var grows, sameSizeGrows, newMaps uint64
+// within one batch of writes is not seen): classic maps count doubling and
+// same-size grows; Swiss maps count tables replaced by bigger ones (grows)
+// and tables split in two (splits). impl_*.go tell them.
+var grows, sameSizeGrows, splits, newMaps uint64
 
-// growWatch notices when a map starts growing.
-type growWatch struct{ growing bool }
-
-// look checks the map whose variable is at mapVar after a batch of writes.
-func (g *growWatch) look(mapVar unsafe.Pointer) {
-	h := *(**hmap)(mapVar)
-	now := h != nil && h.oldbuckets != nil
-	if now && !g.growing {
-		atomic.AddUint64(&grows, 1)
-		if h.flags&flagSameSizeGrow != 0 {
-			atomic.AddUint64(&sameSizeGrows, 1)
-		}
-	}
-	g.growing = now
-}
-
-const (
-	batch            = 16 // writes per lock hold on the shared maps
-	flagSameSizeGrow = 8  // runtime.sameSizeGrow
-)
+const batch = 16 // writes per lock hold on the shared maps
 
 // The cycles and watches of the locked maps, used under their locks.
 var (
@@ -295,48 +280,6 @@ func totalWrites() uint64 {
 	return t
 }
 
-// hmap mirrors the start of runtime.hmap (Go 1.11 to 1.23).
-type hmap struct {
-	count      int
-	flags      uint8
-	B          uint8
-	noverflow  uint16
-	hash0      uint32
-	buckets    unsafe.Pointer
-	oldbuckets unsafe.Pointer
-	nevacuate  uintptr
-	extra      unsafe.Pointer
-}
-
-// bucketSize of a map[int64]int64: 8 tophash bytes, 8 keys, 8 values, overflow.
-const bucketSize = 8 + 8*8 + 8*8 + unsafe.Sizeof(uintptr(0))
-
-// bigChecksum is a CRC-64 of main.big's header and of every bucket of its
-// array and overflow chains, read straight from memory.
-func bigChecksum() uint64 {
-	table := crc64.MakeTable(crc64.ECMA)
-	h := *(**hmap)(unsafe.Pointer(&big))
-	if h == nil {
-		return 0
-	}
-	sum := crc64.Update(0, table, unsafe.Slice((*byte)(unsafe.Pointer(h)), unsafe.Sizeof(*h)))
-	if h.oldbuckets != nil {
-		sum = crc64.Update(sum, table, []byte("growing"))
-	}
-	n := uintptr(1) << h.B
-	var addr [8]byte
-	for i := uintptr(0); i < n; i++ {
-		b := unsafe.Add(h.buckets, i*bucketSize)
-		for depth := 0; b != nil && depth < 1000; depth++ {
-			binary.LittleEndian.PutUint64(addr[:], uint64(uintptr(b)))
-			sum = crc64.Update(sum, table, addr[:])
-			sum = crc64.Update(sum, table, unsafe.Slice((*byte)(b), bucketSize))
-			b = *(*unsafe.Pointer)(unsafe.Add(b, bucketSize-unsafe.Sizeof(uintptr(0))))
-		}
-	}
-	return sum
-}
-
 func main() {
 	workers := flag.Int("workers", 4, "writer goroutines")
 	bigN := flag.Int("big", 0, "entries of main.big")
@@ -369,8 +312,8 @@ func main() {
 	}
 
 	out := bufio.NewWriter(os.Stdout)
-	fmt.Fprintf(out, `{"pid": %d, "workers": %d, "big": %d, "ptr_size": %d}`+"\n",
-		os.Getpid(), *workers, *bigN, unsafe.Sizeof(uintptr(0)))
+	fmt.Fprintf(out, `{"pid": %d, "impl": %q, "workers": %d, "big": %d, "ptr_size": %d}`+"\n",
+		os.Getpid(), mapImpl, *workers, *bigN, unsafe.Sizeof(uintptr(0)))
 	out.Flush()
 
 	in := bufio.NewScanner(os.Stdin)
@@ -381,11 +324,11 @@ func main() {
 		case "count":
 			fmt.Fprintf(out, "%d\n", totalWrites())
 		case "stats":
-			fmt.Fprintf(out, `{"writes": %d, "grows": %d, "same_size_grows": %d, "new_maps": %d}`+"\n",
-				totalWrites(), atomic.LoadUint64(&grows), atomic.LoadUint64(&sameSizeGrows),
-				atomic.LoadUint64(&newMaps))
+			fmt.Fprintf(out, `{"impl": %q, "writes": %d, "grows": %d, "same_size_grows": %d, "splits": %d, "new_maps": %d}`+"\n",
+				mapImpl, totalWrites(), atomic.LoadUint64(&grows), atomic.LoadUint64(&sameSizeGrows),
+				atomic.LoadUint64(&splits), atomic.LoadUint64(&newMaps))
 		case "addr":
-			fmt.Fprintf(out, "%p\n", big) // the address of main.big's hmap
+			fmt.Fprintf(out, "%p\n", big) // the address of main.big's header (hmap or Map)
 		case "sum":
 			fmt.Fprintf(out, "%016x\n", bigChecksum())
 		case "quit":
