@@ -1,6 +1,12 @@
-/* Seeds for fuzz_model (and fuzz_snapshot) from real snapshots (docs/fuzzing.md).
+/* Seeds for fuzz_model, fuzz_swiss (and fuzz_snapshot) from real snapshots
+ * (docs/fuzzing.md).
  *
- *   make_model_seeds [--snapshots DIR] OUTDIR SNAPSHOT.gmvs...
+ *   make_model_seeds [--snapshots DIR] [--swiss SWISSDIR] OUTDIR SNAPSHOT.gmvs...
+ *
+ * A Swiss-table snapshot gives one fuzz_swiss input SWISSDIR/<name>-<index>
+ * per Swiss layout of the harness's table with its exact geometry: its own
+ * memory ranges (Swiss maps are not rebuilt in other layouts); classic
+ * snapshots give fuzz_model inputs as follows.
  *
  * For each snapshot and each layout of the harness's table with the same map
  * type, writes one input OUTDIR/<name>-<layout index>: the snapshot's own
@@ -401,6 +407,39 @@ static void capture_to(const char *path, const gmv_layout *l, uint64_t hmap, spa
     gmv_source_free(src);
 }
 
+/* True when two Swiss layouts place everything at the same offsets. */
+static bool same_swiss_geometry(const gmv_layout *a, const gmv_layout *b)
+{
+    return a->ptr_size == b->ptr_size && a->key_slot == b->key_slot && a->elem_slot == b->elem_slot &&
+           a->keys_offset == b->keys_offset && a->elems_offset == b->elems_offset &&
+           a->key_stride == b->key_stride && a->elem_stride == b->elem_stride &&
+           memcmp(&a->swiss, &b->swiss, sizeof a->swiss) == 0 && strcmp(a->map_type, b->map_type) == 0;
+}
+
+/* Writes the fuzz_swiss inputs of one Swiss snapshot; returns how many. */
+static int swiss_seeds(const char *path, const gmv_snapshot *snap, const char *outdir)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    int stem = (int)strcspn(base, "."), written = 0;
+    for (unsigned j = 0; j < FUZZ_SWISS_LAYOUT_COUNT; j++) {
+        gmv_layout to;
+        fuzz_swiss_layout(j, &to);
+        if (!same_swiss_geometry(gmv_snapshot_layout(snap), &to))
+            continue;
+        space *s = xcalloc(1, sizeof *s);
+        copy_ranges(path, s);
+        char out[4096];
+        snprintf(out, sizeof out, "%s/%.*s-%u", outdir, stem, base, j);
+        write_input(out, j, 0x05, gmv_snapshot_hmap_address(snap), s);
+        printf("%s: %s\n", out, fuzz_swiss_layout_name(j));
+        for (size_t b = 0; b < s->n; b++)
+            free(s->blocks[b].bytes);
+        free(s);
+        written++;
+    }
+    return written;
+}
+
 /* True when some snapshot on the command line has the map type of `l`. */
 static bool type_in_samples(const gmv_layout *l, char **paths, int n)
 {
@@ -408,7 +447,8 @@ static bool type_in_samples(const gmv_layout *l, char **paths, int n)
         gmv_snapshot *snap = NULL;
         if (gmv_snapshot_read_file(&snap, paths[i]) != 0)
             die(paths[i], gmv_error_last());
-        bool same = strcmp(gmv_snapshot_layout(snap)->map_type, l->map_type) == 0;
+        bool same = gmv_snapshot_layout(snap)->impl == GMV_IMPL_CLASSIC &&
+                    strcmp(gmv_snapshot_layout(snap)->map_type, l->map_type) == 0;
         gmv_snapshot_free(snap);
         if (same)
             return true;
@@ -418,14 +458,17 @@ static bool type_in_samples(const gmv_layout *l, char **paths, int n)
 
 int main(int argc, char **argv)
 {
-    const char *snapshots = NULL;
+    const char *snapshots = NULL, *swissdir = NULL;
     int first = 1;
-    if (argc > 2 && strcmp(argv[1], "--snapshots") == 0) {
-        snapshots = argv[2];
-        first = 3;
+    while (argc > first + 1 && (strcmp(argv[first], "--snapshots") == 0 || strcmp(argv[first], "--swiss") == 0)) {
+        if (strcmp(argv[first], "--snapshots") == 0)
+            snapshots = argv[first + 1];
+        else
+            swissdir = argv[first + 1];
+        first += 2;
     }
     if (argc < first + 2)
-        die("usage", "make_model_seeds [--snapshots DIR] OUTDIR SNAPSHOT.gmvs...");
+        die("usage", "make_model_seeds [--snapshots DIR] [--swiss SWISSDIR] OUTDIR SNAPSHOT.gmvs...");
     const char *outdir = argv[first];
     char **paths = argv + first + 1;
     int npaths = argc - first - 1, written = 0;
@@ -435,6 +478,12 @@ int main(int argc, char **argv)
         if (gmv_snapshot_read_file(&snap, paths[i]) != 0 || gmv_snapshot_build_model(&model, snap, NULL) != 0)
             die(paths[i], gmv_error_last());
         const gmv_layout *from = gmv_snapshot_layout(snap);
+        if (from->impl == GMV_IMPL_SWISS) {
+            written += swissdir ? swiss_seeds(paths[i], snap, swissdir) : 0;
+            gmv_model_free(model);
+            gmv_snapshot_free(snap);
+            continue;
+        }
         const char *base = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i];
         int stem = (int)strcspn(base, ".");
         for (unsigned j = 0; j < FUZZ_LAYOUT_COUNT; j++) {
