@@ -85,8 +85,10 @@ static void check_placement(gmv_model *m, size_t ti)
                                     h->global_depth);
         return;
     }
+    if (h->global_depth - t->local_depth >= 64)
+        return; /* dir_len_mismatch says what is wrong with such a globalDepth */
     uint64_t share = UINT64_C(1) << (h->global_depth - t->local_depth);
-    if (h->global_depth < 64 && (t->dir_count != share || t->dir_first % share != 0))
+    if (t->dir_count != share || t->dir_first % share != 0)
         gmv_model_add_swiss_anomaly(m, "table_share_mismatch", t->address, (int64_t)ti, -1,
                                     "directory entries %" PRIu64 " to %" PRIu64 " point at table 0x%" PRIx64
                                     ", but localDepth %u with globalDepth %u needs the %" PRIu64 " entries from a "

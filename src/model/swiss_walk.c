@@ -152,13 +152,13 @@ static int read_directory(gmv_builder *b)
     const uint8_t *raw = gmv_builder_read_blocks(b, h->dir_ptr, h->dir_len, p, &readable);
     if (b->error)
         return b->error;
-    m->directory = calloc((size_t)h->dir_len, sizeof *m->directory);
+    /* only the entries read are kept: a wild dirLen costs nothing */
+    m->directory = calloc(readable ? (size_t)readable : 1, sizeof *m->directory);
     if (!m->directory)
         return GMV_ERR_NOMEM;
-    m->ndirectory = (size_t)h->dir_len;
+    m->ndirectory = (size_t)readable;
     for (size_t i = 0; i < m->ndirectory; i++)
-        m->directory[i] = (gmv_dir_entry){.table_address = i < readable ? gmv_load_le(raw + i * p, p) : 0,
-                                          .table = GMV_NO_TABLE};
+        m->directory[i] = (gmv_dir_entry){.table_address = gmv_load_le(raw + i * p, p), .table = GMV_NO_TABLE};
     if (readable < h->dir_len)
         gmv_model_add_swiss_anomaly(m, "unreadable_directory", h->dir_ptr + readable * p, -1, -1,
                                     "directory entries %" PRIu64 " to %" PRIu64 " at 0x%" PRIx64 " are unreadable",
@@ -376,28 +376,41 @@ static int add_table_entries(gmv_builder *b, size_t from, size_t to)
     return 0;
 }
 
-/* Room up front for every group the tables claim (within the limits) and
- * every entry the header counts: no doubling waste on a big map. */
-static int reserve(gmv_builder *b)
+/* Room for the groups of one batch of tables, `groups` of them as read
+ * (never what a table merely claims), and for the entries they can hold,
+ * at most what the header counts: a big map is not copied as it grows. */
+static int reserve(gmv_builder *b, uint64_t groups)
 {
     gmv_model *m = b->model;
-    uint64_t groups = 0;
-    for (size_t i = 0; i < m->ntables; i++) {
-        const gmv_table *t = &m->tables[i];
-        if (t->readable && t->length_mask < b->limits.max_buckets)
-            groups += t->length_mask + 1;
-    }
-    groups = groups < b->limits.max_buckets ? groups : b->limits.max_buckets;
-    m->groups = gmv_grow(NULL, &m->groups_cap, 0, sizeof *m->groups, (size_t)groups + 1);
-    if (!m->groups)
-        return GMV_ERR_NOMEM;
-    if (b->keep_entries) {
-        uint64_t expected = m->swiss.used < groups * GMV_GROUP_SLOTS ? m->swiss.used : groups * GMV_GROUP_SLOTS;
-        m->entries = gmv_grow(NULL, &m->entries_cap, 0, sizeof *m->entries, (size_t)expected + 64);
-        if (!m->entries)
+    if (m->ngroups + groups > m->groups_cap) {
+        size_t cap = m->groups_cap * 2 > m->ngroups + groups ? m->groups_cap * 2 : (size_t)(m->ngroups + groups);
+        gmv_group *grown = realloc(m->groups, cap * sizeof *grown);
+        if (!grown)
             return GMV_ERR_NOMEM;
+        m->groups = grown;
+        m->groups_cap = cap;
+    }
+    uint64_t left = m->swiss.used > m->live_count ? m->swiss.used - m->live_count : 0;
+    uint64_t slots = groups * GMV_GROUP_SLOTS, want = m->nentries + (left < slots ? left : slots);
+    if (b->keep_entries && want > m->entries_cap) {
+        size_t cap = m->entries_cap * 2 > want ? m->entries_cap * 2 : (size_t)want;
+        gmv_entry *grown = realloc(m->entries, cap * sizeof *grown);
+        if (!grown)
+            return GMV_ERR_NOMEM;
+        m->entries = grown;
+        m->entries_cap = cap;
     }
     return 0;
+}
+
+/* The groups of tables [from, to) that record_groups will record: the
+ * readable ones and one past them. */
+static uint64_t groups_to_record(const table_arrays *a, size_t n)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += a->readable[i] < a->groups[i] ? a->readable[i] + 1 : a->groups[i];
+    return total;
 }
 
 /* Every group of every table, a batch of tables at a time. */
@@ -405,10 +418,12 @@ static int walk_tables(gmv_builder *b)
 {
     gmv_model *m = b->model;
     table_arrays *arrays = malloc(sizeof *arrays);
-    int rc = arrays ? reserve(b) : GMV_ERR_NOMEM;
+    int rc = arrays ? 0 : GMV_ERR_NOMEM;
     for (size_t from = 0; rc == 0 && from < m->ntables; from += TABLE_BATCH) {
         size_t to = m->ntables - from < TABLE_BATCH ? m->ntables : from + TABLE_BATCH;
         rc = read_group_arrays(b, from, to, arrays);
+        if (rc == 0)
+            rc = reserve(b, groups_to_record(arrays, to - from));
         for (size_t i = from; rc == 0 && i < to; i++)
             rc = record_groups(b, i, arrays->raw[i - from], arrays->groups[i - from], arrays->readable[i - from]);
         if (rc == 0)

@@ -16,8 +16,11 @@
 #include "gomapviz/render.h"
 #include "gomapviz/snapshot.h"
 #include "support/fake_memory.h"
+#include "support/fake_swiss.h"
 
-static const char *const SAMPLES[] = {"small", "chains", "grow-doubling", "grow-same-size", "strint"};
+static const char *const SAMPLES[] = {"small",       "chains",           "grow-doubling", "grow-same-size",
+                                      "strint",      "swiss-small",      "swiss-tombstones",
+                                      "swiss-tables"};
 
 /* Renders `model` into a malloc'd buffer. */
 static char *render(const gmv_model *m, const gmv_origin *o, const gmv_graph_options *opt, gmv_graph_format f,
@@ -96,7 +99,9 @@ static void lean_model_gives_the_same_json(void **state)
     (void)state;
     static const char *const all[] = {"small", "chains", "grow-doubling", "grow-same-size", "strint",
                                       "phases-0", "phases-1", "phases-2", "samephases-0", "samephases-1",
-                                      "samephases-2"};
+                                      "samephases-2", "swiss-small", "swiss-tombstones", "swiss-tables",
+                                      "swiss-split-0", "swiss-split-1", "swiss-split-2", "swiss-small-to-table-0",
+                                      "swiss-small-to-table-1", "swiss-small-to-table-2"};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         gmv_snapshot *snap = load_sample(all[i]);
         gmv_model *full = NULL, *lean = NULL;
@@ -304,6 +309,276 @@ static void longest_focus_draws_only_the_longest_chains(void **state)
     gmv_snapshot_free(snap);
 }
 
+/* ---- Swiss-table diagrams ---- */
+
+static gmv_model *sample_model(const char *name, gmv_snapshot **snap)
+{
+    *snap = load_sample(name);
+    gmv_model *m = NULL;
+    if (gmv_snapshot_build_model(&m, *snap, NULL) != 0)
+        fail_msg("%s: %s", name, gmv_error_last());
+    return m;
+}
+
+/* Renders DOT with `opt`, which must fail with GMV_ERR_INVALID and a
+ * message holding `text`. */
+static void assert_focus_fails(const gmv_model *m, const gmv_graph_options *opt, const char *text)
+{
+    char *data = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&data, &len);
+    int rc = gmv_render_graph(out, m, NULL, opt, GMV_GRAPH_DOT);
+    fclose(out);
+    free(data);
+    if (rc != GMV_ERR_INVALID)
+        fail_msg("render returned %d, expected GMV_ERR_INVALID (for \"%s\")", rc, text);
+    if (!strstr(gmv_error_last(), text))
+        fail_msg("message \"%s\" lacks \"%s\"", gmv_error_last(), text);
+}
+
+/* True if the DOT has a node named `name` (read back with cgraph). */
+static bool dot_has_node(const char *dot, const char *name)
+{
+    Agraph_t *g = agmemread(dot);
+    assert_non_null(g);
+    bool found = agnode(g, (char *)name, 0) != NULL;
+    agclose(g);
+    return found;
+}
+
+/* Counts the occurrences of `needle` in `text`. */
+static size_t occurrences(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static void swiss_whole_map_draws_every_group(void **state)
+{
+    (void)state;
+    gmv_snapshot *snap;
+    gmv_model *m = sample_model("swiss-tombstones", &snap); /* one table, 8 groups, 4 tombstones */
+    size_t len;
+    char *dot = render(m, gmv_snapshot_origin(snap), NULL, GMV_GRAPH_DOT, &len);
+    assert_true(dot_has_node(dot, "table0"));
+    assert_true(dot_has_node(dot, "directory"));
+    assert_false(dot_has_node(dot, "tables")); /* no summary */
+    for (int i = 0; i < 8; i++) {
+        char group[32];
+        snprintf(group, sizeof group, "<B>group %d</B>", i);
+        assert_int_equal(occurrences(dot, group), 1);
+    }
+    assert_int_equal(occurrences(dot, ">fe deleted<"), 4 + 1); /* its 4 tombstones, and the legend's */
+    /* the title: variable, type, contents, version, implementation */
+    assert_non_null(strstr(dot, "<B>main.pantry</B> map[string]int"));
+    assert_non_null(strstr(dot, "36 entries in 1 table, 8 groups, 1 directory entry"));
+    assert_non_null(strstr(dot, "go1.26.11 64-bit \xc2\xb7 Swiss tables"));
+    free(dot);
+    /* a limit below its 8 groups: the summary, and the groups with tombstones */
+    gmv_graph_options opt = {.full_limit = 4};
+    dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
+    assert_true(dot_has_node(dot, "tables"));
+    assert_non_null(strstr(dot, "the groups with the most tombstones"));
+    free(dot);
+    gmv_model_free(m);
+    gmv_snapshot_free(snap);
+}
+
+static void swiss_focus_table_and_groups(void **state)
+{
+    (void)state;
+    gmv_snapshot *snap;
+    gmv_model *m = sample_model("swiss-tables", &snap); /* 3 tables of 128 groups */
+    size_t len;
+    /* one table, in full */
+    gmv_graph_options opt = {.has_focus_table = true, .focus_table = 1};
+    char *dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
+    assert_true(dot_has_node(dot, "table1"));
+    assert_false(dot_has_node(dot, "table0"));
+    assert_false(dot_has_node(dot, "table2"));
+    assert_true(dot_has_node(dot, "tables"));
+    assert_int_equal(occurrences(dot, "<B>group 0</B>"), 1);
+    assert_int_equal(occurrences(dot, "<B>group 127</B>"), 1);
+    assert_null(strstr(dot, "<B>group 128</B>"));
+    assert_non_null(strstr(dot, "128 of 384 groups drawn in full (the focus)"));
+    free(dot);
+    /* some groups of table 0 (the default table) */
+    opt = (gmv_graph_options){.has_focus_groups = true, .groups_first = 5, .groups_last = 7};
+    dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
+    assert_true(dot_has_node(dot, "table0"));
+    assert_false(dot_has_node(dot, "table1"));
+    for (int i = 3; i < 10; i++) {
+        char group[32];
+        snprintf(group, sizeof group, "<B>group %d</B>", i);
+        assert_int_equal(occurrences(dot, group), i >= 5 && i <= 7);
+    }
+    assert_non_null(strstr(dot, "3 of 128 groups drawn"));
+    assert_non_null(strstr(dot, "3 of 384 groups drawn in full (the focus)"));
+    /* each drawn group shows its address */
+    size_t ntables, ngroups;
+    const gmv_table *t = gmv_model_tables(m, &ntables);
+    const gmv_group *g = gmv_model_groups(m, &ngroups);
+    char address[64];
+    snprintf(address, sizeof address, "0x%llx</FONT>", (unsigned long long)g[t[0].first_group + 6].address);
+    assert_non_null(strstr(dot, address));
+    free(dot);
+    /* groups of another table, up to its end */
+    opt = (gmv_graph_options){.has_focus_table = true, .focus_table = 2, .has_focus_groups = true,
+                              .groups_first = 126, .groups_last = 1000};
+    dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
+    assert_true(dot_has_node(dot, "table2"));
+    assert_int_equal(occurrences(dot, "<B>group 126</B>") + occurrences(dot, "<B>group 127</B>"), 2);
+    assert_non_null(strstr(dot, "2 of 384 groups drawn in full"));
+    free(dot);
+    /* focus that names nothing */
+    opt = (gmv_graph_options){.has_focus_table = true, .focus_table = 3};
+    assert_focus_fails(m, &opt, "no table 3: the map has 3 tables");
+    opt = (gmv_graph_options){.has_focus_table = true, .focus_table = UINT64_MAX};
+    assert_focus_fails(m, &opt, "the map has 3 tables");
+    opt = (gmv_graph_options){.has_focus_groups = true, .groups_first = 128, .groups_last = 200};
+    assert_focus_fails(m, &opt, "table 0 has no group in 128-200");
+    opt = (gmv_graph_options){.has_focus_table = true, .focus_table = 1, .has_focus_groups = true,
+                              .groups_first = 9, .groups_last = 3};
+    assert_focus_fails(m, &opt, "table 1 has no group in 9-3");
+    gmv_model_free(m);
+    gmv_snapshot_free(snap);
+}
+
+static void swiss_focus_key(void **state)
+{
+    (void)state;
+    gmv_snapshot *snap;
+    gmv_model *m = sample_model("swiss-tables", &snap);
+    size_t n, ntables;
+    const gmv_entry *e = gmv_model_entries(m, &n);
+    gmv_model_tables(m, &ntables);
+    const gmv_entry *pick = &e[n - 1]; /* the last entry: in the last table */
+    char key[32], group[32], table[16];
+    snprintf(key, sizeof key, "%lld", (long long)pick->key.as.i);
+    snprintf(group, sizeof group, "<B>group %llu</B>", (unsigned long long)pick->group);
+    snprintf(table, sizeof table, "table%u", pick->table);
+    gmv_graph_options opt = {.focus_key = key};
+    size_t len;
+    char *dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
+    assert_true(dot_has_node(dot, table));
+    assert_int_equal(occurrences(dot, "<B>group "), 1); /* one key, one group */
+    assert_non_null(strstr(dot, group));
+    const char *highlight = "BGCOLOR=\"#fff1a8\">";
+    const char *cell = strstr(dot, highlight);
+    assert_non_null(cell);
+    assert_int_equal(strncmp(cell + strlen(highlight), key, strlen(key)), 0);
+    assert_int_equal(occurrences(dot, highlight), 1);
+    assert_non_null(strstr(dot, "1 of 384 groups drawn in full (the focus)"));
+    free(dot);
+    opt = (gmv_graph_options){.focus_key = "12345"};
+    assert_focus_fails(m, &opt, "no entry has the key 12345");
+    gmv_model_free(m);
+    gmv_snapshot_free(snap);
+}
+
+static void swiss_small_map_focus(void **state)
+{
+    (void)state;
+    gmv_snapshot *snap;
+    gmv_model *m = sample_model("swiss-small", &snap);
+    size_t len;
+    gmv_graph_options opt = {.has_focus_table = true, .focus_table = 0};
+    char *dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
+    assert_true(dot_has_node(dot, "small_group"));
+    assert_false(dot_has_node(dot, "directory"));
+    free(dot);
+    opt = (gmv_graph_options){.focus_key = "banana"};
+    dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
+    const char *cell = strstr(dot, "BGCOLOR=\"#fff1a8\">");
+    assert_non_null(cell);
+    assert_non_null(strstr(cell, "banana"));
+    assert_int_equal(occurrences(dot, "BGCOLOR=\"#fff1a8\""), 1);
+    free(dot);
+    opt = (gmv_graph_options){.has_focus_table = true, .focus_table = 1};
+    assert_focus_fails(m, &opt, "no table 1: the map has 0 tables");
+    opt = (gmv_graph_options){.has_focus_groups = true, .groups_first = 1, .groups_last = 3};
+    assert_focus_fails(m, &opt, "table 0 has no group in 1-3");
+    opt = (gmv_graph_options){.focus_key = "durian"};
+    assert_focus_fails(m, &opt, "no entry has the key durian");
+    gmv_model_free(m);
+    gmv_snapshot_free(snap);
+}
+
+/* A focus of the other implementation is an error, with a message that says
+ * what to use instead. */
+static void focus_of_the_other_implementation_is_refused(void **state)
+{
+    (void)state;
+    gmv_snapshot *swiss_snap, *classic_snap;
+    gmv_model *swiss = sample_model("swiss-tables", &swiss_snap);
+    gmv_model *classic = sample_model("strint", &classic_snap);
+    gmv_graph_options opt = {.has_focus_range = true, .focus_first = 0, .focus_last = 1};
+    assert_focus_fails(swiss, &opt, "a Swiss-table map has groups, not buckets");
+    opt = (gmv_graph_options){.focus_longest = true, .longest_chains = 3};
+    assert_focus_fails(swiss, &opt, "a Swiss-table map has groups, not buckets");
+    opt = (gmv_graph_options){.has_focus_table = true, .focus_table = 0};
+    assert_focus_fails(classic, &opt, "a classic map has buckets, not tables or groups");
+    opt = (gmv_graph_options){.has_focus_groups = true, .groups_first = 0, .groups_last = 1};
+    assert_focus_fails(classic, &opt, "a classic map has buckets, not tables or groups");
+    /* the small Swiss map too */
+    gmv_snapshot *small_snap;
+    gmv_model *small = sample_model("swiss-small", &small_snap);
+    opt = (gmv_graph_options){.has_focus_range = true, .focus_first = 0, .focus_last = 0};
+    assert_focus_fails(small, &opt, "a Swiss-table map has groups");
+    gmv_model_free(small);
+    gmv_snapshot_free(small_snap);
+    gmv_model_free(swiss);
+    gmv_model_free(classic);
+    gmv_snapshot_free(swiss_snap);
+    gmv_snapshot_free(classic_snap);
+}
+
+/* A small Swiss map whose keys try to break out of SVG and DOT. */
+static void hostile_keys_stay_text_in_swiss_svg(void **state)
+{
+    (void)state;
+    fake_memory *mem = fake_memory_new();
+    gmv_layout l = fake_swiss_layout(8, "go1.26.1", false, true);
+    uint64_t map = 0x100000, group = 0x200000, text = 0x300000;
+    size_t n = sizeof HOSTILE / sizeof HOSTILE[0];
+    fake_swiss_map_header(mem, &l, map, &(fake_swiss_map){.used = n, .dir_ptr = group});
+    fake_swiss_map_groups(mem, &l, group, 1);
+    uint8_t *bytes = fake_memory_map(mem, text, 512);
+    uint64_t at = text;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(HOSTILE[i]);
+        memcpy(bytes + (at - text), HOSTILE[i], len);
+        fake_swiss_put_string(mem, &l, group, (int)i, (uint8_t)(0x10 + i), at, len, (int64_t)i);
+        at += len;
+    }
+    gmv_source *src = fake_memory_source(mem);
+    gmv_model *m = NULL;
+    assert_int_equal(gmv_model_build(&m, src, &l, map, NULL), 0);
+    gmv_graph_options opt = {.max_text = 64};
+    size_t len;
+    char *svg = render(m, NULL, &opt, GMV_GRAPH_SVG, &len);
+    xmlDoc *doc = xmlReadMemory(svg, (int)len, "hostile.svg", NULL, XML_PARSE_NONET);
+    if (!doc)
+        fail_msg("the SVG is not well-formed XML");
+    xmlNode *root = xmlDocGetRootElement(doc);
+    assert_inert(root);
+    assert_true(has_text(root, "<script>alert(1)</script>"));
+    assert_true(has_text(root, "\\xff\\xfe\\x01bad"));
+    xmlFreeDoc(doc);
+    char *dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
+    Agraph_t *g = agmemread(dot);
+    assert_non_null(g);
+    agclose(g);
+    assert_null(strstr(dot, "<script>"));
+    free(svg);
+    free(dot);
+    gmv_model_free(m);
+    gmv_source_free(src);
+    fake_memory_free(mem);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +588,12 @@ int main(void)
         cmocka_unit_test(png_is_a_png),
         cmocka_unit_test(focus_options_pick_buckets_or_fail_clearly),
         cmocka_unit_test(longest_focus_draws_only_the_longest_chains),
+        cmocka_unit_test(swiss_whole_map_draws_every_group),
+        cmocka_unit_test(swiss_focus_table_and_groups),
+        cmocka_unit_test(swiss_focus_key),
+        cmocka_unit_test(swiss_small_map_focus),
+        cmocka_unit_test(focus_of_the_other_implementation_is_refused),
+        cmocka_unit_test(hostile_keys_stay_text_in_swiss_svg),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
