@@ -189,7 +189,9 @@ typedef struct gmv_table {
     int64_t tombstones;            /* capacity*7/8 - used - growthLeft, as the runtime counts them */
 } gmv_table;
 
-/* One directory entry: the table pointer as read, and which table it is. */
+/* One directory entry: the table pointer as read, and which table it is.
+ * gmv_model_directory lists the entries that could be read: all dirLen of
+ * them, or fewer (an unreadable_directory anomaly says which are missing). */
 typedef struct gmv_dir_entry {
     uint64_t table_address;
     uint32_t table;                /* index in gmv_model_tables, GMV_NO_TABLE if nil or unreadable */

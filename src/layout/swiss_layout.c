@@ -107,20 +107,23 @@ int gmv_layout_swiss(gmv_layout *out, uint32_t ptr_size, const char *go_version,
     return GMV_OK;
 }
 
-/* One field of a structure: where it is and how wide. */
+/* One field of a structure: where it is, how wide, whether a version may
+ * lack it (its offset is then GMV_NO_FIELD). */
 typedef struct field {
     const char *name;
     uint32_t offset, width;
+    bool optional;
 } field;
 
-/* Checks that every field of `what` (a `size`-byte structure) fits in it;
- * fields at GMV_NO_FIELD are absent. */
+/* Checks that every field of `what` (a `size`-byte structure) fits in it. */
 static int fields_fit(const char *what, const field *fields, size_t n, uint32_t size)
 {
     if (size > 4096)
         return gmv_fail(GMV_ERR_FORMAT, "layout: %s size %u is absurd", what, size);
     for (size_t i = 0; i < n; i++) {
-        if (fields[i].offset != GMV_NO_FIELD && (uint64_t)fields[i].offset + fields[i].width > size)
+        if (fields[i].optional && fields[i].offset == GMV_NO_FIELD)
+            continue;
+        if ((uint64_t)fields[i].offset + fields[i].width > size)
             return gmv_fail(GMV_ERR_FORMAT, "layout: %s field %s at %u lies outside its %u bytes", what,
                             fields[i].name, fields[i].offset, size);
     }
@@ -130,11 +133,11 @@ static int fields_fit(const char *what, const field *fields, size_t n, uint32_t 
 static int validate_map_header(const gmv_swiss_map_layout *m, uint32_t p)
 {
     const field fields[] = {
-        {"used", m->used, 8},         {"seed", m->seed, p},
-        {"dirPtr", m->dir_ptr, p},    {"dirLen", m->dir_len, p},
-        {"globalDepth", m->global_depth, 1}, {"globalShift", m->global_shift, 1},
-        {"writing", m->writing, 1},   {"tombstonePossible", m->tombstone_possible, 1},
-        {"clearSeq", m->clear_seq, 8},
+        {"used", m->used, 8, false},         {"seed", m->seed, p, false},
+        {"dirPtr", m->dir_ptr, p, false},    {"dirLen", m->dir_len, p, false},
+        {"globalDepth", m->global_depth, 1, false}, {"globalShift", m->global_shift, 1, false},
+        {"writing", m->writing, 1, false},   {"tombstonePossible", m->tombstone_possible, 1, true},
+        {"clearSeq", m->clear_seq, 8, false},
     };
     return fields_fit("Map", fields, sizeof fields / sizeof fields[0], m->size);
 }
@@ -142,10 +145,10 @@ static int validate_map_header(const gmv_swiss_map_layout *m, uint32_t p)
 static int validate_table(const gmv_swiss_table_layout *t, uint32_t p)
 {
     const field fields[] = {
-        {"used", t->used, 2},       {"capacity", t->capacity, 2},
-        {"growthLeft", t->growth_left, 2}, {"localDepth", t->local_depth, 1},
-        {"index", t->index, p},     {"groups.data", t->groups_data, p},
-        {"groups.lengthMask", t->groups_length_mask, 8},
+        {"used", t->used, 2, false},       {"capacity", t->capacity, 2, false},
+        {"growthLeft", t->growth_left, 2, false}, {"localDepth", t->local_depth, 1, false},
+        {"index", t->index, p, false},     {"groups.data", t->groups_data, p, false},
+        {"groups.lengthMask", t->groups_length_mask, 8, false},
     };
     return fields_fit("table", fields, sizeof fields / sizeof fields[0], t->size);
 }

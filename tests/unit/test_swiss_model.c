@@ -927,6 +927,12 @@ static void h_groups_are_dir(fixture *f)
 static void h_local_depth_255(fixture *f) { f->table[2].local_depth = 255; }
 static void h_index_min(fixture *f) { f->table[2].index = INT64_MIN; }
 static void h_used_huge(fixture *f) { f->map.used = UINT64_C(1) << 40; }
+static void h_dir_len_limit(fixture *f) /* as many entries as --max-buckets allows, 4 of them readable */
+{
+    f->map.dir_len = UINT64_C(1) << 26;
+    f->map.global_depth = 26;
+    f->map.global_shift = (uint8_t)(8 * f->layout.ptr_size - 26);
+}
 static void h_all_tables_one(fixture *f)
 {
     for (size_t i = 0; i < 4; i++)
@@ -948,6 +954,7 @@ static const hostile_case HOSTILE[] = {
     {"index INT64_MIN", h_index_min, {"table_index_mismatch"}},
     {"used 2^40", h_used_huge, {"count_mismatch"}},
     {"one table everywhere", h_all_tables_one, {"table_share_mismatch", "table_index_mismatch"}},
+    {"dirLen 2^26, 4 entries readable", h_dir_len_limit, {"unreadable_directory", "table_share_mismatch"}},
 };
 
 static double seconds_since(const struct timespec *t0)
@@ -1070,17 +1077,15 @@ static int child_build(void (*mutate)(fixture *f), const char *kind, char *why, 
     return 0;
 }
 
-/* BUG (src/model/swiss_walk.c, reserve): the room reserved before the
- * groups are walked trusts the header and the tables. A table with
- * lengthMask 2^26 - 2 (just under the default --max-buckets, so counted,
- * but beyond --max-bytes, so never walked: table_too_large) and a Map.used
- * of 2^40 make it reserve 2^26 group records (4.8 GB) and 2^29 + 64 entries
- * (40 GB): under ASan the allocator aborts, without it the build fails with
- * GMV_ERR_NOMEM "out of memory building the model" (on a machine with less
- * than 40 GB to overcommit). Expected: the build succeeds with
- * table_too_large and count_mismatch. Even with used = 1, the 4.8 GB of
- * group records are reserved for a table that is not read. This test fails
- * until that is fixed. */
+/* Regression (found by this test and by fuzzing, fixed in 1cedb83): the
+ * room reserved before the groups were walked trusted the header and the
+ * tables. A table with lengthMask 2^26 - 2 (just under the default
+ * --max-buckets, but beyond --max-bytes: table_too_large, never walked) and
+ * a Map.used of 2^40 made reserve() (src/model/swiss_walk.c) ask for 2^26
+ * group records (4.8 GB) and 2^29 + 64 entries (40 GB): under ASan the
+ * allocator aborted, without it the build failed with GMV_ERR_NOMEM. The
+ * build must succeed with table_too_large. Run in a child process, so a
+ * regression fails this test instead of ending the program. */
 static void h_reserve(fixture *f)
 {
     f->table[2].length_mask = (UINT64_C(1) << 26) - 2;
@@ -1092,19 +1097,19 @@ static int child_reserve(char *why, size_t size)
     return child_build(h_reserve, "table_too_large", why, size);
 }
 
-static void BUG_reserve_trusts_claimed_sizes(void **state)
+static void claimed_sizes_do_not_size_allocations(void **state)
 {
     (void)state;
     expect_child_ok("Map.used 2^40 and a table of lengthMask 2^26-2", child_reserve);
 }
 
-/* BUG (src/model/swiss_check.c:88, check_placement): `UINT64_C(1) <<
- * (h->global_depth - t->local_depth)` is computed before the `global_depth
- * < 64` guard: with globalDepth 64 or more (a hostile header: dirLen 4,
- * globalDepth 100) and a readable table of localDepth 0, the shift is
- * undefined; UBSan ("shift exponent 100 is too large") ends the process in
- * the sanitizer build. Expected: dir_len_mismatch and no undefined
- * behaviour. This test fails (in the sanitizer build) until that is fixed. */
+/* Regression (found by this test and by fuzzing, fixed in 1cedb83):
+ * check_placement (src/model/swiss_check.c) computed `UINT64_C(1) <<
+ * (globalDepth - localDepth)` before its `globalDepth < 64` guard: with
+ * globalDepth 64 or more (a hostile header: dirLen 4, globalDepth 100) and
+ * a readable table of localDepth 0, an undefined shift that UBSan ("shift
+ * exponent 100 is too large") ends the sanitizer build with. Expected:
+ * dir_len_mismatch, no undefined behaviour. In a child process, as above. */
 static void h_global_depth_100(fixture *f)
 {
     f->map.global_depth = 100;
@@ -1128,7 +1133,7 @@ static int child_depth64(char *why, size_t size)
     return child_build(h_global_depth_64, "dir_len_mismatch", why, size);
 }
 
-static void BUG_global_depth_over_63_shifts_too_far(void **state)
+static void global_depth_over_63_shifts_nothing_too_far(void **state)
 {
     (void)state;
     expect_child_ok("globalDepth 100, localDepth 0", child_depth);
@@ -1286,8 +1291,8 @@ int main(void)
         cmocka_unit_test(every_documented_kind_has_a_case),
         EACH_CONFIG_PLAIN(hostile_values_are_bounded),
         cmocka_unit_test_setup_teardown(many_unreadable_tables_cap_the_anomaly_list, setup_int, teardown),
-        cmocka_unit_test(BUG_reserve_trusts_claimed_sizes),
-        cmocka_unit_test(BUG_global_depth_over_63_shifts_too_far),
+        cmocka_unit_test(claimed_sizes_do_not_size_allocations),
+        cmocka_unit_test(global_depth_over_63_shifts_nothing_too_far),
         EACH_CONFIG(revisit_visits_what_keep_lists, setup_string),
         EACH_CONFIG(revisit_visits_a_small_map, setup_string),
         cmocka_unit_test_setup_teardown(string_keys_are_read_and_bad_ones_flagged, setup_string, teardown),
