@@ -3,11 +3,13 @@
  * Usage: seqread PID SNAPSHOT.gmvs [REPEATS]
  *
  * Takes the memory ranges a gomapviz snapshot recorded (its MEMR section: the
- * hmap, the bucket arrays, every overflow bucket, the string bytes, ...) and
- * reads exactly those bytes again from the live process PID with
- * process_vm_readv, 1024 ranges per call, into one buffer that is already
- * paged in. No ptrace stop, no decoding, no model: just the copy. It prints
- * one line of key=value pairs:
+ * map header, the bucket or group arrays, every overflow bucket or table,
+ * the string bytes, ...) and reads exactly those bytes again from the live
+ * process PID with process_vm_readv, sorted by address (the kernel's best
+ * order; a version 2 snapshot keeps them in the order gomapviz read them),
+ * 1024 ranges per call, into one buffer that is already paged in. No ptrace
+ * stop, no decoding, no model: just the copy. It prints one line of
+ * key=value pairs:
  *
  *   ranges bytes        how many ranges and bytes the snapshot holds
  *   best_s first_s      fastest and first of REPEATS timed reads of all of them
@@ -56,6 +58,12 @@ static void die(const char *what)
 {
     fprintf(stderr, "seqread: %s: %s\n", what, errno ? strerror(errno) : "bad input");
     exit(1);
+}
+
+static int by_address(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const struct iovec *)a)->iov_base, y = (uintptr_t)((const struct iovec *)b)->iov_base;
+    return (x > y) - (x < y);
 }
 
 /* Reads remote[0..n) into buf (their total is total bytes). Returns 0 or -1. */
@@ -116,8 +124,8 @@ int main(int argc, char **argv)
     if (f == MAP_FAILED)
         die("mmap");
     errno = 0;
-    if (memcmp(f, "GMVSNAP\0", 8) != 0 || le32(f + 8) != 1)
-        die("not a version 1 gomapviz snapshot");
+    if (memcmp(f, "GMVSNAP\0", 8) != 0 || (le32(f + 8) != 1 && le32(f + 8) != 2))
+        die("not a version 1 or 2 gomapviz snapshot");
 
     /* find the MEMR section */
     uint32_t nsec = le32(f + 12);
@@ -165,6 +173,14 @@ int main(int argc, char **argv)
         total += len;
         n++;
         p += 16 + len;
+    }
+
+    qsort(remote, n, sizeof *remote, by_address);
+    for (size_t i = 0; i < n; i++) {
+        if (remote[i].iov_len == largest) {
+            largest_i = i;
+            break;
+        }
     }
 
     unsigned char *buf = malloc(total ? total : 1);

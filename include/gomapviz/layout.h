@@ -139,6 +139,9 @@ int gmv_layout_swiss(gmv_layout *out, uint32_t ptr_size, const char *go_version,
  * message naming the field. */
 int gmv_layout_validate(const gmv_layout *layout);
 
+/* The size of the map's header: the hmap, or the Swiss Map. */
+uint32_t gmv_layout_header_size(const gmv_layout *layout);
+
 /* Where a writer marks the map while it writes: the byte at `*offset` in the
  * header, and in it the bits `*mask` (classic: hashWriting in flags; Swiss:
  * any bit of Map.writing). */

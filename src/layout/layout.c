@@ -121,6 +121,11 @@ int gmv_layout_validate(const gmv_layout *l)
     }
 }
 
+uint32_t gmv_layout_header_size(const gmv_layout *l)
+{
+    return l->impl == GMV_IMPL_SWISS ? l->swiss.map.size : l->hmap.size;
+}
+
 void gmv_layout_writer_flag(const gmv_layout *l, uint32_t *offset, uint8_t *mask)
 {
     if (l->impl == GMV_IMPL_SWISS) {

@@ -144,35 +144,70 @@ static int recorder_prefetch(void *ctx, gmv_piece *pieces, size_t n)
     return gmv_source_prefetch(r->inner, pieces, n);
 }
 
-/* Moves the recording into `snap`: ranges sorted by address, trimmed where
- * two reads overlap (the bytes are the same: the target was frozen; without
- * a freeze the range sorted first wins), the blocks handed over. Nothing is
- * copied. Returns 0 or GMV_ERR_NOMEM. */
+/* A range's place in address order: its address and its index in the
+ * recording (the sort keeps equal addresses in recording order). */
+typedef struct range_ref {
+    uint64_t address;
+    uint64_t index;
+} range_ref;
+
+/* Trims the recording so that no two ranges overlap, keeping it in the
+ * order the bytes were read: a range inside one that starts before it in
+ * address order (or at the same address, read earlier) is dropped, one
+ * that overlaps the end of such a range loses its front (the bytes are the
+ * same: the target was frozen; without a freeze the earlier one wins).
+ * Returns 0 or GMV_ERR_NOMEM. */
+static int trim_overlaps(recorder *r)
+{
+    range_ref *refs = malloc((r->nranges ? r->nranges : 1) * sizeof *refs);
+    if (!refs)
+        return GMV_ERR_NOMEM;
+    for (size_t i = 0; i < r->nranges; i++)
+        refs[i] = (range_ref){.address = r->ranges[i].address, .index = i};
+    if (gmv_sort_by_u64_key(refs, r->nranges, sizeof *refs) != 0) {
+        free(refs);
+        return GMV_ERR_NOMEM;
+    }
+    uint64_t last_end = 0;
+    for (size_t k = 0; k < r->nranges; k++) {
+        gmv_range *in = &r->ranges[refs[k].index];
+        uint64_t end = in->address + in->len;
+        if (k > 0 && end <= last_end) {
+            in->len = 0; /* inside the last range */
+            continue;
+        }
+        if (k > 0 && in->address < last_end) {
+            uint64_t skip = last_end - in->address;
+            in->address += skip;
+            in->bytes += skip;
+            in->len -= skip;
+        }
+        last_end = end;
+    }
+    free(refs);
+    return 0;
+}
+
+/* Moves the recording into `snap`: the ranges in the order they were read
+ * (a walk of the snapshot reads them in that order again), none
+ * overlapping, the blocks handed over. Nothing is copied. Returns 0 or
+ * GMV_ERR_NOMEM. */
 static int recorder_finish(recorder *r, gmv_snapshot *snap)
 {
-    if (gmv_sort_by_u64_key(r->ranges, r->nranges, sizeof *r->ranges) != 0)
-        return gmv_fail(GMV_ERR_NOMEM, "out of memory sorting the recorded memory");
+    if (trim_overlaps(r) != 0)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory ordering the recorded memory");
     size_t n = 0;
     uint64_t bytes = 0;
     for (size_t i = 0; i < r->nranges; i++) {
-        gmv_range in = r->ranges[i];
-        if (n > 0) {
-            uint64_t last_end = r->ranges[n - 1].address + r->ranges[n - 1].len;
-            if (in.address + in.len <= last_end)
-                continue; /* inside the last range */
-            if (in.address < last_end) {
-                uint64_t skip = last_end - in.address;
-                in.address += skip;
-                in.bytes += skip;
-                in.len -= skip;
-            }
-        }
-        r->ranges[n++] = in;
-        bytes += in.len;
+        if (r->ranges[i].len == 0)
+            continue;
+        r->ranges[n++] = r->ranges[i];
+        bytes += r->ranges[i].len;
     }
     snap->ranges = r->ranges;
     snap->nranges = n;
     snap->nbytes = bytes;
+    snap->by_address = false;
     snap->blocks = r->blocks;
     snap->nblocks = r->nblocks;
     r->ranges = NULL;

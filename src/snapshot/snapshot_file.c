@@ -12,7 +12,7 @@
 #include "snapshot/snapshot_impl.h"
 
 static const uint8_t MAGIC[8] = {'G', 'M', 'V', 'S', 'N', 'A', 'P', 0};
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u  /* written; version 1 (ranges sorted by address) is read too */
 #define FILE_HEADER_SIZE 16u   /* magic, version, section count */
 #define SECTION_HEADER_SIZE 16u /* tag, reserved, length */
 #define RANGE_HEADER_SIZE 16u  /* address, length */
@@ -81,8 +81,8 @@ static bool write_section_header(crc_out *o, const char tag[4], uint64_t len)
 }
 
 /* The number of ranges from `first` on that join into one file range (each
- * touching the one before: a capture keeps overlapping reads as pieces), and
- * their total length. */
+ * touching the one before it: a big read in pieces, or an overlapping read
+ * trimmed), and their total length. */
 static size_t joined_ranges(const gmv_snapshot *snap, size_t first, uint64_t *len)
 {
     size_t n = 1;
@@ -95,8 +95,8 @@ static size_t joined_ranges(const gmv_snapshot *snap, size_t first, uint64_t *le
     return n;
 }
 
-/* Writes the MEMR section: each range as address, length, bytes; ranges
- * that touch are written as one. */
+/* Writes the MEMR section: each range as address, length, bytes, in the
+ * snapshot's order; ranges that follow and touch each other are written as one. */
 static bool write_ranges(crc_out *o, const gmv_snapshot *snap)
 {
     uint64_t len = snap->nbytes, joined = 0;
@@ -175,8 +175,9 @@ static uint64_t get_u64(const uint8_t *p)
     return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
 }
 
-/* Counts the ranges in a MEMR body and checks every length and order. */
-static int scan_ranges(const uint8_t *body, uint64_t len, size_t *count, uint64_t *bytes)
+/* Counts the ranges in a MEMR body and checks every length, and with
+ * `sorted` (version 1) their order. */
+static int scan_ranges(const uint8_t *body, uint64_t len, bool sorted, size_t *count, uint64_t *bytes)
 {
     uint64_t pos = 0, prev_end = 0;
     *count = 0;
@@ -189,7 +190,10 @@ static int scan_ranges(const uint8_t *body, uint64_t len, size_t *count, uint64_
         if (n == 0 || n > len - pos)
             return gmv_fail(GMV_ERR_FORMAT, "snapshot memory range at 0x%llx claims %llu bytes, more than the file holds",
                             (unsigned long long)addr, (unsigned long long)n);
-        if (addr + n < addr || (*count > 0 && addr <= prev_end))
+        if (addr + n < addr)
+            return gmv_fail(GMV_ERR_FORMAT, "snapshot memory range at 0x%llx wraps around the address space",
+                            (unsigned long long)addr);
+        if (sorted && *count > 0 && addr <= prev_end)
             return gmv_fail(GMV_ERR_FORMAT, "snapshot memory ranges overlap or are out of order at 0x%llx",
                             (unsigned long long)addr);
         prev_end = addr + n;
@@ -201,12 +205,16 @@ static int scan_ranges(const uint8_t *body, uint64_t len, size_t *count, uint64_
 }
 
 /* Loads the MEMR body into `snap`: the ranges point into `body`, which the
- * snapshot holds (load_sections' caller gives it the buffer). */
-static int load_ranges(gmv_snapshot *snap, const uint8_t *body, uint64_t len)
+ * snapshot holds (load_sections' caller gives it the buffer). Version 1
+ * ranges are sorted by address; version 2 ranges come in the order the
+ * capture read them, and may overlap only in a damaged file (a look-up then
+ * finds one of them: wrong bytes, never a wrong access). */
+static int load_ranges(gmv_snapshot *snap, const uint8_t *body, uint64_t len, uint32_t version)
 {
     size_t count;
     uint64_t bytes;
-    int rc = scan_ranges(body, len, &count, &bytes);
+    snap->by_address = version == 1;
+    int rc = scan_ranges(body, len, snap->by_address, &count, &bytes);
     if (rc != 0)
         return rc;
     snap->ranges = malloc((count ? count : 1) * sizeof *snap->ranges);
@@ -223,15 +231,16 @@ static int load_ranges(gmv_snapshot *snap, const uint8_t *body, uint64_t len)
     return 0;
 }
 
-/* Checks magic, version and checksum; returns the number of sections. */
-static int check_envelope(const uint8_t *data, size_t len, uint32_t *sections)
+/* Checks magic, version and checksum; returns the number of sections and
+ * the version. */
+static int check_envelope(const uint8_t *data, size_t len, uint32_t *sections, uint32_t *version)
 {
     if (len < FILE_HEADER_SIZE + 4 || memcmp(data, MAGIC, 8) != 0)
         return gmv_fail(GMV_ERR_FORMAT, "not a gomapviz snapshot (no GMVSNAP header)");
-    uint32_t version = get_u32(data + 8);
-    if (version != FORMAT_VERSION)
-        return gmv_fail(GMV_ERR_FORMAT, "snapshot format version %u is not supported (this gomapviz reads version %u)",
-                        version, FORMAT_VERSION);
+    *version = get_u32(data + 8);
+    if (*version != 1 && *version != FORMAT_VERSION)
+        return gmv_fail(GMV_ERR_FORMAT, "snapshot format version %u is not supported (this gomapviz reads versions 1 "
+                        "and %u)", *version, FORMAT_VERSION);
     if (crc32_gzip_refl(0, data, len - 4) != get_u32(data + len - 4))
         return gmv_fail(GMV_ERR_FORMAT, "snapshot checksum mismatch: the file is truncated or damaged");
     *sections = get_u32(data + 12);
@@ -240,11 +249,11 @@ static int check_envelope(const uint8_t *data, size_t len, uint32_t *sections)
     return 0;
 }
 
-/* True when one range holds the whole hmap header (a capture always records
+/* True when one range holds the whole map header (a capture always records
  * it in one read, so it never spans two of the non-touching ranges). */
 static bool holds_header(const gmv_snapshot *snap)
 {
-    uint64_t addr = snap->hmap_address, size = snap->layout.hmap.size;
+    uint64_t addr = snap->hmap_address, size = gmv_layout_header_size(&snap->layout);
     for (size_t i = 0; i < snap->nranges; i++) {
         const gmv_range *r = &snap->ranges[i];
         if (addr >= r->address && addr - r->address < r->len)
@@ -254,7 +263,7 @@ static bool holds_header(const gmv_snapshot *snap)
 }
 
 /* Walks the sections and loads META and MEMR (each exactly once). */
-static int load_sections(gmv_snapshot *snap, const uint8_t *data, size_t len, uint32_t sections)
+static int load_sections(gmv_snapshot *snap, const uint8_t *data, size_t len, uint32_t sections, uint32_t version)
 {
     uint64_t pos = FILE_HEADER_SIZE, end = len - 4;
     bool have_meta = false, have_memory = false;
@@ -274,7 +283,7 @@ static int load_sections(gmv_snapshot *snap, const uint8_t *data, size_t len, ui
                                           : gmv_snapshot_meta_decode(snap, (const char *)data + pos, (size_t)body_len);
         } else if (memcmp(h, "MEMR", 4) == 0 && !have_memory) {
             have_memory = true;
-            rc = load_ranges(snap, data + pos, body_len);
+            rc = load_ranges(snap, data + pos, body_len, version);
         } else {
             rc = gmv_fail(GMV_ERR_FORMAT, "snapshot has an unknown or repeated section \"%.4s\"", (const char *)h);
         }
@@ -295,8 +304,8 @@ static int load_sections(gmv_snapshot *snap, const uint8_t *data, size_t len, ui
 static int parse_owned(gmv_snapshot **out, uint8_t *data, size_t len)
 {
     *out = NULL;
-    uint32_t sections = 0;
-    int rc = check_envelope(data, len, &sections);
+    uint32_t sections = 0, version = 0;
+    int rc = check_envelope(data, len, &sections, &version);
     if (rc != 0) {
         free(data);
         return rc;
@@ -308,7 +317,7 @@ static int parse_owned(gmv_snapshot **out, uint8_t *data, size_t len)
     }
     rc = gmv_snapshot_adopt_block(snap, data);
     if (rc == 0)
-        rc = load_sections(snap, data, len, sections);
+        rc = load_sections(snap, data, len, sections, version);
     if (rc != 0) {
         gmv_snapshot_free(snap);
         return rc;

@@ -15,10 +15,13 @@ struct gmv_snapshot {
     gmv_layout layout;
     gmv_origin origin;
     uint64_t hmap_address;
-    /* Sorted by address and never overlapping. Ranges read from a file never
-     * touch either; a capture's may (the file writer joins them). */
+    /* Never overlapping; in the order the capture first read them (a walk
+     * of the map reads them in that order again), or sorted by address
+     * (`by_address`: a version 1 file). Ranges of a capture may touch (the
+     * file writer joins those that follow each other). */
     gmv_range *ranges;
     size_t nranges;
+    bool by_address;
     uint8_t **blocks;  /* owned: the memory the ranges point into */
     size_t nblocks;
     uint64_t nbytes;   /* sum of the range lengths */

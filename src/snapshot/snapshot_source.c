@@ -4,33 +4,109 @@
 
 #include "common/error.h"
 #include "common/page_index.h"
+#include "common/sort.h"
 #include "snapshot/snapshot_impl.h"
 
-/* The source's context: the snapshot (borrowed) and an index of its ranges. */
+/* A range in address order: where it starts, how long, which range it is. */
+typedef struct range_ref {
+    uint64_t address, len;
+    uint64_t index;
+} range_ref;
+
+/* The source's context. A walk of the map reads the ranges in the order the
+ * capture recorded them, so a look-up first tries the range of the last hit
+ * and the one after it; only a miss (a re-read, another walk) uses the
+ * index by address, built at the first miss. */
 typedef struct snapshot_reader {
     const gmv_snapshot *snap;
+    size_t cur;            /* the range of the last hit */
+    bool indexed;          /* `sorted` and `index` are built (or failed: then binary searches) */
+    range_ref *sorted;     /* the ranges by address (NULL for a version 1 file: already sorted) */
     gmv_page_index index;
 } snapshot_reader;
 
-/* Index of the last range starting at or before `addr`, or -1. */
-static ptrdiff_t find_range(const snapshot_reader *r, uint64_t addr)
+/* True if range `i` of the snapshot holds `addr`. */
+static bool holds(const gmv_snapshot *snap, size_t i, uint64_t addr)
+{
+    return i < snap->nranges && addr >= snap->ranges[i].address && addr - snap->ranges[i].address < snap->ranges[i].len;
+}
+
+/* Builds the index by address, once. Out of memory, it stays empty: a
+ * version 2 look-up then fails (reads nothing), which a model reports as
+ * unreadable memory rather than as a crash. */
+static void build_index(snapshot_reader *r)
 {
     const gmv_snapshot *snap = r->snap;
-    return (ptrdiff_t)gmv_page_index_count_at_most(&r->index, snap->ranges, snap->nranges, sizeof *snap->ranges,
-                                                   addr) - 1;
+    r->indexed = true;
+    /* every range covers at most len / 4096 + 2 pages */
+    size_t max_pages = 2 * snap->nranges + (size_t)(snap->nbytes / 4096) + 1;
+    if (snap->by_address) {
+        gmv_page_index_build(&r->index, snap->ranges, snap->nranges, sizeof *snap->ranges, max_pages);
+        return;
+    }
+    r->sorted = malloc((snap->nranges ? snap->nranges : 1) * sizeof *r->sorted);
+    if (!r->sorted)
+        return;
+    for (size_t i = 0; i < snap->nranges; i++)
+        r->sorted[i] = (range_ref){snap->ranges[i].address, snap->ranges[i].len, i};
+    if (gmv_sort_by_u64_key(r->sorted, snap->nranges, sizeof *r->sorted) != 0) {
+        free(r->sorted);
+        r->sorted = NULL;
+        return;
+    }
+    gmv_page_index_build(&r->index, r->sorted, snap->nranges, sizeof *r->sorted, max_pages);
+}
+
+#define NEAR 8 /* ranges tried after the last hit, and from the first (a walk begun again) */
+
+/* The range holding `addr` among the few a walk in recording order would
+ * read next, or -1. */
+static ptrdiff_t find_near(snapshot_reader *r, uint64_t addr)
+{
+    for (size_t i = r->cur; i < r->cur + NEAR; i++) {
+        if (holds(r->snap, i, addr))
+            return (ptrdiff_t)(r->cur = i);
+    }
+    for (size_t i = 0; i < NEAR && i < r->cur; i++) {
+        if (holds(r->snap, i, addr))
+            return (ptrdiff_t)(r->cur = i);
+    }
+    return -1;
+}
+
+/* The range holding `addr`, or -1. */
+static ptrdiff_t find_range(snapshot_reader *r, uint64_t addr)
+{
+    const gmv_snapshot *snap = r->snap;
+    ptrdiff_t near = find_near(r, addr);
+    if (near >= 0)
+        return near;
+    if (!r->indexed)
+        build_index(r);
+    size_t i;
+    if (snap->by_address) {
+        i = gmv_page_index_count_at_most(&r->index, snap->ranges, snap->nranges, sizeof *snap->ranges, addr);
+    } else {
+        if (!r->sorted)
+            return -1;
+        i = gmv_page_index_count_at_most(&r->index, r->sorted, snap->nranges, sizeof *r->sorted, addr);
+        i = i ? (size_t)r->sorted[i - 1].index + 1 : 0;
+    }
+    if (i == 0 || !holds(snap, i - 1, addr))
+        return -1;
+    r->cur = i - 1;
+    return (ptrdiff_t)r->cur;
 }
 
 /* Lends up to `len` bytes at `addr` from the one range holding `addr`. */
 static int64_t snapshot_view(void *ctx, uint64_t addr, size_t len, const uint8_t **bytes)
 {
-    const snapshot_reader *reader = ctx;
+    snapshot_reader *reader = ctx;
     ptrdiff_t i = find_range(reader, addr);
     if (i < 0)
         return 0;
     const gmv_range *r = &reader->snap->ranges[i];
     uint64_t skip = addr - r->address;
-    if (skip >= r->len)
-        return 0;
     *bytes = r->bytes + skip;
     return (int64_t)(r->len - skip < len ? r->len - skip : len);
 }
@@ -56,6 +132,7 @@ static void snapshot_reader_destroy(void *ctx)
 {
     snapshot_reader *reader = ctx;
     gmv_page_index_release(&reader->index);
+    free(reader->sorted);
     free(reader);
 }
 
@@ -68,9 +145,6 @@ int gmv_snapshot_open_source(gmv_source **out, const gmv_snapshot *snap)
     if (!reader)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory opening a snapshot");
     reader->snap = snap;
-    /* every range covers at most len / 4096 + 2 pages */
-    size_t max_pages = 2 * snap->nranges + (size_t)(snap->nbytes / 4096) + 1;
-    gmv_page_index_build(&reader->index, snap->ranges, snap->nranges, sizeof *snap->ranges, max_pages);
     int rc = gmv_source_new_custom(out, &ops, reader);
     if (rc != 0)
         snapshot_reader_destroy(reader);
