@@ -1,6 +1,7 @@
 /* A stable least-significant-digit radix sort on a leading uint64_t key. */
 #include "common/sort.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +20,26 @@ int gmv_sort_by_u64_key(void *records, size_t n, size_t size)
 {
     if (n < 2)
         return 0;
-    unsigned char *from = records, *to = malloc(n * size);
+    unsigned char *from = records;
+    /* Bits that differ between keys: digits where all keys agree are
+     * skipped; keys already in order need no pass at all. */
+    uint64_t first = key_of(from), differ = 0, prev = first;
+    bool in_order = true;
+    for (size_t i = 1; i < n; i++) {
+        uint64_t key = key_of(from + i * size);
+        differ |= key ^ first;
+        in_order = in_order && key >= prev;
+        prev = key;
+    }
+    if (in_order)
+        return 0;
+    unsigned char *to = malloc(n * size);
     size_t *count = malloc(DIGITS * sizeof *count);
     if (!to || !count) {
         free(to);
         free(count);
         return -1;
     }
-    /* Bits that differ between keys: digits where all keys agree are skipped. */
-    uint64_t first = key_of(from), differ = 0;
-    for (size_t i = 1; i < n; i++)
-        differ |= key_of(from + i * size) ^ first;
     for (unsigned shift = 0; shift < 64; shift += DIGIT_BITS) {
         if (((differ >> shift) & (DIGITS - 1)) == 0)
             continue;

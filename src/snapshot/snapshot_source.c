@@ -15,11 +15,14 @@ typedef struct range_ref {
 
 /* The source's context. A walk of the map reads the ranges in the order the
  * capture recorded them, so a look-up first tries the range of the last hit
- * and the one after it; only a miss (a re-read, another walk) uses the
- * index by address, built at the first miss. */
+ * and the few after it; then, while a budget of steps lasts, a scan further
+ * ahead (a second walk that skips what the first read in batches: group
+ * arrays, table headers); only then the index by address, built at the
+ * first miss of all these. */
 typedef struct snapshot_reader {
     const gmv_snapshot *snap;
     size_t cur;            /* the range of the last hit */
+    uint64_t scan_budget;  /* steps left for scans ahead: about one pass over the ranges */
     bool indexed;          /* `sorted` and `index` are built (or failed: then binary searches) */
     range_ref *sorted;     /* the ranges by address (NULL for a version 1 file: already sorted) */
     gmv_page_index index;
@@ -57,21 +60,32 @@ static void build_index(snapshot_reader *r)
     gmv_page_index_build(&r->index, r->sorted, snap->nranges, sizeof *r->sorted, max_pages);
 }
 
-#define NEAR 8 /* ranges tried after the last hit, and from the first (a walk begun again) */
+#define NEAR 8       /* ranges tried after the last hit, and from the first (a walk begun again) */
+#define AHEAD 16384  /* ranges a scan ahead tries, from the last hit and from the first */
 
-/* The range holding `addr` among the few a walk in recording order would
- * read next, or -1. */
-static ptrdiff_t find_near(snapshot_reader *r, uint64_t addr)
+/* The range holding `addr` among the `span` ranges from `from`, or -1. */
+static ptrdiff_t find_from(snapshot_reader *r, size_t from, size_t span, uint64_t addr)
 {
-    for (size_t i = r->cur; i < r->cur + NEAR; i++) {
-        if (holds(r->snap, i, addr))
-            return (ptrdiff_t)(r->cur = i);
-    }
-    for (size_t i = 0; i < NEAR && i < r->cur; i++) {
+    for (size_t i = from; i < from + span && i < r->snap->nranges; i++) {
         if (holds(r->snap, i, addr))
             return (ptrdiff_t)(r->cur = i);
     }
     return -1;
+}
+
+/* The range holding `addr` among those a walk in recording order would
+ * read next, or -1: the few after the last hit and from the first, then
+ * (while the budget lasts) many more. */
+static ptrdiff_t find_near(snapshot_reader *r, uint64_t addr)
+{
+    ptrdiff_t i = find_from(r, r->cur, NEAR, addr);
+    if (i < 0)
+        i = find_from(r, 0, NEAR < r->cur ? NEAR : r->cur, addr);
+    if (i >= 0 || r->indexed || r->scan_budget < 2 * AHEAD)
+        return i;
+    r->scan_budget -= 2 * AHEAD;
+    i = find_from(r, r->cur, AHEAD, addr);
+    return i >= 0 ? i : find_from(r, 0, AHEAD, addr);
 }
 
 /* The range holding `addr`, or -1. */
@@ -145,6 +159,7 @@ int gmv_snapshot_open_source(gmv_source **out, const gmv_snapshot *snap)
     if (!reader)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory opening a snapshot");
     reader->snap = snap;
+    reader->scan_budget = (uint64_t)snap->nranges + 2 * AHEAD;
     int rc = gmv_source_new_custom(out, &ops, reader);
     if (rc != 0)
         snapshot_reader_destroy(reader);

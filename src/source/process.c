@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/sort.h"
+#include "source/block_cache.h"
 #include "source/prefetch.h"
 #include "source/process_core.h"
 #include "source/source_impl.h"
@@ -33,6 +35,9 @@
  * holds at most this many bytes. */
 #define PREFETCH_IOVECS 1024
 #define PREFETCH_MAX_BYTES ((size_t)64 << 20)
+/* Whole blocks of memory a prefetch may keep while frozen (the heap holding
+ * a big map's strings: a 10^7-entry map[string]string has 320 MB of them). */
+#define BLOCK_CACHE_MAX_BYTES ((size_t)1 << 30)
 /* Task-list rescans before giving up on a process that keeps adding threads. */
 #define MAX_TASK_SCANS 1000
 
@@ -42,6 +47,13 @@ typedef struct traced_thread {
     bool attached;      /* seized by us and not yet detached */
     int pending_signal; /* caught in a signal-delivery-stop; re-sent at detach */
 } traced_thread;
+
+/* A read the walk announced: its piece, and where a cached block holds it
+ * (NULL: elsewhere). */
+typedef struct upcoming_read {
+    gmv_piece piece;
+    const uint8_t *cached;
+} upcoming_read;
 
 typedef struct process_ctx {
     pid_t pid;
@@ -59,6 +71,17 @@ typedef struct process_ctx {
      * inside it are copies, millions of them cost a few thousand system
      * calls. Kept only between one freeze and the next thaw. */
     gmv_prefetched fetched;
+    /* Whole blocks read where a prefetch wanted many pieces in one: kept
+     * from one prefetch to the next, cleared at every freeze and thaw. */
+    gmv_block_cache blocks;
+    /* The pieces the last prefetch was told of, in the order the walk
+     * will read them, each with where the block cache holds it, and how
+     * far the reads have come: a read in that order is a copy without a
+     * look-up, and tells the CPU to fetch what is read a few reads later,
+     * so the copies (in hash order, all over the blocks) wait for memory
+     * together rather than one by one. */
+    upcoming_read *upcoming;
+    size_t nupcoming, upcoming_cap, next_upcoming;
 } process_ctx;
 
 /* A raw read at `addr`: returns the bytes read (> 0), 0 when the kernel
@@ -355,10 +378,61 @@ static int64_t read_direct(process_ctx *p, uint64_t addr, void *buf, size_t len)
     return read_prefix(p, p->mem_fd >= 0 ? mem_read_raw : vm_read_raw, addr, buf, len);
 }
 
+/* How many reads ahead a read asks for the bytes it will need. */
+#define READ_AHEAD 16
+
+/* Copies the read at `addr` if it is the next one announced and a cached
+ * block holds it, and touches the bytes READ_AHEAD reads further on.
+ * Returns false if it copied nothing. */
+static bool read_upcoming(process_ctx *p, uint64_t addr, void *buf, size_t len)
+{
+    if (p->next_upcoming >= p->nupcoming || p->upcoming[p->next_upcoming].piece.address != addr)
+        return false;
+    const upcoming_read *r = &p->upcoming[p->next_upcoming++];
+    size_t ahead = p->next_upcoming + READ_AHEAD - 1;
+    if (ahead < p->nupcoming && p->upcoming[ahead].cached)
+        __builtin_prefetch(p->upcoming[ahead].cached);
+    if (!r->cached || len > r->piece.len)
+        return false;
+    memcpy(buf, r->cached, len);
+    return true;
+}
+
+/* Remembers the pieces in the order given (the walk's). */
+static void expect_upcoming(process_ctx *p, const gmv_piece *pieces, size_t n)
+{
+    p->nupcoming = p->next_upcoming = 0;
+    if (n > p->upcoming_cap) {
+        upcoming_read *grown = realloc(p->upcoming, n * sizeof *grown);
+        if (!grown)
+            return; /* only a hint */
+        p->upcoming = grown;
+        p->upcoming_cap = n;
+    }
+    for (size_t i = 0; i < n; i++)
+        p->upcoming[i] = (upcoming_read){.piece = pieces[i]};
+    p->nupcoming = n;
+}
+
+/* Notes where the block cache holds each upcoming piece that lies inside
+ * one block. */
+static void locate_upcoming(process_ctx *p)
+{
+    for (size_t i = 0; i < p->nupcoming; i++) {
+        const gmv_piece *piece = &p->upcoming[i].piece;
+        uint64_t last = piece->address + piece->len - 1;
+        if (piece->len > 0 && last >= piece->address &&
+            piece->address >> GMV_BLOCK_SHIFT == last >> GMV_BLOCK_SHIFT)
+            p->upcoming[i].cached = gmv_block_cache_where(&p->blocks, piece->address);
+    }
+}
+
 static int64_t process_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
     process_ctx *p = ctx;
-    if (gmv_prefetched_copy(&p->fetched, addr, buf, len))
+    if (read_upcoming(p, addr, buf, len))
+        return (int64_t)len;
+    if (gmv_block_cache_copy(&p->blocks, addr, buf, len) || gmv_prefetched_copy(&p->fetched, addr, buf, len))
         return (int64_t)len;
     return read_direct(p, addr, buf, len);
 }
@@ -383,9 +457,49 @@ static int vm_read_pieces(process_ctx *p, const struct iovec *local, const struc
     }
 }
 
-/* gmv_source_ops.prefetch: reads the pieces (merged where they overlap) up
- * to PREFETCH_IOVECS per system call into p->fetched. Only while frozen, and
- * only with process_vm_readv. */
+/* Reads blocks[0..n) whole (GMV_BLOCK_SIZE each, up to PREFETCH_IOVECS per
+ * system call) into the block cache; a block that cannot be read whole is
+ * cached as unreadable (its pieces are then read one by one). Returns 0 or
+ * a negative status. */
+static int read_blocks(process_ctx *p, const uint64_t *blocks, size_t n)
+{
+    struct iovec local[PREFETCH_IOVECS], remote[PREFETCH_IOVECS];
+    size_t next = 0;
+    while (next < n) {
+        size_t batch = 0;
+        for (; batch < PREFETCH_IOVECS && next + batch < n; batch++) {
+            uint8_t *bytes = gmv_block_cache_take(&p->blocks);
+            if (!bytes)
+                break;
+            local[batch] = (struct iovec){.iov_base = bytes, .iov_len = GMV_BLOCK_SIZE};
+            remote[batch] = (struct iovec){.iov_base = (void *)(uintptr_t)(blocks[next + batch] << GMV_BLOCK_SHIFT),
+                                           .iov_len = GMV_BLOCK_SIZE};
+        }
+        size_t got = 0;
+        int rc = batch ? vm_read_pieces(p, local, remote, batch, &got) : GMV_OK;
+        /* Blocks read whole are kept; the first one short, if any, is kept
+         * as unreadable; the rest go round again (their room given back). */
+        size_t whole = got / GMV_BLOCK_SIZE, done = whole;
+        for (size_t i = 0; i < whole; i++)
+            gmv_block_cache_add(&p->blocks, blocks[next + i], local[i].iov_base);
+        gmv_block_cache_untake(&p->blocks, batch - whole);
+        if (whole < batch && rc == GMV_OK) {
+            gmv_block_cache_add(&p->blocks, blocks[next + whole], NULL);
+            done++;
+        }
+        if (rc != GMV_OK)
+            return rc;
+        if (batch == 0)
+            return GMV_OK; /* out of memory: the pieces are read as they come */
+        next += done;
+    }
+    return GMV_OK;
+}
+
+/* gmv_source_ops.prefetch: reads the blocks holding many of the pieces
+ * whole (kept until thaw), and the other pieces (merged where they overlap
+ * or nearly touch) up to PREFETCH_IOVECS per system call into p->fetched.
+ * Only while frozen, and only with process_vm_readv. */
 static int process_prefetch(void *ctx, gmv_piece *pieces, size_t n)
 {
     process_ctx *p = ctx;
@@ -395,6 +509,21 @@ static int process_prefetch(void *ctx, gmv_piece *pieces, size_t n)
     int rc = check_held_signals(p);
     if (rc != GMV_OK)
         return rc;
+    expect_upcoming(p, pieces, n);
+    if (gmv_sort_by_u64_key(pieces, n, sizeof *pieces) != 0)
+        return GMV_OK; /* no memory for it: read directly */
+    uint64_t *blocks = malloc((n ? n : 1) * sizeof *blocks);
+    if (blocks) {
+        size_t left = n, picked = gmv_block_cache_pick(&p->blocks, pieces, n, blocks, &left);
+        rc = read_blocks(p, blocks, picked);
+        free(blocks);
+        locate_upcoming(p);
+        if (rc != GMV_OK) {
+            gmv_block_cache_clear(&p->blocks);
+            return rc;
+        }
+        n = left;
+    }
     if (gmv_prefetched_plan(&p->fetched, pieces, n, PREFETCH_MAX_BYTES) != 0)
         return GMV_OK; /* no memory for it: read directly */
     struct iovec local[PREFETCH_IOVECS], remote[PREFETCH_IOVECS];
@@ -483,6 +612,7 @@ static process_ctx *process_ctx_new(pid_t pid, const gmv_process_options *opts)
     p->no_freeze = opts && opts->no_freeze;
     p->mem_fd = -1;
     p->page_size = page > 0 ? (size_t)page : 4096;
+    p->blocks.max_blocks = BLOCK_CACHE_MAX_BYTES / GMV_BLOCK_SIZE;
     return p;
 }
 
@@ -496,6 +626,8 @@ static void process_destroy(void *ctx)
         close(p->mem_fd);
     free(p->threads);
     gmv_prefetched_release(&p->fetched);
+    gmv_block_cache_release(&p->blocks);
+    free(p->upcoming);
     free(p);
 }
 
@@ -778,6 +910,8 @@ static int process_freeze(void *ctx)
 {
     process_ctx *p = ctx;
     gmv_prefetched_clear(&p->fetched);
+    gmv_block_cache_clear(&p->blocks);
+    p->nupcoming = 0;
     if (p->no_freeze)
         return GMV_OK;
     hold_signals(p);
@@ -796,6 +930,8 @@ static int process_thaw(void *ctx)
 {
     process_ctx *p = ctx;
     gmv_prefetched_clear(&p->fetched);
+    gmv_block_cache_clear(&p->blocks);
+    p->nupcoming = 0;
     if (p->no_freeze)
         return GMV_OK;
     p->frozen = false;

@@ -1,4 +1,5 @@
-/* The radix sort and the prefetch store behind a live process's batched reads. */
+/* The radix sort, the prefetch store and the block cache behind a live
+ * process's batched reads. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "common/sort.h"
+#include "source/block_cache.h"
 #include "source/prefetch.h"
 #include "support/test_random.h"
 
@@ -134,10 +136,105 @@ static void mark_makes_progress_and_copy_serves_only_whole_pieces(void **state)
     gmv_prefetched_release(&f);
 }
 
+#define BLOCK_A ((uint64_t)0xc000 << 8)      /* block numbers: a 32 KiB block each */
+#define AT(block, offset) (((block) << GMV_BLOCK_SHIFT) + (offset))
+
+/* Ten pieces in block A (dense), three in block A+2 (sparse), one across
+ * the end of block A+4 into A+5, all sorted by address. */
+static size_t sample_pieces(gmv_piece *p)
+{
+    size_t n = 0;
+    for (uint64_t i = 0; i < 10; i++)
+        p[n++] = (gmv_piece){AT(BLOCK_A, 100 * i), 16};
+    for (uint64_t i = 0; i < 3; i++)
+        p[n++] = (gmv_piece){AT(BLOCK_A + 2, 100 * i), 16};
+    p[n++] = (gmv_piece){AT(BLOCK_A + 4, GMV_BLOCK_SIZE - 8), 16};
+    return n;
+}
+
+static void cache_picks_dense_blocks_and_drops_their_pieces(void **state)
+{
+    (void)state;
+    gmv_block_cache c = {.max_blocks = 4};
+    gmv_piece p[16];
+    uint64_t blocks[16];
+    size_t n = sample_pieces(p), left = 0;
+    assert_int_equal(gmv_block_cache_pick(&c, p, n, blocks, &left), 1);
+    assert_int_equal(blocks[0], BLOCK_A);
+    assert_int_equal(left, 4); /* the sparse three and the one across blocks, in order */
+    assert_int_equal(p[0].address, AT(BLOCK_A + 2, 0));
+    assert_int_equal(p[2].address, AT(BLOCK_A + 2, 200));
+    assert_int_equal(p[3].address, AT(BLOCK_A + 4, GMV_BLOCK_SIZE - 8));
+    /* Picked but not read yet: nothing is served. */
+    uint8_t buf[32];
+    assert_false(gmv_block_cache_copy(&c, AT(BLOCK_A, 0), buf, 1));
+    uint8_t *bytes = gmv_block_cache_take(&c);
+    assert_non_null(bytes);
+    for (size_t i = 0; i < GMV_BLOCK_SIZE; i++)
+        bytes[i] = (uint8_t)(i * 7);
+    assert_int_equal(gmv_block_cache_add(&c, BLOCK_A, bytes), 0);
+    assert_true(gmv_block_cache_copy(&c, AT(BLOCK_A, 300), buf, 16));
+    assert_int_equal(buf[0], (uint8_t)(300 * 7));
+    assert_int_equal(buf[15], (uint8_t)(315 * 7));
+    assert_true(gmv_block_cache_copy(&c, AT(BLOCK_A, GMV_BLOCK_SIZE - 1), buf, 1));
+    assert_false(gmv_block_cache_copy(&c, AT(BLOCK_A, GMV_BLOCK_SIZE - 1), buf, 2)); /* into the next block */
+    assert_false(gmv_block_cache_copy(&c, AT(BLOCK_A + 1, 0), buf, 1));
+    assert_false(gmv_block_cache_copy(&c, AT(BLOCK_A, 0), buf, 0));
+    assert_ptr_equal(gmv_block_cache_where(&c, AT(BLOCK_A, 5)), bytes + 5);
+    assert_null(gmv_block_cache_where(&c, AT(BLOCK_A + 2, 5)));
+    /* Asked again: block A's pieces are served by the cache, none picked. */
+    n = sample_pieces(p);
+    assert_int_equal(gmv_block_cache_pick(&c, p, n, blocks, &left), 0);
+    assert_int_equal(left, 4);
+    gmv_block_cache_clear(&c);
+    assert_false(gmv_block_cache_copy(&c, AT(BLOCK_A, 300), buf, 16));
+    gmv_block_cache_release(&c);
+}
+
+static void cache_keeps_pieces_of_unreadable_blocks_and_stays_in_budget(void **state)
+{
+    (void)state;
+    gmv_block_cache c = {.max_blocks = 1};
+    gmv_piece p[32];
+    uint64_t blocks[32];
+    size_t n = 0, left = 0;
+    for (uint64_t b = 0; b < 2; b++)
+        for (uint64_t i = 0; i < 8; i++)
+            p[n++] = (gmv_piece){AT(BLOCK_A + b, 64 * i), 8};
+    /* Room for one block: the first dense one is picked, the second kept as pieces. */
+    assert_int_equal(gmv_block_cache_pick(&c, p, n, blocks, &left), 1);
+    assert_int_equal(left, 8);
+    assert_int_equal(p[0].address, AT(BLOCK_A + 1, 0));
+    /* The picked block could not be read: marked so, its pieces kept next time. */
+    assert_int_equal(gmv_block_cache_add(&c, BLOCK_A, NULL), 0);
+    uint8_t buf[8];
+    assert_false(gmv_block_cache_copy(&c, AT(BLOCK_A, 0), buf, 8));
+    n = 0;
+    for (uint64_t i = 0; i < 8; i++)
+        p[n++] = (gmv_piece){AT(BLOCK_A, 64 * i), 8};
+    assert_int_equal(gmv_block_cache_pick(&c, p, n, blocks, &left), 0);
+    assert_int_equal(left, 8);
+    /* The arena holds max_blocks blocks; one given back is handed out again. */
+    uint8_t *first = gmv_block_cache_take(&c);
+    assert_non_null(first);
+    assert_null(gmv_block_cache_take(&c));
+    gmv_block_cache_untake(&c, 1);
+    assert_ptr_equal(gmv_block_cache_take(&c), first);
+    /* A cache with no room picks nothing and removes nothing. */
+    gmv_block_cache none = {0};
+    assert_int_equal(gmv_block_cache_pick(&none, p, n, blocks, &left), 0);
+    assert_int_equal(left, n);
+    assert_null(gmv_block_cache_take(&none));
+    gmv_block_cache_release(&none);
+    gmv_block_cache_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sort_orders_by_key_and_keeps_ties_in_order),
+        cmocka_unit_test(cache_picks_dense_blocks_and_drops_their_pieces),
+        cmocka_unit_test(cache_keeps_pieces_of_unreadable_blocks_and_stays_in_budget),
         cmocka_unit_test(search_counts_keys_at_most),
         cmocka_unit_test(plan_sorts_merges_and_keeps_to_the_budget),
         cmocka_unit_test(mark_makes_progress_and_copy_serves_only_whole_pieces),
