@@ -4,15 +4,25 @@
 Usage: report.py RESULTS.tsv INFO.txt OUT.md
 
 RESULTS.tsv has one row per measurement (tab-separated): size, map (m64, mstr or
-"fixed"), tool, command, wall seconds, wall standard deviation, runs, peak RSS in
+"fixed" for the classic target; m64-swiss, mstr-swiss, fixed-swiss for the Swiss one), tool, command, wall seconds, wall standard deviation, runs, peak RSS in
 KB, user seconds, system seconds, entries, status (ok, failed, time-cap,
 memory-cap) and a note. INFO.txt has key=value lines about the machine and the
-run. The targets of issue 6 are computed from the rows.
+run. The targets of issues 6 and 10 are computed from the rows.
 """
 import sys
 from collections import OrderedDict
 
-TYPES = {"m64": "map[int64]int64", "mstr": "map[string]string"}
+TYPES = OrderedDict([
+    ("m64", "map[int64]int64"), ("mstr", "map[string]string"),
+    ("m64-swiss", "map[int64]int64"), ("mstr-swiss", "map[string]string"),
+])
+IMPL_OF = {"m64": "classic", "mstr": "classic", "m64-swiss": "swiss", "mstr-swiss": "swiss"}
+IMPL_LABEL = {"classic": "classic hmap, Go 1.19", "swiss": "Swiss tables, Go 1.26"}
+FIXED = {"classic": "fixed", "swiss": "fixed-swiss"}
+
+
+def type_label(type_):
+    return "%s (%s)" % (TYPES[type_], IMPL_LABEL[IMPL_OF[type_]])
 
 
 def num(s):
@@ -114,7 +124,8 @@ def main():
             if k == "bgcpu":
                 bgcpu.append(int(v))
             elif k.startswith("target_"):
-                targets.append((int(k[7:]), v))
+                impl, _, size = k[7:].rpartition("_")
+                targets.append((impl or "classic", int(size), v))
             else:
                 info[k] = v
 
@@ -150,70 +161,100 @@ def main():
     w("## Machine and versions")
     w("")
     for k, label in [("date", "date"), ("uname", "`uname -a`"), ("cpu", "CPU"),
-                     ("cores", "cores"), ("memory", "memory"), ("go", "Go"),
-                     ("dlv", "delve"), ("gdb", "gdb"), ("hyperfine", "hyperfine"),
+                     ("cores", "cores"), ("memory", "memory"), ("go_classic", "Go (classic target)"),
+                     ("go_swiss", "Go (Swiss target)"), ("dlv_classic", "delve (classic target)"),
+                     ("dlv_swiss", "delve (Swiss target)"), ("gdb", "gdb"), ("hyperfine", "hyperfine"),
                      ("gomapviz", "gomapviz"), ("build", "gomapviz build")]:
-        w("- %s: %s" % (label, info.get(k, "?")))
-    for size, v in targets:
-        w("- target process for %s entries: %s" % (fmt_int(size), v))
+        if k in info:
+            w("- %s: %s" % (label, info[k]))
+    for impl, size, v in targets:
+        w("- %s target process for %s entries: %s" % (impl, fmt_int(size), v))
     w("- caps: %s" % info.get("caps", "?"))
     w("- command: %s" % code(info.get("command", "?")))
     w("")
 
     # ------------------------------------------------------------ targets
-    w("## Targets (issue 6)")
+    w("## Targets")
     w("")
-    w("On the 1,000,000-entry `map[int64]int64` (and the 10,000,000-entry one for the last), "
-      "same process, this run:")
+    w("Each target computed from this run's rows (same process for every tool). Issue 6: the "
+      "classic map (Go 1.19). Issue 10: Swiss tables (Go 1.26), and strings at scale for both.")
     w("")
-    w("| target | measured | result |")
-    w("|---|---|---|")
+    w("| issue | target | measured | result |")
+    w("|---|---|---|---|")
 
-    def target_rows():
-        M = 1000000
-        cap, dmp, direct = find(M, "m64", "capture"), find(M, "m64", "dump snapshot"), find(M, "m64", "dump --pid")
-        dlv = find(M, "m64", "delve")
+    def vs_delve(issue, M, type_):
+        cap, dmp, direct = find(M, type_, "capture"), find(M, type_, "dump snapshot"), find(M, type_, "dump --pid")
+        dlv = find(M, type_, "delve")
+        what = "%s, %s entries" % (type_label(type_), fmt_int(M))
         ok = all(x and x.status == "ok" and x.wall for x in (cap, dmp))
-        if ok and dlv and dlv.wall:
-            both = cap.wall + dmp.wall
-            lb = dlv.status != "ok"
-            r = dlv.wall / both
-            extra = ""
-            if direct and direct.wall:
-                extra = "; `dump --pid` alone %s, %s" % (fmt_s(direct.wall), fmt_ratio(dlv.wall / direct.wall, lb))
-            yield ("capture + dump at least 40x faster than delve",
-                   "%s vs delve %s: %s%s" % (fmt_s(both), fmt_s(dlv.wall), fmt_ratio(r, lb), extra),
-                   "PASS" if r >= 40 else ("FAIL" if not lb else "FAIL (delve did not finish)"))
-            if dlv.rss and cap.rss and dmp.rss:
-                peak = max(cap.rss, dmp.rss)
-                r = dlv.rss / peak
-                yield ("capture + dump at least 30x less peak memory than delve",
-                       "%s (the larger of the two) vs delve %s: %s" % (fmt_mb(peak), fmt_mb(dlv.rss), fmt_ratio(r, lb)),
-                       "PASS" if r >= 30 else "FAIL")
-        else:
-            yield ("capture + dump at least 40x faster than delve", "not measured in this run", "-")
-            yield ("capture + dump at least 30x less peak memory than delve", "not measured in this run", "-")
-        rs, rp = find(M, "m64", "render snapshot"), find(M, "m64", "render --pid")
+        if not (ok and dlv and dlv.wall):
+            yield (issue, "%s: capture + dump at least 40x faster and 30x less memory than delve" % what,
+                   "not measured in this run", "-")
+            return
+        both = cap.wall + dmp.wall
+        lb = dlv.status != "ok"
+        r = dlv.wall / both
+        extra = ""
+        if direct and direct.wall:
+            extra = "; `dump --pid` alone %s, %s" % (fmt_s(direct.wall), fmt_ratio(dlv.wall / direct.wall, lb))
+        yield (issue, "%s: capture + dump at least 40x faster than delve" % what,
+               "%s vs delve %s: %s%s" % (fmt_s(both), fmt_s(dlv.wall), fmt_ratio(r, lb), extra),
+               "PASS" if r >= 40 else ("FAIL" if not lb else "FAIL (delve did not finish)"))
+        if dlv.rss and cap.rss and dmp.rss:
+            peak = max(cap.rss, dmp.rss)
+            r = dlv.rss / peak
+            yield (issue, "%s: capture + dump at least 30x less peak memory than delve" % what,
+                   "%s (the larger of the two) vs delve %s: %s" % (fmt_mb(peak), fmt_mb(dlv.rss),
+                                                                  fmt_ratio(r, dlv.status == "memory-cap")),
+                   "PASS" if r >= 30 else "FAIL")
+
+    def render_under(issue, M, type_):
+        rs, rp = find(M, type_, "render snapshot"), find(M, type_, "render --pid")
+        what = "%s, %s entries: render to SVG under 3 s" % (type_label(type_), fmt_int(M))
         if rs and rp and rs.status == "ok" and rp.status == "ok":
             worst = max(rs.wall, rp.wall)
-            yield ("render to SVG under 3 s",
-                   "`render --pid` (live map to SVG) %s, `render` of the snapshot %s" % (fmt_s(rp.wall), fmt_s(rs.wall)),
-                   "PASS" if worst < 3 else "FAIL")
+            yield (issue, what, "`render --pid` (live map to SVG) %s, `render` of the snapshot %s"
+                   % (fmt_s(rp.wall), fmt_s(rs.wall)), "PASS" if worst < 3 else "FAIL")
         else:
-            yield ("render to SVG under 3 s", "not measured in this run", "-")
-        B = 10000000
-        cap, dmp, direct = find(B, "m64", "capture"), find(B, "m64", "dump snapshot"), find(B, "m64", "dump --pid")
+            yield (issue, what, "not measured in this run", "-")
+
+    def big_under(issue, B, type_):
+        cap, dmp, direct = find(B, type_, "capture"), find(B, type_, "dump snapshot"), find(B, type_, "dump --pid")
+        what = "%s, %s entries: capture + dump under 5 s" % (type_label(type_), fmt_int(B))
         if cap and dmp and cap.status == "ok" and dmp.status == "ok":
             both = cap.wall + dmp.wall
             extra = ("; `dump --pid` alone %s" % fmt_s(direct.wall)) if direct and direct.wall else ""
-            yield ("10,000,000 entries: capture + dump under 5 s",
-                   "%s + %s = %s%s" % (fmt_s(cap.wall), fmt_s(dmp.wall), fmt_s(both), extra),
+            yield (issue, what, "%s + %s = %s%s" % (fmt_s(cap.wall), fmt_s(dmp.wall), fmt_s(both), extra),
                    "PASS" if both < 5 else "FAIL")
         else:
-            yield ("10,000,000 entries: capture + dump under 5 s", "not measured in this run", "-")
+            yield (issue, what, "not measured in this run", "-")
+
+    def near_floor(issue, B, type_):
+        cap, dmp, sr = find(B, type_, "capture"), find(B, type_, "dump snapshot"), find(B, type_, "plain read (limit)")
+        what = "%s, %s entries: capture + dump within 2x of a plain read of the same bytes" % (type_label(type_), fmt_int(B))
+        if cap and dmp and sr and cap.status == "ok" and dmp.status == "ok" and sr.status == "ok" and sr.wall:
+            both = cap.wall + dmp.wall
+            r = both / sr.wall
+            yield (issue, what, "%s + %s = %s vs `bench/seqread` %s: %.2fx" % (
+                fmt_s(cap.wall), fmt_s(dmp.wall), fmt_s(both), fmt_s(sr.wall), r), "PASS" if r <= 2 else "FAIL")
+        else:
+            yield (issue, what, "not measured in this run", "-")
+
+    def target_rows():
+        M, B = 1000000, 10000000
+        yield from vs_delve("6", M, "m64")
+        yield from render_under("6", M, "m64")
+        yield from big_under("6", B, "m64")
+        for t in ("m64-swiss", "mstr-swiss"):
+            yield from vs_delve("10", M, t)
+        for t in ("m64-swiss", "mstr-swiss"):
+            yield from render_under("10", M, t)
+        yield from big_under("10", B, "m64-swiss")
+        for t in ("mstr", "mstr-swiss"):
+            yield from near_floor("10", B, t)
 
     for t in target_rows():
-        w("| %s | %s | %s |" % t)
+        w("| %s | %s | %s | %s |" % t)
     w("")
 
     # ------------------------------------------------------------ per map
@@ -226,15 +267,17 @@ def main():
       "CPU: user + system seconds of that run. *capture + dump* is the sum of the two commands "
       "(peak: the larger). \"vs delve\": delve's time (memory) divided by the row's; \">\" when "
       "delve was stopped at its cap, so the true ratio is larger. Entries: live entries in the "
-      "JSON (gomapviz) or entries printed (delve, gdb)."
+      "JSON (gomapviz) or the pairs a debugger printed that are entries of the map (delve, gdb: "
+      "each checked by `bench/count_entries.py` against how `bench/main.go` filled the map; "
+      "pairs that are not entries are counted in the notes)."
       % (info.get("runs", "?"), info.get("repeat_under", "?")))
     w("")
-    for size in sizes:
-        for type_ in ("m64", "mstr"):
+    for type_ in TYPES:
+        for size in sizes:
             trs = [r for r in rows if r.size == size and r.type == type_]
             if not trs:
                 continue
-            w("### %s, %s entries" % (TYPES[type_], fmt_int(size)))
+            w("### %s, %s entries" % (type_label(type_), fmt_int(size)))
             w("")
             w("| tool | wall time | peak RSS | CPU | entries | faster than delve | less memory than delve |")
             w("|---|---:|---:|---:|---:|---:|---:|")
@@ -304,32 +347,42 @@ def main():
     w("## Model build against a plain read of the same bytes")
     w("")
     w("*plain read*: `bench/seqread` reads exactly the memory ranges the snapshot recorded "
-      "(hmap, bucket array, overflow buckets, string bytes) from the same live process with "
-      "`process_vm_readv`, 1024 ranges a call, into a buffer already paged in, no ptrace stop, "
-      "no decoding: the best of 5 reads. *model build*: `gomapviz stats --pid` (freeze, read, "
-      "build the model, print a summary) and `gomapviz stats` of the snapshot, each minus the "
-      "same command on a 1-entry map in the same process (start-up, ELF/DWARF look-up, attach). "
-      "Ratio: model build / plain read.")
+      "(map header, bucket or group arrays, overflow buckets or tables, string bytes) from the "
+      "same live process with `process_vm_readv`, sorted by address, one range per `iovec`, "
+      "1024 a call, into a buffer already paged in, no ptrace stop, no decoding: the best of 5 "
+      "reads. *capture + dump*: the two gomapviz commands above, whole (start-up included); "
+      "gomapviz can beat the plain read, since it reads the 32 KiB blocks that hold many of a "
+      "map's strings whole instead of string by string. *model build*: `gomapviz stats --pid` "
+      "(freeze, read, build the model, print a summary) and `gomapviz stats` of the snapshot, "
+      "each minus the same command on a 1-entry map in the same process (start-up, ELF/DWARF "
+      "look-up, attach). Ratios: over the plain read.")
     w("")
-    w("| map | entries | bytes (ranges) | plain read | bucket array alone | model build live | ratio | model build from snapshot | ratio |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for size in sizes:
-        fx_live = find(size, "fixed", "stats --pid (1-entry map)")
-        fx_snap = find(size, "fixed", "stats snapshot (1-entry map)")
-        for type_ in ("m64", "mstr"):
+    w("| map | entries | bytes (ranges) | plain read | largest range alone | capture + dump | ratio | model build live | ratio | model build from snapshot | ratio |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for type_ in TYPES:
+        for size in sizes:
+            fx_live = find(size, FIXED[IMPL_OF[type_]], "stats --pid (1-entry map)")
+            fx_snap = find(size, FIXED[IMPL_OF[type_]], "stats snapshot (1-entry map)")
             sr = find(size, type_, "plain read (limit)")
             if not sr:
                 continue
             kv = dict(p.split("=", 1) for p in sr.note.split() if "=" in p)
             live, snap = find(size, type_, "stats --pid"), find(size, type_, "stats snapshot")
-            cells = [TYPES[type_], fmt_int(size)]
+            cap, dmp = find(size, type_, "capture"), find(size, type_, "dump snapshot")
+            cells = [type_label(type_), fmt_int(size)]
             if sr.status != "ok" or not sr.wall:
-                w("| %s | %s | failed: %s | | | | | | |" % (cells[0], cells[1], sr.note))
+                w("| %s | %s | failed: %s | | | | | | | | |" % (cells[0], cells[1], sr.note))
                 continue
             nbytes = int(kv.get("bytes", "0"))
             cells.append("%.1f MB (%s)" % (nbytes / 1e6, fmt_int(kv.get("ranges", "0"))))
             cells.append("%s (%.1f GB/s)" % (fmt_s(sr.wall), nbytes / sr.wall / 1e9))
             cells.append("%s (%.1f MB)" % (fmt_s(num(kv.get("largest_s"))), int(kv.get("largest_bytes", "0")) / 1e6))
+            if cap and dmp and cap.status == "ok" and dmp.status == "ok":
+                both = cap.wall + dmp.wall
+                cells.append(fmt_s(both))
+                cells.append("%.0fx" % (both / sr.wall) if both / sr.wall >= 10 else "%.2fx" % (both / sr.wall))
+            else:
+                cells += ["-", "-"]
             for r, fx in ((live, fx_live), (snap, fx_snap)):
                 if r and r.status == "ok" and fx and fx.status == "ok":
                     build = max(r.wall - fx.wall, 0.0)
@@ -339,21 +392,25 @@ def main():
                     cells += ["-", "-"]
             w("| " + " | ".join(cells) + " |")
     w("")
-    fixed = [r for r in rows if r.type == "fixed"]
-    if fixed:
-        w("Fixed costs (1-entry map `main.mtiny`): " + "; ".join(
+    for impl, fixed_type in FIXED.items():
+        fixed = [r for r in rows if r.type == fixed_type]
+        if not fixed:
+            continue
+        w("Fixed costs, %s target (1-entry map `main.mtiny`): " % impl + "; ".join(
             "%s entries: `stats --pid` %s, `stats` of a snapshot %s" % (
                 fmt_int(s),
-                fmt_s(getattr(find(s, "fixed", "stats --pid (1-entry map)"), "wall", None)),
-                fmt_s(getattr(find(s, "fixed", "stats snapshot (1-entry map)"), "wall", None)))
-            for s in sizes) + ".")
+                fmt_s(getattr(find(s, fixed_type, "stats --pid (1-entry map)"), "wall", None)),
+                fmt_s(getattr(find(s, fixed_type, "stats snapshot (1-entry map)"), "wall", None)))
+            for s in sorted({r.size for r in fixed})) + ".")
         w("")
 
     # ------------------------------------------------------------ commands
     w("## Commands")
     w("")
     w("Each map `V` (`main.m64`, `main.mstr`) of the target process `P` (`bench/main.go`, "
-      "built with plain `go build`, DWARF kept, the same binary for every tool):")
+      "built with `go build`, DWARF kept, the same binary for every tool: with Debian's Go 1.19 "
+      "for the classic target, with Go 1.26.11 for the Swiss one, each named by "
+      "`scripts/go-toolchains.sh path`):")
     w("")
     w("```sh")
     w("gomapviz capture --pid P --var V -o s.gmvs")
@@ -363,16 +420,17 @@ def main():
     w("gomapviz render --pid P --var V -o r.svg")
     w("gomapviz stats --pid P --var V;  gomapviz stats s.gmvs")
     w("bench/seqread P s.gmvs 5")
-    w("# delve: stdin \"n\" answers \"Would you like to kill the process?\", so it detaches")
+    w("# delve (Debian's 1.20 for the classic target, `go install github.com/go-delve/delve/cmd/dlv@VERSION`")
+    w("# for the Swiss one): stdin \"n\" answers \"Would you like to kill the process?\", so it detaches")
     w("dlv attach P --init dlv.init --allow-non-terminal-interactive=true   # dlv.init: config max-array-values SIZE; config max-string-len 64; print V; exit")
-    w("# gdb: SIGINT at the cap stops the print, then gdb detaches")
+    w("# gdb, with the runtime-gdb.py of the Go that built the target: SIGINT at the cap stops the print, then gdb detaches")
     w("gdb -p P -batch -nx -iex 'set auto-load python-scripts off' -ex 'source $GOROOT/src/runtime/runtime-gdb.py' \\")
     w("    -ex 'set print elements unlimited' -ex 'set print repeats unlimited' -ex \"print 'V'\"")
     w("```")
     w("")
     w("After each debugger the target must still answer a ping on its stdin (it was resumed, "
       "not killed). delve's entries are the `key: value,` lines of its output, gdb's the "
-      "`[key] = value` pairs it printed before the cap.")
+      "`[key] = value` pairs it printed before the cap, each checked by `bench/count_entries.py`.")
     w("")
 
     with open(out, "w") as fh:

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Benchmark (issue 6): how long, and how much memory, it takes to see a whole
-# Go map of a live process with gomapviz, with delve and with gdb.
+# Benchmark (issues 6 and 10): how long, and how much memory, it takes to see
+# a whole Go map of a live process with gomapviz, with delve and with gdb, for
+# both map implementations.
 #
 # Usage (Debian 12, as root):  bash scripts/bench.sh
 #
-# It installs what it needs (gomapviz's build dependencies, delve, gdb,
-# hyperfine, GNU time), builds gomapviz (build-bench/) and the Go program in
-# bench/, and for each size starts ONE process holding main.m64
+# It installs what it needs (gomapviz's build dependencies, Debian's delve,
+# gdb, hyperfine, GNU time, and delve's current release built with Go 1.26),
+# builds gomapviz (build-bench/) and the Go program in bench/ twice:
+#   classic  built with Debian's Go 1.19 (classic hmap); read by Debian's delve
+#            1.20 and Go 1.19's runtime-gdb.py
+#   swiss    built with Go 1.26.11 (Swiss tables); read by delve BENCH_DLV_VERSION
+#            and Go 1.26's runtime-gdb.py (Debian's delve cannot read Go 1.26)
+# For each implementation and size it starts ONE process holding main.m64
 # (map[int64]int64) and main.mstr (map[string]string) of that many entries. On
 # that same live process it measures, for each map:
 #   gomapviz capture --pid P --var V -o s.gmvs       the snapshot
@@ -26,6 +32,9 @@
 #   BENCH_QUICK=1            sizes 10^4 and 10^5 only, short debugger caps (development)
 #   BENCH_SIZES="1000000"    the sizes to run (default 10000 100000 1000000 10000000)
 #   BENCH_TYPES="m64 mstr"   which maps (m64: map[int64]int64, mstr: map[string]string)
+#   BENCH_IMPLS="classic swiss"  which map implementations (targets built with Go 1.19 / 1.26.11)
+#   BENCH_DLV_VERSION=v1.27.2    delve release for the Swiss target (go install, into BENCH_TOOLS)
+#   BENCH_TOOLS=/opt/gomapviz-bench  where that delve is installed
 #   BENCH_DLV_CAP=600        seconds delve may take (maps up to 10^6 entries)
 #   BENCH_DLV_CAP_BIG=300    seconds delve may take on maps over 10^6 entries
 #   BENCH_GDB_CAP=300        seconds gdb may print (maps up to 10^6 entries)
@@ -67,6 +76,11 @@ else
     GDB_CAP=${BENCH_GDB_CAP:-300}; GDB_CAP_BIG=${BENCH_GDB_CAP_BIG:-120}
 fi
 TYPES=${BENCH_TYPES:-"m64 mstr"}
+IMPLS=${BENCH_IMPLS:-"classic swiss"}
+DLV_VERSION=${BENCH_DLV_VERSION:-v1.27.2}
+TOOLS=${BENCH_TOOLS:-/opt/gomapviz-bench}
+CLASSIC_GO=go1.19   # scripts/go-toolchains.sh names
+SWISS_GO=go1.26.11
 RUNS=${BENCH_RUNS:-5}
 REPEAT_UNDER=${BENCH_REPEAT_UNDER:-3}
 OUT=${BENCH_OUT:-docs/benchmarks.md}
@@ -82,9 +96,17 @@ if [ "${BENCH_NO_INSTALL:-0}" != 1 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         delve gdb hyperfine time procps golang-go python3 >/dev/null
 fi
-for t in go dlv gdb hyperfine /usr/bin/time cc cmake python3 pgrep; do
+for t in dlv gdb hyperfine /usr/bin/time cc cmake python3 pgrep; do
     command -v "$t" >/dev/null || { echo "bench: $t is missing (run without BENCH_NO_INSTALL)" >&2; exit 1; }
 done
+GO_CLASSIC=$(bash scripts/go-toolchains.sh path "$CLASSIC_GO")
+GO_SWISS=$(bash scripts/go-toolchains.sh path "$SWISS_GO")
+DLV_CLASSIC=$(command -v dlv)
+DLV_SWISS=$TOOLS/dlv-$DLV_VERSION/dlv
+if [[ " $IMPLS " == *" swiss "* ]] && [ ! -x "$DLV_SWISS" ]; then
+    log "installing delve $DLV_VERSION with $SWISS_GO into $(dirname "$DLV_SWISS")"
+    (cd / && GOFLAGS= GOBIN=$(dirname "$DLV_SWISS") "$GO_SWISS" install "github.com/go-delve/delve/cmd/dlv@$DLV_VERSION")
+fi
 
 log "building gomapviz (build-bench/, RelWithDebInfo)"
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -114,12 +136,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "building the Go target (bench/, go build) and bench/seqread/seqread.c"
-(cd bench && go build -o "$WORK/benchtarget" .)
+log "building the Go targets (bench/: $CLASSIC_GO classic, $SWISS_GO Swiss) and bench/seqread/seqread.c"
+(cd bench && GOTOOLCHAIN=local GOFLAGS= "$GO_CLASSIC" build -o "$WORK/benchtarget-classic" .)
+(cd bench && GOTOOLCHAIN=local GOFLAGS= "$GO_SWISS" build -o "$WORK/benchtarget-swiss" .)
 cc -O2 -std=c11 -Wall -o "$WORK/seqread" bench/seqread/seqread.c
-GOROOT_DIR=$(go env GOROOT)
-GDB_PY=$GOROOT_DIR/src/runtime/runtime-gdb.py
-[ -f "$GDB_PY" ] || { echo "bench: $GDB_PY not found" >&2; exit 1; }
+for impl in classic swiss; do
+    go_cmd=$GO_CLASSIC; [ "$impl" = swiss ] && go_cmd=$GO_SWISS
+    py=$(GOTOOLCHAIN=local "$go_cmd" env GOROOT)/src/runtime/runtime-gdb.py
+    [ -f "$py" ] || { echo "bench: $py not found" >&2; exit 1; }
+    declare "GDB_PY_$impl=$py"
+done
 
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"
@@ -271,8 +297,11 @@ target_alive() {
     echo "cpu=$(lscpu | awk -F': *' '/^Model name/{print $2; exit}')"
     echo "cores=$(nproc)"
     echo "memory=$(awk '/^MemTotal:/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
-    echo "go=$(go version)"
-    echo "dlv=$(dlv version 2>/dev/null | awk '/^Version:/{print $2}')"
+    echo "go_classic=$(GOTOOLCHAIN=local "$GO_CLASSIC" version) (classic maps)"
+    echo "go_swiss=$(GOTOOLCHAIN=local "$GO_SWISS" version) (Swiss tables)"
+    echo "dlv_classic=$("$DLV_CLASSIC" version 2>/dev/null | awk '/^Version:/{print $2}') (Debian's, for the classic target)"
+    [[ " $IMPLS " == *" swiss "* ]] &&
+        echo "dlv_swiss=$("$DLV_SWISS" version 2>/dev/null | awk '/^Version:/{print $2}') (go install @$DLV_VERSION, for the Swiss target)"
     echo "gdb=$(gdb --version | head -n 1)"
     echo "hyperfine=$(hyperfine --version)"
     echo "gomapviz=$($G --version) ($(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src include CMakeLists.txt 2>/dev/null || echo ', with uncommitted changes'))"
@@ -288,13 +317,19 @@ target_alive() {
 # ---------------------------------------------------------------- the run
 FIFO=$WORK/stdin.fifo
 mkfifo "$FIFO"
+for impl in $IMPLS; do
+# Result rows name the map type with the implementation: m64 (classic),
+# m64-swiss (Swiss); the 1-entry map: fixed, fixed-swiss.
+sfx=""; [ "$impl" = swiss ] && sfx=-swiss
+dlv_bin=$DLV_CLASSIC; [ "$impl" = swiss ] && dlv_bin=$DLV_SWISS
+gdb_py_var=GDB_PY_$impl; GDB_PY=${!gdb_py_var}
 for size in $SIZES; do
     big=0; [ "$size" -gt 1000000 ] && big=1
     maps=$(echo "$TYPES" | tr ' ' ',')
-    logf=$WORK/target-$size.log
-    log "starting the target: $size entries in main.${TYPES// /, main.}"
+    logf=$WORK/target-$impl-$size.log
+    log "starting the $impl target: $size entries in main.${TYPES// /, main.}"
     t0=${EPOCHREALTIME/./}
-    "$WORK/benchtarget" -n "$size" -maps "$maps" <"$FIFO" >"$logf" 2>&1 &
+    "$WORK/benchtarget-$impl" -n "$size" -maps "$maps" <"$FIFO" >"$logf" 2>&1 &
     tpid=$!
     TARGET_PIDS+=("$tpid")
     exec {FIFO_FD}>"$FIFO"
@@ -305,41 +340,42 @@ for size in $SIZES; do
     fill_s=$(( (${EPOCHREALTIME/./} - t0) / 1000 ))
     bgcpu=$(background_cpu)
     rss=$(awk '/^VmRSS:/{print $2}' "/proc/$tpid/status")
-    echo "target_$size=pid $tpid, filled in $((fill_s / 1000)).$(printf '%03d' $((fill_s % 1000))) s, RSS $((rss / 1024)) MB, background CPU $bgcpu%" >>"$INFO"
+    echo "target_${impl}_$size=pid $tpid, filled in $((fill_s / 1000)).$(printf '%03d' $((fill_s % 1000))) s, RSS $((rss / 1024)) MB, background CPU $bgcpu%" >>"$INFO"
     echo "bgcpu=$bgcpu" >>"$INFO"
     log "target pid $tpid ready (RSS $((rss / 1024)) MB; other processes use $bgcpu% of the CPU)"
 
     # fixed costs: attach + symbol look-up on a 1-entry map
-    measure "$size" fixed "stats --pid (1-entry map)" - -- \
+    measure "$size" "fixed$sfx" "stats --pid (1-entry map)" - -- \
         "$G" stats --pid "$tpid" --var main.mtiny
     "$G" capture --pid "$tpid" --var main.mtiny -o "$WORK/tiny.gmvs" 2>/dev/null
-    measure "$size" fixed "stats snapshot (1-entry map)" - -- "$G" stats "$WORK/tiny.gmvs"
+    measure "$size" "fixed$sfx" "stats snapshot (1-entry map)" - -- "$G" stats "$WORK/tiny.gmvs"
 
     # gomapviz (first, so that a debugger that goes wrong cannot spoil it)
     for type in $TYPES; do
+        key=$type$sfx
         var=main.$type
-        snap=$WORK/s-$type-$size.gmvs
-        measure "$size" "$type" capture - -- "$G" capture --pid "$tpid" --var "$var" -o "$snap"
-        measure "$size" "$type" "dump snapshot" "json:$WORK/s.json" -- "$G" dump "$snap" -o "$WORK/s.json"
+        snap=$WORK/s-$key-$size.gmvs
+        measure "$size" "$key" capture - -- "$G" capture --pid "$tpid" --var "$var" -o "$snap"
+        measure "$size" "$key" "dump snapshot" "json:$WORK/s.json" -- "$G" dump "$snap" -o "$WORK/s.json"
         rm -f "$WORK/s.json"
-        measure "$size" "$type" "dump --pid" "json:$WORK/d.json" -- \
+        measure "$size" "$key" "dump --pid" "json:$WORK/d.json" -- \
             "$G" dump --pid "$tpid" --var "$var" -o "$WORK/d.json"
         rm -f "$WORK/d.json"
-        measure "$size" "$type" "render snapshot" - -- "$G" render "$snap" -o "$WORK/s.svg"
-        measure "$size" "$type" "render --pid" - -- "$G" render --pid "$tpid" --var "$var" -o "$WORK/r.svg"
+        measure "$size" "$key" "render snapshot" - -- "$G" render "$snap" -o "$WORK/s.svg"
+        measure "$size" "$key" "render --pid" - -- "$G" render --pid "$tpid" --var "$var" -o "$WORK/r.svg"
         rm -f "$WORK/s.svg" "$WORK/r.svg"
-        measure "$size" "$type" "stats --pid" - -- "$G" stats --pid "$tpid" --var "$var"
-        measure "$size" "$type" "stats snapshot" - -- "$G" stats "$snap"
+        measure "$size" "$key" "stats --pid" - -- "$G" stats --pid "$tpid" --var "$var"
+        measure "$size" "$key" "stats snapshot" - -- "$G" stats "$snap"
         # the limit: the same bytes, read plainly from the same process
         if sr=$("$WORK/seqread" "$tpid" "$snap" 5 2>&1); then
             declare -A kv=()
             for pair in $sr; do kv[${pair%%=*}]=${pair#*=}; done
-            row "$size" "$type" "plain read (limit)" "bench/seqread $tpid $(basename "$snap") 5" \
+            row "$size" "$key" "plain read (limit)" "bench/seqread $tpid $(basename "$snap") 5" \
                 "${kv[best_s]}" 0 5 "" "" "" "" ok \
                 "ranges=${kv[ranges]} bytes=${kv[bytes]} largest_bytes=${kv[largest_bytes]} largest_s=${kv[largest_s]} first_s=${kv[first_s]}"
-            log "plain read ($type, $size): $sr"
+            log "plain read ($key, $size): $sr"
         else
-            row "$size" "$type" "plain read (limit)" "bench/seqread" "" 0 0 "" "" "" "" failed "$sr"
+            row "$size" "$key" "plain read (limit)" "bench/seqread" "" 0 0 "" "" "" "" failed "$sr"
         fi
         rm -f "$snap"
     done
@@ -347,6 +383,7 @@ for size in $SIZES; do
     # delve: attach, print the whole map, detach without killing the target
     if [ "${BENCH_SKIP_DLV:-0}" != 1 ]; then
         for type in $TYPES; do
+            key=$type$sfx
             var=main.$type
             cap=$DLV_CAP; [ $big = 1 ] && cap=$DLV_CAP_BIG
             printf 'config max-array-values %d\nconfig max-string-len 64\nprint %s\nexit\n' \
@@ -354,10 +391,11 @@ for size in $SIZES; do
             echo n >"$WORK/dlv.stdin" # "Would you like to kill the process? [Y/n]"
             log "delve: print $var (cap $cap s)"
             run_capped "$cap" TERM "$WORK/dlv.stdin" "$WORK/dlv.out" "$WORK/dlv.err" -- \
-                dlv attach "$tpid" --init "$WORK/dlv.init" --allow-non-terminal-interactive=true
+                "$dlv_bin" attach "$tpid" --init "$WORK/dlv.init" --allow-non-terminal-interactive=true
             IFS=$'\t' read -r wall rss user sys < <(time_fields "$WORK/time.txt")
-            entries=$(grep -c $'^\t.*: .*, $' "$WORK/dlv.out" || true)
+            read -r entries wrong < <(python3 bench/count_entries.py dlv "$type" "$WORK/dlv.out")
             note=""
+            [ "$wrong" -gt 0 ] && note="$wrong entries printed wrong"
             status=$CAP_STATUS
             if grep -q '\.\.\.+[0-9]* more' "$WORK/dlv.out"; then
                 note="output truncated: $(grep -o '\.\.\.+[0-9]* more' "$WORK/dlv.out" | head -n 1)"
@@ -374,9 +412,9 @@ for size in $SIZES; do
             fi
             alive=yes; target_alive "$tpid" "$logf" || alive=no
             [ $alive = no ] && note="$note; the target no longer answers after delve"
-            row "$size" "$type" delve "dlv attach $tpid --init dlv.init (config max-array-values $size; print $var; exit; n)" \
+            row "$size" "$key" delve "dlv attach $tpid --init dlv.init (config max-array-values $size; print $var; exit; n)" \
                 "$wall" 0 1 "$rss" "$user" "$sys" "$entries" "$status" "$note"
-            log "delve ($type, $size): $status, ${wall}s, ${rss} KB, $entries entries ${note}"
+            log "delve ($key, $size): $status, ${wall}s, ${rss} KB, $entries entries ${note}"
             rm -f "$WORK/dlv.out"
             if [ $alive = no ]; then echo "bench: target $tpid stopped answering" >&2; exit 1; fi
         done
@@ -385,6 +423,7 @@ for size in $SIZES; do
     # gdb with Go's runtime-gdb.py, under a time cap (SIGINT stops the print; gdb detaches)
     if [ "${BENCH_SKIP_GDB:-0}" != 1 ]; then
         for type in $TYPES; do
+            key=$type$sfx
             var=main.$type
             cap=$GDB_CAP; [ $big = 1 ] && cap=$GDB_CAP_BIG
             log "gdb: print '$var' (cap $cap s)"
@@ -393,18 +432,24 @@ for size in $SIZES; do
                 -ex "source $GDB_PY" -ex 'set print elements unlimited' \
                 -ex 'set print repeats unlimited' -ex "print '$var'"
             IFS=$'\t' read -r wall rss user sys < <(time_fields "$WORK/time.txt")
-            entries=$(grep -o '\] = ' "$WORK/gdb.out" | wc -l)
+            read -r entries wrong < <(python3 bench/count_entries.py gdb "$type" "$WORK/gdb.out")
             status=$CAP_STATUS; note=""
             if [ "$status" = time-cap ]; then
                 # what it had printed when the cap came (it may take a while to stop)
                 [ -n "$CAP_OUT_BYTES" ] &&
-                    entries=$(head -c "$CAP_OUT_BYTES" "$WORK/gdb.out" | grep -o '\] = ' | wc -l)
+                    read -r entries wrong < <(python3 bench/count_entries.py gdb "$type" "$WORK/gdb.out" "$CAP_OUT_BYTES")
                 note="printed $entries entries in $cap s; gone after $CAP_WALL s"
                 awk -v w="$wall" -v c="$cap" 'BEGIN{exit !(w > c + 1)}' &&
                     note="$note (SIGINT did not stop it, SIGKILL did)"
                 wall=$cap
             fi
-            if [ "$status" = finished ]; then
+            if [ "$wrong" -gt 0 ]; then
+                note="${note:+$note; }$wrong of the pairs it printed are not entries of the map"
+            fi
+            if [ "$status" = finished ] && grep -q '<error reading variable' "$WORK/gdb.out"; then
+                status=failed
+                note="${note:+$note; }stopped with $(grep -o '<error reading variable[^>]*>' "$WORK/gdb.out" | head -n 1)"
+            elif [ "$status" = finished ]; then
                 if ! grep -q "= map\[" "$WORK/gdb.out"; then
                     status=failed; note="$(grep -v '^\[New LWP' "$WORK/gdb.err" | tail -n 3 | tr '\t\n' '  ')"
                 else
@@ -413,9 +458,9 @@ for size in $SIZES; do
             fi
             alive=yes; target_alive "$tpid" "$logf" || alive=no
             [ $alive = no ] && note="$note; the target no longer answers after gdb"
-            row "$size" "$type" gdb "gdb -p $tpid -batch -ex 'source runtime-gdb.py' -ex 'set print elements unlimited' -ex \"print '$var'\"" \
+            row "$size" "$key" gdb "gdb -p $tpid -batch -ex 'source runtime-gdb.py' -ex 'set print elements unlimited' -ex \"print '$var'\"" \
                 "$wall" 0 1 "$rss" "$user" "$sys" "$entries" "$status" "$note"
-            log "gdb ($type, $size): $status, ${wall}s, ${rss} KB, $entries entries ${note}"
+            log "gdb ($key, $size): $status, ${wall}s, ${rss} KB, $entries entries ${note}"
             rm -f "$WORK/gdb.out"
             if [ $alive = no ]; then echo "bench: target $tpid stopped answering" >&2; exit 1; fi
         done
@@ -426,6 +471,7 @@ for size in $SIZES; do
     exec {FIFO_FD}>&-
     FIFO_FD=
     wait "$tpid" 2>/dev/null || true
+done
 done
 
 log "writing $OUT"
