@@ -13,7 +13,10 @@
 # Each release after 1.19 is the newest patch release the Go module proxy
 # served on 2026-12-01; it is fetched as the module golang.org/toolchain by a
 # go command of 1.21 or later (GOTOOLCHAIN=VERSION go ...), into the module
-# cache ($(go env GOMODCACHE), about 70 MB each).
+# cache ($(go env GOMODCACHE), about 70 MB each). That go command is
+# /usr/local/go/bin/go or the go on PATH; on a machine with neither, Go
+# 1.26.11 itself is downloaded from the proxy (a zip over HTTPS) into
+# /opt/gomapviz-go (GMV_GO_BOOTSTRAP_DIR) first.
 #
 #   bash scripts/go-toolchains.sh list           the versions above, one a line
 #   bash scripts/go-toolchains.sh path VERSION   the go command of VERSION (fetched if needed)
@@ -23,11 +26,51 @@ set -euo pipefail
 DEBIAN_GO=/usr/lib/go-1.19/bin/go
 VERSIONS=(go1.19 go1.23.12 go1.24.13 go1.25.14 go1.26.11 go1.27.4)
 
+BOOTSTRAP_VERSION=go1.26.11
+BOOTSTRAP_DIR=${GMV_GO_BOOTSTRAP_DIR:-/opt/gomapviz-go}
+
+# Downloads the toolchain BOOTSTRAP_VERSION from the Go module proxy (a plain
+# HTTPS zip, no go command needed) into DIR, for a machine without any Go of
+# 1.21 or later; prints its go command.
+bootstrap() {
+    local dir=$1 proxy
+    proxy=${GOPROXY:-https://proxy.golang.org}
+    proxy=${proxy%%,*}
+    [ "$proxy" = direct ] || [ "$proxy" = off ] && proxy=https://proxy.golang.org
+    if [ ! -x "$dir/$BOOTSTRAP_VERSION/bin/go" ]; then
+        echo "go-toolchains.sh: no Go 1.21 or later here; fetching $BOOTSTRAP_VERSION from $proxy into $dir" >&2
+        python3 - "$proxy" "$BOOTSTRAP_VERSION" "$dir" <<'PY' || return 1
+import io, os, shutil, stat, sys, urllib.request, zipfile
+proxy, version, dest = sys.argv[1:4]
+url = "%s/golang.org/toolchain/@v/v0.0.1-%s.linux-amd64.zip" % (proxy.rstrip("/"), version)
+data = urllib.request.urlopen(url, timeout=300).read()
+prefix = "golang.org/toolchain@v0.0.1-%s.linux-amd64/" % version
+tmp = os.path.join(dest, version + ".partial")
+shutil.rmtree(tmp, ignore_errors=True)
+with zipfile.ZipFile(io.BytesIO(data)) as z:
+    for info in z.infolist():
+        if not info.filename.startswith(prefix) or info.is_dir():
+            continue
+        path = os.path.join(tmp, info.filename[len(prefix):])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with z.open(info) as src, open(path, "wb") as out:
+            shutil.copyfileobj(src, out)
+        mode = (info.external_attr >> 16) & 0o777
+        os.chmod(path, mode or 0o644)
+os.rename(tmp, os.path.join(dest, version))
+PY
+    fi
+    echo "$dir/$BOOTSTRAP_VERSION/bin/go"
+}
+
 # A go command that can fetch toolchains (1.21 or later): the machine's
-# /usr/local/go first, then the first go on PATH.
+# /usr/local/go first, then the first go on PATH, else one fetched by
+# bootstrap (GMV_GO_SEARCH=none skips the first two, to test that).
 launcher() {
     local candidate
-    for candidate in /usr/local/go/bin/go "$(command -v go || true)"; do
+    local -a candidates=(/usr/local/go/bin/go "$(command -v go || true)")
+    [ "${GMV_GO_SEARCH:-}" = none ] && candidates=()
+    for candidate in "${candidates[@]}"; do
         [ -n "$candidate" ] && [ -x "$candidate" ] || continue
         local minor
         minor=$(GOTOOLCHAIN=local "$candidate" env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
@@ -36,8 +79,8 @@ launcher() {
             return 0
         fi
     done
-    echo "go-toolchains.sh: no go command of 1.21 or later (install Go in /usr/local/go or on PATH)" >&2
-    return 1
+    mkdir -p "$BOOTSTRAP_DIR"
+    bootstrap "$BOOTSTRAP_DIR"
 }
 
 # Prints the go command of VERSION, fetching the toolchain first if needed.
