@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the gomapviz command under valgrind memcheck on the sample snapshots:
-# dump, stats and render -o .dot on every sample, render -o .svg and .png on a
-# few (all of them with --all), and a diff. Any memcheck error or leak fails
+# Runs the gomapviz command under valgrind memcheck on the sample snapshots
+# (classic and Swiss): dump, stats and render -o .dot on every sample, render
+# -o .svg and .png on a few (all of them with --all), diffs (a classic grow, a
+# Swiss split as SVG, a small map turned into a table) and focused pictures. Any memcheck error or leak fails
 # (--error-exitcode), apart from Graphviz's and its font stack's own leaks,
 # suppressed by tests/valgrind.supp (see the comments there).
 #
@@ -50,16 +51,20 @@ done
 if $all; then
     pictures=$(cd "$snapshots" && ls *.gmvs | sed 's/\.gmvs$//')
 else
-    pictures="small grow-doubling grow-same-size chains"
+    pictures="small grow-doubling grow-same-size chains swiss-tombstones swiss-tables"
 fi
 for name in $pictures; do
     jobs+=("svg-$name render $snapshots/$name.gmvs -o $logs/out/$name.svg")
 done
-for name in $($all && echo "$pictures" || echo "small grow-doubling"); do
+for name in $($all && echo "$pictures" || echo "small grow-doubling swiss-small"); do
     jobs+=("png-$name render $snapshots/$name.gmvs -o $logs/out/$name.png")
 done
 jobs+=("diff-phases diff $snapshots/phases-0.gmvs $snapshots/phases-1.gmvs -o $logs/out/diff.json")
 jobs+=("summary-strint render $snapshots/strint.gmvs --full-limit 8 --buckets 3-5 --key apple -o $logs/out/summary.dot")
+jobs+=("diff-swiss-split diff $snapshots/swiss-split-0.gmvs $snapshots/swiss-split-1.gmvs -o $logs/out/diff-swiss.svg")
+jobs+=("diff-swiss-small diff $snapshots/swiss-small-to-table-0.gmvs $snapshots/swiss-small-to-table-1.gmvs -o $logs/out/diff-swiss.json")
+jobs+=("focus-swiss-table render $snapshots/swiss-tables.gmvs --table 2 --groups 0-3 -o $logs/out/focus-swiss.dot")
+jobs+=("key-swiss render $snapshots/swiss-tombstones.gmvs --key sage -o $logs/out/key-swiss.dot")
 
 run_one() {
     local name=$1
