@@ -139,7 +139,7 @@ trap 'exit 130' INT TERM
 log "building the Go targets (bench/: $CLASSIC_GO classic, $SWISS_GO Swiss) and bench/seqread/seqread.c"
 (cd bench && GOTOOLCHAIN=local GOFLAGS= "$GO_CLASSIC" build -o "$WORK/benchtarget-classic" .)
 (cd bench && GOTOOLCHAIN=local GOFLAGS= "$GO_SWISS" build -o "$WORK/benchtarget-swiss" .)
-cc -O2 -std=c11 -Wall -o "$WORK/seqread" bench/seqread/seqread.c
+cc -O2 -std=c11 -Wall -Isrc -o "$WORK/seqread" bench/seqread/seqread.c src/snapshot/memory_records.c
 for impl in classic swiss; do
     go_cmd=$GO_CLASSIC; [ "$impl" = swiss ] && go_cmd=$GO_SWISS
     py=$(GOTOOLCHAIN=local "$go_cmd" env GOROOT)/src/runtime/runtime-gdb.py

@@ -1,6 +1,7 @@
 /* seqread: the physical limit for gomapviz's live read.
  *
  * Usage: seqread PID SNAPSHOT.gmvs [REPEATS]
+ * Build: cc -O2 -std=c11 -Isrc -o seqread bench/seqread/seqread.c src/snapshot/memory_records.c
  *
  * Takes the memory ranges a gomapviz snapshot recorded (its MEMR section: the
  * map header, the bucket or group arrays, every overflow bucket or table,
@@ -32,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "snapshot/memory_records.h"
+
 #define BATCH 1024
 
 static uint64_t le64(const unsigned char *p)
@@ -58,6 +61,31 @@ static void die(const char *what)
 {
     fprintf(stderr, "seqread: %s: %s\n", what, errno ? strerror(errno) : "bad input");
     exit(1);
+}
+
+/* The ranges to read, as remote iovecs. */
+typedef struct ranges {
+    struct iovec *remote;
+    size_t n, cap;
+    uint64_t total, largest;
+} ranges;
+
+static void add_range(ranges *rs, uint64_t addr, uint64_t len)
+{
+    if (!rs->remote)
+        die("out of memory");
+    if (rs->n == rs->cap) {
+        rs->cap *= 2;
+        rs->remote = realloc(rs->remote, rs->cap * sizeof *rs->remote);
+        if (!rs->remote)
+            die("out of memory");
+    }
+    rs->remote[rs->n].iov_base = (void *)(uintptr_t)addr;
+    rs->remote[rs->n].iov_len = (size_t)len;
+    if (len > rs->largest)
+        rs->largest = len;
+    rs->total += len;
+    rs->n++;
 }
 
 static int by_address(const void *a, const void *b)
@@ -147,33 +175,34 @@ int main(int argc, char **argv)
     if (!memr)
         die("no MEMR section");
 
-    /* the ranges, as remote iovecs */
-    size_t n = 0, cap = 1024;
-    struct iovec *remote = malloc(cap * sizeof *remote);
-    uint64_t total = 0, largest = 0;
-    size_t largest_i = 0;
-    for (uint64_t p = 0; p < memr_len;) {
-        if (memr_len - p < 16)
-            die("truncated range");
-        uint64_t addr = le64(memr + p), len = le64(memr + p + 8);
-        if (len == 0 || len > memr_len - p - 16)
-            die("bad range length");
-        if (n == cap) {
-            cap *= 2;
-            remote = realloc(remote, cap * sizeof *remote);
-            if (!remote)
-                die("out of memory");
+    /* the ranges, as remote iovecs: fixed 16-byte headers in version 1,
+     * memory records (src/snapshot/memory_records.h) in version 2 */
+    ranges rs = {.cap = 1024};
+    rs.remote = malloc(rs.cap * sizeof *rs.remote);
+    if (le32(f + 8) == 1) {
+        for (uint64_t p = 0; p < memr_len;) {
+            if (memr_len - p < 16)
+                die("truncated range");
+            uint64_t addr = le64(memr + p), len = le64(memr + p + 8);
+            if (len == 0 || len > memr_len - p - 16)
+                die("bad range length");
+            add_range(&rs, addr, len);
+            p += 16 + len;
         }
-        remote[n].iov_base = (void *)(uintptr_t)addr;
-        remote[n].iov_len = (size_t)len;
-        if (len > largest) {
-            largest = len;
-            largest_i = n;
-        }
-        total += len;
-        n++;
-        p += 16 + len;
+    } else {
+        size_t pos = 0;
+        uint64_t prev_end = 0;
+        gmv_record rec;
+        int more;
+        while ((more = gmv_record_next(memr, (size_t)memr_len, &pos, &prev_end, &rec, NULL)) == 1)
+            add_range(&rs, rec.address, rec.len);
+        if (more < 0)
+            die("bad memory record");
     }
+    struct iovec *remote = rs.remote;
+    size_t n = rs.n;
+    uint64_t total = rs.total, largest = rs.largest;
+    size_t largest_i = 0;
 
     qsort(remote, n, sizeof *remote, by_address);
     for (size_t i = 0; i < n; i++) {

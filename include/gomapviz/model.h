@@ -266,7 +266,10 @@ typedef enum gmv_entry_mode {
     GMV_ENTRIES_REVISIT,  /* list none: gmv_model_each_entry decodes them again from
                              `src`, which the model takes over (for one pass over a big map) */
     GMV_ENTRIES_READ      /* list none, visit none: only read the memory decoding them
-                             needs (what a capture records); the stats still count them */
+                             needs (what a capture records); the stats still count them.
+                             The groups' bytes are not kept (raw NULL): a Swiss walk
+                             tells `src` after each batch of tables that it may free
+                             what it lent (gmv_source_release_views) */
 } gmv_entry_mode;
 
 /* Like gmv_model_build, with the entries handled as `mode` says. With

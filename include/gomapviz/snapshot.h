@@ -48,12 +48,29 @@ typedef struct gmv_capture_request {
     uint32_t writer_retries;   /* retries while hashWriting is set (default 5) */
 } gmv_capture_request;
 
+/* What the capture walk found, for a one-line report. */
+typedef struct gmv_capture_summary {
+    uint64_t live_entries;
+    gmv_map_impl impl;
+    uint8_t B;               /* classic */
+    uint64_t tables, groups; /* Swiss */
+    size_t anomalies;
+    bool nil;
+} gmv_capture_summary;
+
 /* Captures a map from `src`: freezes the source, reads the map pointer and
  * the whole map, records every byte read, thaws. If a writer marks the map
  * (hashWriting, or Map.writing) it thaws briefly and retries. Fails with GMV_ERR_NIL_MAP when the
  * variable holds a nil map (unless `allow_nil`), or when the header is unreadable. */
 int gmv_snapshot_capture(gmv_snapshot **out, gmv_source *src, const gmv_capture_request *req,
                          bool allow_nil);
+
+/* Captures like gmv_snapshot_capture, but writes the snapshot file at `path`
+ * as it reads (not "-"), keeping almost nothing in memory whatever the
+ * map's size. Fills *summary and *bytes (the memory recorded). Returns 0 or
+ * a status; on failure no file is left. */
+int gmv_snapshot_capture_to_file(const char *path, gmv_source *src, const gmv_capture_request *req, bool allow_nil,
+                                 gmv_capture_summary *summary, uint64_t *bytes);
 
 /* Reads and checks a snapshot file: magic, version, checksum, every length. */
 int gmv_snapshot_read_file(gmv_snapshot **out, const char *path);
@@ -64,16 +81,6 @@ int gmv_snapshot_parse(gmv_snapshot **out, const uint8_t *data, size_t len);
 
 /* Writes the snapshot to `path` ("-" for stdout). */
 int gmv_snapshot_write_file(const gmv_snapshot *snap, const char *path);
-
-/* What the capture walk found, for a one-line report. */
-typedef struct gmv_capture_summary {
-    uint64_t live_entries;
-    gmv_map_impl impl;
-    uint8_t B;               /* classic */
-    uint64_t tables, groups; /* Swiss */
-    size_t anomalies;
-    bool nil;
-} gmv_capture_summary;
 
 /* The summary of the capture that made `snap`, or NULL for a snapshot read
  * from a file (build its model for the details). Borrowed. */

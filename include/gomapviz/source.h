@@ -45,6 +45,9 @@ typedef struct gmv_source_ops {
     void (*destroy)(void *ctx);
     int64_t (*view)(void *ctx, uint64_t addr, size_t len, const uint8_t **bytes);
     int (*prefetch)(void *ctx, gmv_piece *pieces, size_t n);
+    /* Optional: the caller uses none of the bytes `view` lent so far any
+     * more; the source may free them. */
+    void (*release_views)(void *ctx);
 } gmv_source_ops;
 
 /* Creates a source from `ops` and `ctx`; the source owns `ctx` and calls
@@ -73,6 +76,10 @@ bool gmv_source_can_view(const gmv_source *src);
 /* Like gmv_source_ops.view: *bytes points at up to `len` bytes at `addr`,
  * owned by the source. Only for a source where gmv_source_can_view(). */
 int64_t gmv_source_view(gmv_source *src, uint64_t addr, size_t len, const uint8_t **bytes);
+
+/* Tells the source that none of the bytes it lent so far (gmv_source_view)
+ * is used any more (a source may then free them). */
+void gmv_source_release_views(gmv_source *src);
 
 /* True if the source gains from being told what comes next (a live process). */
 bool gmv_source_can_prefetch(const gmv_source *src);

@@ -47,6 +47,18 @@ int cli_parse_options(cli_options *opts, int argc, char **argv);
  * live process or a core file. Returns 0 or a negative gmv_status. */
 int cli_load_input(const cli_options *opts, gmv_snapshot **out);
 
+/* What a capture straight to a file found. */
+typedef struct cli_capture_result {
+    gmv_capture_summary summary;
+    uint64_t bytes;       /* memory recorded */
+    char map_type[256];
+} cli_capture_result;
+
+/* Captures from the live process or core the options name straight into the
+ * file `path` (gmv_snapshot_capture_to_file). Returns 0 or a negative
+ * gmv_status (cli_failure_message says why). */
+int cli_capture_to_file(const cli_options *opts, const char *path, cli_capture_result *out);
+
 /* Shows a progress line on stderr for operations over a second, if stderr
  * is a terminal; cli_progress_end clears it. */
 void cli_progress_start(void);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "gomapviz/diff.h"
@@ -77,6 +78,42 @@ static bool close_output(FILE *f)
     return fclose(f) == 0;
 }
 
+/* Captures into memory, then writes the snapshot to o->output (standard
+ * output, a device). */
+static int capture_then_write(const cli_options *o, cli_capture_result *res)
+{
+    gmv_snapshot *snap = NULL;
+    int rc = cli_load_input(o, &snap);
+    if (rc != 0)
+        return rc;
+    res->summary = *gmv_snapshot_capture_summary(snap);
+    res->bytes = gmv_snapshot_byte_count(snap);
+    snprintf(res->map_type, sizeof res->map_type, "%s", gmv_snapshot_layout(snap)->map_type);
+    rc = gmv_snapshot_write_file(snap, o->output);
+    gmv_snapshot_free(snap);
+    return rc;
+}
+
+/* The one line a capture reports on stderr. */
+static void report_capture(const cli_options *o, const cli_capture_result *res)
+{
+    const gmv_capture_summary *sum = &res->summary;
+    char shape[96]; /* "B=6", "3 tables, 384 groups" or "a small map" */
+    if (sum->impl == GMV_IMPL_SWISS && sum->tables)
+        snprintf(shape, sizeof shape, "%" PRIu64 " table%s, %" PRIu64 " groups", sum->tables,
+                 sum->tables == 1 ? "" : "s", sum->groups);
+    else if (sum->impl == GMV_IMPL_SWISS)
+        snprintf(shape, sizeof shape, "%s", sum->groups ? "a small map" : "no storage yet");
+    else
+        snprintf(shape, sizeof shape, "B=%u", sum->B);
+    if (sum->nil)
+        fprintf(stderr, "captured %s: a nil map -> %s\n", res->map_type, o->output);
+    else
+        fprintf(stderr, "captured %s: %" PRIu64 " entries, %s, %" PRIu64 " bytes of map memory -> %s%s\n",
+                res->map_type, sum->live_entries, shape, res->bytes, o->output,
+                sum->anomalies ? " (with anomalies: see gomapviz dump)" : "");
+}
+
 int cli_capture(const cli_options *o)
 {
     if (!o->output) {
@@ -87,30 +124,17 @@ int cli_capture(const cli_options *o)
         cli_error("capture reads a live process (--pid) or a core (--core); %s is already a snapshot", o->snapshot);
         return EXIT_USAGE;
     }
-    gmv_snapshot *snap = NULL;
-    if (cli_load_input(o, &snap) != 0)
-        return library_failure();
-    const gmv_capture_summary *sum = gmv_snapshot_capture_summary(snap);
-    int status = sum->anomalies ? EXIT_ANOMALIES : EXIT_DONE;
-    char shape[96]; /* "B=6", "3 tables, 384 groups" or "a small map" */
-    if (sum->impl == GMV_IMPL_SWISS && sum->tables)
-        snprintf(shape, sizeof shape, "%" PRIu64 " table%s, %" PRIu64 " groups", sum->tables,
-                 sum->tables == 1 ? "" : "s", sum->groups);
-    else if (sum->impl == GMV_IMPL_SWISS)
-        snprintf(shape, sizeof shape, "%s", sum->groups ? "a small map" : "no storage yet");
-    else
-        snprintf(shape, sizeof shape, "B=%u", sum->B);
+    /* to a regular file: written as the map is read, so memory stays small;
+     * to standard output or a device: captured, then written */
+    struct stat st;
+    bool stream = strcmp(o->output, "-") != 0 && (stat(o->output, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode));
+    cli_capture_result res;
+    int rc = stream ? cli_capture_to_file(o, o->output, &res) : capture_then_write(o, &res);
     cli_progress_clear();
-    if (gmv_snapshot_write_file(snap, o->output) != 0)
-        status = library_failure();
-    else if (sum->nil)
-        fprintf(stderr, "captured %s: a nil map -> %s\n", gmv_snapshot_layout(snap)->map_type, o->output);
-    else
-        fprintf(stderr, "captured %s: %" PRIu64 " entries, %s, %" PRIu64 " bytes of map memory -> %s%s\n",
-                gmv_snapshot_layout(snap)->map_type, sum->live_entries, shape, gmv_snapshot_byte_count(snap),
-                o->output, sum->anomalies ? " (with anomalies: see gomapviz dump)" : "");
-    gmv_snapshot_free(snap);
-    return status;
+    if (rc != 0)
+        return library_failure();
+    report_capture(o, &res);
+    return res.summary.anomalies ? EXIT_ANOMALIES : EXIT_DONE;
 }
 
 /* Shared body of dump and stats: load, render with `render`, report. */

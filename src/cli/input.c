@@ -150,8 +150,9 @@ static void describe_origin(const cli_options *o, const char *exe, gmv_origin *o
     snprintf(origin->executable, sizeof origin->executable, "%.*s", (int)sizeof origin->executable - 1, exe);
 }
 
-/* Captures from a live process or core file. */
-static int capture_target(const cli_options *o, gmv_snapshot **out)
+/* Captures from a live process or core file: into *out, or with `path`
+ * straight into that file (then *res says what it found). */
+static int capture_target(const cli_options *o, gmv_snapshot **out, const char *path, cli_capture_result *res)
 {
     char exe_buf[PATH_MAX];
     const char *exe = executable_path(o, exe_buf, sizeof exe_buf);
@@ -175,7 +176,12 @@ static int capture_target(const cli_options *o, gmv_snapshot **out)
     if (rc == 0) {
         stage = STAGE_CAPTURE;
         describe_origin(o, exe, &req.origin);
-        rc = gmv_snapshot_capture(out, src, &req, o->allow_nil);
+        if (path) {
+            snprintf(res->map_type, sizeof res->map_type, "%s", layout.map_type);
+            rc = gmv_snapshot_capture_to_file(path, src, &req, o->allow_nil, &res->summary, &res->bytes);
+        } else {
+            rc = gmv_snapshot_capture(out, src, &req, o->allow_nil);
+        }
     }
     if (rc != 0)
         explain_failure(o, exe, bin, stage, rc);
@@ -188,10 +194,17 @@ int cli_load_input(const cli_options *o, gmv_snapshot **out)
 {
     input_message[0] = '\0';
     if (!o->snapshot)
-        return capture_target(o, out);
+        return capture_target(o, out, NULL, NULL);
     int rc = gmv_snapshot_read_file(out, o->snapshot);
     if (rc == GMV_ERR_NOT_FOUND)
         snprintf(input_message, sizeof input_message,
                  "no snapshot file %s; check the path (gomapviz capture ... -o FILE.gmvs writes one)", o->snapshot);
     return rc;
+}
+
+int cli_capture_to_file(const cli_options *o, const char *path, cli_capture_result *out)
+{
+    input_message[0] = '\0';
+    *out = (cli_capture_result){0};
+    return capture_target(o, NULL, path, out);
 }

@@ -118,9 +118,10 @@ static void finish(gmv_model *m, uint64_t bytes_read)
     }
 }
 
-/* One walk of the map into a new model, its entries kept or not. */
+/* One walk of the map into a new model, its entries kept or not (and with
+ * `release_views`, no group bytes kept either). */
 static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
-                      const gmv_limits *limits, bool keep_entries)
+                      const gmv_limits *limits, bool keep_entries, bool release_views)
 {
     *out = NULL;
     int rc = gmv_layout_validate(layout);
@@ -130,7 +131,8 @@ static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout
     if (!m)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory building the model");
     m->layout = *layout;
-    gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits), .keep_entries = keep_entries};
+    gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits), .keep_entries = keep_entries,
+                     .release_views = release_views};
     b.decode_unkept = gmv_type_reads_more(&layout->key) || gmv_type_reads_more(&layout->elem);
     b.prefetch = gmv_source_can_prefetch(src) && b.decode_unkept;
     if (map_addr == 0)
@@ -155,21 +157,21 @@ static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout
 int gmv_model_build(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
                     const gmv_limits *limits)
 {
-    return build_once(out, src, layout, map_addr, limits, true);
+    return build_once(out, src, layout, map_addr, limits, true, false);
 }
 
 int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
                          const gmv_limits *limits, gmv_entry_mode mode)
 {
     if (mode == GMV_ENTRIES_KEEP)
-        return build_once(out, src, layout, map_addr, limits, true);
-    int rc = build_once(out, src, layout, map_addr, limits, false);
+        return build_once(out, src, layout, map_addr, limits, true, false);
+    int rc = build_once(out, src, layout, map_addr, limits, false, mode == GMV_ENTRIES_READ);
     if (rc != 0 || mode == GMV_ENTRIES_READ)
         return rc;
     if ((*out)->byte_limit_hit) {
         /* decoding again could read what the build could not: list them */
         gmv_model_free(*out);
-        rc = build_once(out, src, layout, map_addr, limits, true);
+        rc = build_once(out, src, layout, map_addr, limits, true, false);
         if (rc != 0)
             return rc;
         (*out)->entry_source = NULL;

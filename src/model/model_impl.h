@@ -53,6 +53,7 @@ typedef struct gmv_builder {
     gmv_addrset seen;           /* overflow buckets, or tables, already reached */
     int error; /* a hard failure (out of memory, process gone) ends the build */
     bool keep_entries;          /* false: decode (and so read) every entry, keep none */
+    bool release_views;         /* GMV_ENTRIES_READ: lent group bytes are dropped after each batch */
     /* Without entries: where string and indirect bytes go, one buffer for
      * keys and one for values (scratch_for: 0 or 1), so both stay valid
      * until the next entry is decoded. */

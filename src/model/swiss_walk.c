@@ -413,6 +413,17 @@ static uint64_t groups_to_record(const table_arrays *a, size_t n)
     return total;
 }
 
+/* After a batch of tables, when the model keeps no group bytes: forgets
+ * them from `first` on and lets the source free what it lent. */
+static void drop_group_bytes(gmv_builder *b, size_t first)
+{
+    if (!b->release_views)
+        return;
+    for (size_t gi = first; gi < b->model->ngroups; gi++)
+        b->model->groups[gi].raw = NULL;
+    gmv_source_release_views(b->src);
+}
+
 /* Every group of every table, a batch of tables at a time. */
 static int walk_tables(gmv_builder *b)
 {
@@ -421,6 +432,7 @@ static int walk_tables(gmv_builder *b)
     int rc = arrays ? 0 : GMV_ERR_NOMEM;
     for (size_t from = 0; rc == 0 && from < m->ntables; from += TABLE_BATCH) {
         size_t to = m->ntables - from < TABLE_BATCH ? m->ntables : from + TABLE_BATCH;
+        size_t first_group = m->ngroups;
         rc = read_group_arrays(b, from, to, arrays);
         if (rc == 0)
             rc = reserve(b, groups_to_record(arrays, to - from));
@@ -428,6 +440,7 @@ static int walk_tables(gmv_builder *b)
             rc = record_groups(b, i, arrays->raw[i - from], arrays->groups[i - from], arrays->readable[i - from]);
         if (rc == 0)
             rc = add_table_entries(b, from, to);
+        drop_group_bytes(b, first_group);
         gmv_report_progress("tables", to, m->ntables);
     }
     free(arrays);

@@ -5,107 +5,186 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/bytes.h"
 #include "common/error.h"
 #include "common/grow.h"
-#include "common/sort.h"
-#include "common/bytes.h"
 #include "snapshot/snapshot_impl.h"
 
 #define DEFAULT_WRITER_RETRIES 5
 
-#define PACKED_BLOCK ((size_t)1 << 20)    /* small reads are packed into blocks of this size */
-#define OWN_BLOCK_READ ((size_t)64 << 10) /* a read at least this long gets a block of its own */
+#define PACKED_CHUNK ((size_t)64 << 10)    /* small records are packed into chunks of this size */
+#define OWN_CHUNK_READ ((size_t)16 << 10)  /* a read at least this long gets a chunk of its own */
 #define VIEW_READ_CHUNK ((size_t)16 << 20) /* a lent read grows its block by this much at most */
+#define RECENT_READS 4096                  /* reads remembered, to record an exact repeat only once */
 
-/* A source decorator that keeps a copy of everything read through it: the
- * bytes in blocks that never move (so it can lend them: recorder_view), the
- * ranges in the order they were read. */
+/* A read recorded lately: where, how long, where its bytes are kept. */
+typedef struct recent_read {
+    uint64_t address, len;
+    const uint8_t *bytes;
+} recent_read;
+
+/* A source decorator that records everything read through it as memory
+ * records (memory_records.h), in the order they were read. Into the
+ * snapshot being made (small records packed into shared chunks, large ones
+ * in chunks of their own, bytes that never move, so it can lend them:
+ * recorder_view), or, streaming, straight into the file being written, where
+ * it keeps only the bytes it lends, until the walk releases them. A read
+ * that repeats one of the last few exactly (the same string as the value of
+ * many entries) is not recorded again. */
 typedef struct recorder {
     gmv_source *inner;
-    gmv_range *ranges;
-    size_t nranges, ranges_cap;
-    uint8_t **blocks;
-    size_t nblocks, blocks_cap;
-    uint8_t *packed;          /* the block small reads are packed into */
+    gmv_snapshot *snap;       /* counts the records; holds them unless streaming */
+    gmv_snapshot_stream *stream; /* streaming: where the records go */
+    uint8_t **lent;           /* streaming: the blocks lent to the walk */
+    size_t nlent, lent_cap;
+    uint8_t *packed;       /* the block small records go to, while it holds the last chunk */
     size_t packed_used;
+    uint64_t last_end;     /* where the last record ends */
+    recent_read *recent;   /* RECENT_READS of them, by address */
+    uint8_t *bounce;       /* OWN_CHUNK_READ bytes: a small lent read lands here first */
 } recorder;
 
-/* Keeps `block` (malloc'd); frees it and returns -1 when out of memory. */
-static int keep_block(recorder *r, uint8_t *block)
+/* Records a chunk in a block of its own (malloc'd; freed on failure). */
+static int add_block_chunk(recorder *r, uint8_t *block, const uint8_t *bytes, size_t len)
 {
-    uint8_t **grown = gmv_grow(r->blocks, &r->blocks_cap, r->nblocks, sizeof *grown, 16);
-    if (!grown) {
-        free(block);
+    if (gmv_snapshot_adopt_block(r->snap, block) != 0)
         return -1;
+    return gmv_snapshot_add_chunk(r->snap, bytes, len) != 0 ? -1 : 0;
+}
+
+/* Counts a record of `len` bytes at `addr` just written. */
+static void count_record(recorder *r, uint64_t addr, uint64_t len)
+{
+    r->last_end = addr + len;
+    r->snap->nranges++;
+    r->snap->nbytes += len;
+}
+
+/* Writes the header of a small record to the packed chunk (a new one if it
+ * is full, or no longer the last chunk) and returns where its `len` bytes
+ * go, or NULL when out of memory. */
+static uint8_t *append_small(recorder *r, uint64_t addr, uint64_t len)
+{
+    if (!r->packed || r->packed_used + GMV_RECORD_HEADER_MAX + len > PACKED_CHUNK) {
+        uint8_t *block = malloc(PACKED_CHUNK);
+        r->packed = NULL;
+        if (!block || add_block_chunk(r, block, block, 0) != 0)
+            return NULL;
+        r->packed = block;
+        r->packed_used = 0;
     }
-    r->blocks = grown;
-    r->blocks[r->nblocks++] = block;
+    r->packed_used += gmv_record_put_header(r->packed + r->packed_used, r->last_end, addr, len);
+    uint8_t *dst = r->packed + r->packed_used;
+    r->packed_used += (size_t)len;
+    r->snap->chunks[r->snap->nchunks - 1].len = r->packed_used;
+    count_record(r, addr, len);
+    return dst;
+}
+
+/* Records the `len` bytes held at block + GMV_RECORD_HEADER_MAX (a
+ * malloc'd block of their own, whose first GMV_RECORD_HEADER_MAX bytes are
+ * room for the header) as one chunk. Returns 0, or -1 when out of memory
+ * (the block is freed). */
+static int append_own(recorder *r, uint8_t *block, uint64_t addr, uint64_t len)
+{
+    uint8_t header[GMV_RECORD_HEADER_MAX];
+    size_t n = gmv_record_put_header(header, r->last_end, addr, len);
+    uint8_t *start = block + GMV_RECORD_HEADER_MAX - n;
+    memcpy(start, header, n);
+    r->packed = NULL; /* the next small record starts a chunk after this one */
+    if (add_block_chunk(r, block, start, n + (size_t)len) != 0)
+        return -1;
+    count_record(r, addr, len);
     return 0;
 }
 
-/* Records that `len` bytes at `addr` are held at `bytes`; a read that
- * continues the previous one in memory and in storage (string bytes laid out
- * one after another) extends its range. Returns 0 or -1. */
-static int keep_range(recorder *r, uint64_t addr, const uint8_t *bytes, uint64_t len)
+/* Streaming: writes a record of the `len` bytes at `bytes`, read at `addr`. */
+static int stream_record(recorder *r, uint64_t addr, const void *bytes, uint64_t len)
 {
-    gmv_range *last = r->nranges ? &r->ranges[r->nranges - 1] : NULL;
-    if (last && last->address + last->len == addr && last->bytes + last->len == bytes) {
-        last->len += len;
-    } else {
-        gmv_range *grown = gmv_grow(r->ranges, &r->ranges_cap, r->nranges, sizeof *grown, 256);
-        if (!grown)
-            return -1;
-        r->ranges = grown;
-        r->ranges[r->nranges++] = (gmv_range){.address = addr, .len = len, .bytes = bytes};
-    }
-    return 0;
+    uint8_t header[GMV_RECORD_HEADER_MAX];
+    size_t n = gmv_record_put_header(header, r->last_end, addr, len);
+    int rc = gmv_snapshot_stream_write(r->stream, header, n);
+    if (rc == 0)
+        rc = gmv_snapshot_stream_write(r->stream, bytes, (size_t)len);
+    if (rc == 0)
+        count_record(r, addr, len);
+    return rc;
 }
 
-/* Copies `len` bytes read at `addr` into the recording. Returns 0 or -1. */
-static int recorder_keep(recorder *r, uint64_t addr, const void *buf, uint64_t len)
+/* The recent read slot of `addr`. */
+static recent_read *recent_slot(recorder *r, uint64_t addr)
 {
+    return &r->recent[(size_t)((addr * UINT64_C(0x9E3779B97F4A7C15)) >> 52) % RECENT_READS];
+}
+
+/* Records `len` bytes read at `addr` (a copy of `buf`); returns where the
+ * recording keeps them, or NULL when out of memory. */
+static const uint8_t *recorder_keep(recorder *r, uint64_t addr, const void *buf, uint64_t len)
+{
+    recent_read *seen = recent_slot(r, addr);
+    if (seen->bytes && seen->address == addr && seen->len >= len)
+        return seen->bytes;
     uint8_t *dst;
-    if (len >= OWN_BLOCK_READ) {
-        dst = malloc((size_t)len);
-        if (!dst || keep_block(r, dst) != 0)
-            return -1;
+    if (len >= OWN_CHUNK_READ) {
+        uint8_t *block = malloc(GMV_RECORD_HEADER_MAX + (size_t)len);
+        if (!block)
+            return NULL;
+        dst = block + GMV_RECORD_HEADER_MAX;
+        memcpy(dst, buf, (size_t)len);
+        if (append_own(r, block, addr, len) != 0)
+            return NULL;
     } else {
-        if (!r->packed || r->packed_used + len > PACKED_BLOCK) {
-            r->packed = malloc(PACKED_BLOCK);
-            r->packed_used = 0;
-            if (!r->packed || keep_block(r, r->packed) != 0) {
-                r->packed = NULL;
-                return -1;
-            }
-        }
-        dst = r->packed + r->packed_used;
-        r->packed_used += (size_t)len;
+        dst = append_small(r, addr, len);
+        if (!dst)
+            return NULL;
+        memcpy(dst, buf, (size_t)len);
     }
-    memcpy(dst, buf, (size_t)len);
-    return keep_range(r, addr, dst, len);
+    *seen = (recent_read){.address = addr, .len = len, .bytes = dst};
+    return dst;
+}
+
+/* Streaming: writes a record of a read unless it repeats a recent one. */
+static int stream_read(recorder *r, uint64_t addr, const void *buf, uint64_t len)
+{
+    recent_read *seen = recent_slot(r, addr);
+    if (seen->len && seen->address == addr && seen->len >= len)
+        return 0;
+    int rc = stream_record(r, addr, buf, len);
+    if (rc == 0)
+        *seen = (recent_read){.address = addr, .len = len};
+    return rc;
 }
 
 static int64_t recorder_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
     recorder *r = ctx;
     int64_t got = gmv_source_read(r->inner, addr, buf, len);
-    if (got > 0 && recorder_keep(r, addr, buf, (uint64_t)got) != 0)
+    if (got <= 0)
+        return got;
+    if (r->stream) {
+        int rc = stream_read(r, addr, buf, (uint64_t)got);
+        return rc != 0 ? rc : got;
+    }
+    if (!recorder_keep(r, addr, buf, (uint64_t)got))
         return gmv_fail(GMV_ERR_NOMEM, "out of memory recording the map");
     return got;
 }
 
-/* Reads up to `len` bytes at `addr` straight into a block of their own,
- * grown only as reads succeed (a wild length costs what is really there),
- * and lends them. */
-static int64_t recorder_view(void *ctx, uint64_t addr, size_t len, const uint8_t **bytes)
+/* Reads up to `len` bytes at `addr` into a new block, after `room` bytes
+ * left free, grown only as reads succeed (a wild length costs what is
+ * really there). Returns how many were read (then *block is the malloc'd
+ * block, or NULL when none were), or a status. */
+static int64_t read_into_block(recorder *r, uint64_t addr, size_t len, size_t room, uint8_t **out)
 {
-    recorder *r = ctx;
+    *out = NULL;
+    if (len == 0)
+        return 0;
     size_t cap = len < VIEW_READ_CHUNK ? len : VIEW_READ_CHUNK, have = 0;
-    uint8_t *block = malloc(cap);
+    uint8_t *block = malloc(room + cap);
     while (block && have < len) {
         if (have == cap) {
             size_t bigger = len - cap > cap ? cap * 2 : len;
-            uint8_t *grown = realloc(block, bigger);
+            uint8_t *grown = realloc(block, room + bigger);
             if (!grown) {
                 free(block);
                 return gmv_fail(GMV_ERR_NOMEM, "out of memory recording the map");
@@ -113,7 +192,7 @@ static int64_t recorder_view(void *ctx, uint64_t addr, size_t len, const uint8_t
             block = grown;
             cap = bigger;
         }
-        int64_t got = gmv_source_read(r->inner, addr + have, block + have, cap - have);
+        int64_t got = gmv_source_read(r->inner, addr + have, block + room + have, cap - have);
         if (got <= 0) {
             if (got < 0) {
                 free(block);
@@ -124,17 +203,67 @@ static int64_t recorder_view(void *ctx, uint64_t addr, size_t len, const uint8_t
         have += (size_t)got;
     }
     if (block && have < cap && have > 0) {
-        uint8_t *shrunk = realloc(block, have);
+        uint8_t *shrunk = realloc(block, room + have);
         block = shrunk ? shrunk : block;
     }
-    if (block && have == 0) {
+    if (!block)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory recording the map");
+    if (have == 0) {
         free(block);
         return 0;
     }
-    if (!block || keep_block(r, block) != 0 || keep_range(r, addr, block, have) != 0)
-        return gmv_fail(GMV_ERR_NOMEM, "out of memory recording the map");
-    *bytes = block;
+    *out = block;
     return (int64_t)have;
+}
+
+/* A lent read of a large range, into a chunk of its own. */
+static int64_t view_large(recorder *r, uint64_t addr, size_t len, const uint8_t **bytes)
+{
+    uint8_t *block;
+    int64_t got = read_into_block(r, addr, len, GMV_RECORD_HEADER_MAX, &block);
+    if (got <= 0)
+        return got;
+    if (append_own(r, block, addr, (uint64_t)got) != 0)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory recording the map");
+    *bytes = block + GMV_RECORD_HEADER_MAX;
+    return got;
+}
+
+/* Streaming: a lent read, into a block kept until the walk releases it. */
+static int64_t view_streamed(recorder *r, uint64_t addr, size_t len, const uint8_t **bytes)
+{
+    uint8_t *block;
+    int64_t got = read_into_block(r, addr, len, 0, &block);
+    if (got <= 0)
+        return got;
+    uint8_t **grown = gmv_grow(r->lent, &r->lent_cap, r->nlent, sizeof *grown, 64);
+    if (!grown) {
+        free(block);
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory recording the map");
+    }
+    r->lent = grown;
+    r->lent[r->nlent++] = block;
+    int rc = stream_read(r, addr, block, (uint64_t)got);
+    if (rc != 0)
+        return rc;
+    *bytes = block;
+    return got;
+}
+
+/* Lends up to `len` bytes at `addr` from the recording: a small read is
+ * read, recorded and lent from where the recording keeps it. */
+static int64_t recorder_view(void *ctx, uint64_t addr, size_t len, const uint8_t **bytes)
+{
+    recorder *r = ctx;
+    if (r->stream)
+        return view_streamed(r, addr, len, bytes);
+    if (len >= OWN_CHUNK_READ)
+        return view_large(r, addr, len, bytes);
+    int64_t got = gmv_source_read(r->inner, addr, r->bounce, len);
+    if (got <= 0)
+        return got;
+    *bytes = recorder_keep(r, addr, r->bounce, (uint64_t)got);
+    return *bytes ? got : gmv_fail(GMV_ERR_NOMEM, "out of memory recording the map");
 }
 
 /* Passes the hint on: the recording keeps what is then read, not this. */
@@ -144,87 +273,32 @@ static int recorder_prefetch(void *ctx, gmv_piece *pieces, size_t n)
     return gmv_source_prefetch(r->inner, pieces, n);
 }
 
-/* A range's place in address order: its address and its index in the
- * recording (the sort keeps equal addresses in recording order). */
-typedef struct range_ref {
-    uint64_t address;
-    uint64_t index;
-} range_ref;
-
-/* Trims the recording so that no two ranges overlap, keeping it in the
- * order the bytes were read: a range inside one that starts before it in
- * address order (or at the same address, read earlier) is dropped, one
- * that overlaps the end of such a range loses its front (the bytes are the
- * same: the target was frozen; without a freeze the earlier one wins).
- * Returns 0 or GMV_ERR_NOMEM. */
-static int trim_overlaps(recorder *r)
+/* Streaming: frees the blocks lent to the walk (it uses none of them any
+ * more). */
+static void recorder_release_views(void *ctx)
 {
-    range_ref *refs = malloc((r->nranges ? r->nranges : 1) * sizeof *refs);
-    if (!refs)
-        return GMV_ERR_NOMEM;
-    for (size_t i = 0; i < r->nranges; i++)
-        refs[i] = (range_ref){.address = r->ranges[i].address, .index = i};
-    if (gmv_sort_by_u64_key(refs, r->nranges, sizeof *refs) != 0) {
-        free(refs);
-        return GMV_ERR_NOMEM;
-    }
-    uint64_t last_end = 0;
-    for (size_t k = 0; k < r->nranges; k++) {
-        gmv_range *in = &r->ranges[refs[k].index];
-        uint64_t end = in->address + in->len;
-        if (k > 0 && end <= last_end) {
-            in->len = 0; /* inside the last range */
-            continue;
-        }
-        if (k > 0 && in->address < last_end) {
-            uint64_t skip = last_end - in->address;
-            in->address += skip;
-            in->bytes += skip;
-            in->len -= skip;
-        }
-        last_end = end;
-    }
-    free(refs);
-    return 0;
+    recorder *r = ctx;
+    for (size_t i = 0; i < r->nlent; i++)
+        free(r->lent[i]);
+    r->nlent = 0;
 }
 
-/* Moves the recording into `snap`: the ranges in the order they were read
- * (a walk of the snapshot reads them in that order again), none
- * overlapping, the blocks handed over. Nothing is copied. Returns 0 or
- * GMV_ERR_NOMEM. */
-static int recorder_finish(recorder *r, gmv_snapshot *snap)
+/* Forgets everything recorded so far (a retry starts afresh). Returns 0 or
+ * a status (the file could not be rewound). */
+static int recorder_reset(recorder *r)
 {
-    if (trim_overlaps(r) != 0)
-        return gmv_fail(GMV_ERR_NOMEM, "out of memory ordering the recorded memory");
-    size_t n = 0;
-    uint64_t bytes = 0;
-    for (size_t i = 0; i < r->nranges; i++) {
-        if (r->ranges[i].len == 0)
-            continue;
-        r->ranges[n++] = r->ranges[i];
-        bytes += r->ranges[i].len;
-    }
-    snap->ranges = r->ranges;
-    snap->nranges = n;
-    snap->nbytes = bytes;
-    snap->by_address = false;
-    snap->blocks = r->blocks;
-    snap->nblocks = r->nblocks;
-    r->ranges = NULL;
-    r->blocks = NULL;
-    r->nranges = r->nblocks = 0;
-    return 0;
-}
-
-/* Forgets everything recorded so far (a retry starts afresh). */
-static void recorder_reset(recorder *r)
-{
-    for (size_t i = 0; i < r->nblocks; i++)
-        free(r->blocks[i]);
-    r->nblocks = 0;
-    r->nranges = 0;
+    recorder_release_views(r);
+    gmv_snapshot *snap = r->snap;
+    for (size_t i = 0; i < snap->nblocks; i++)
+        free(snap->blocks[i]);
+    snap->nblocks = 0;
+    snap->nchunks = 0;
+    snap->nranges = snap->nbytes = 0;
     r->packed = NULL;
     r->packed_used = 0;
+    r->last_end = 0;
+    memset(r->recent, 0, RECENT_READS * sizeof *r->recent);
+    return r->stream ? gmv_snapshot_stream_restart(r->stream) : 0;
 }
 
 /* Reads the map pointer stored in the variable. */
@@ -249,7 +323,8 @@ static int read_map_pointer(gmv_source *src, const gmv_capture_request *req, uin
     return 0;
 }
 
-/* True if a writer marks the map right now (hashWriting, or Map.writing). */
+/* True if a writer marks the map right now (hashWriting, or Map.writing).
+ * Read past the recording: the walk records the header whole. */
 static bool writer_active(gmv_source *src, const gmv_layout *layout, uint64_t map)
 {
     uint32_t offset = 0;
@@ -271,9 +346,10 @@ static void back_off(uint32_t attempt)
 static int capture_once(gmv_source *recsrc, recorder *rec, const gmv_capture_request *req, bool allow_nil,
                         bool last_try, uint64_t *hmap, bool *retry, gmv_capture_summary *summary)
 {
-    recorder_reset(rec);
     *retry = false;
-    int rc = read_map_pointer(recsrc, req, hmap);
+    int rc = recorder_reset(rec);
+    if (rc == 0)
+        rc = read_map_pointer(recsrc, req, hmap);
     if (rc != 0)
         return rc;
     if (*hmap == 0) {
@@ -283,7 +359,7 @@ static int capture_once(gmv_source *recsrc, recorder *rec, const gmv_capture_req
                             req->origin.variable[0] ? req->origin.variable : "the map");
         return 0;
     }
-    if (!last_try && writer_active(recsrc, req->layout, *hmap)) {
+    if (!last_try && writer_active(rec->inner, req->layout, *hmap)) {
         *retry = true;
         return 0;
     }
@@ -302,18 +378,35 @@ static int capture_once(gmv_source *recsrc, recorder *rec, const gmv_capture_req
     return rc;
 }
 
-int gmv_snapshot_capture(gmv_snapshot **out, gmv_source *src, const gmv_capture_request *req, bool allow_nil)
+/* The recording source over `rec`: with prefetch hints passed on if the
+ * inner source takes them, and with view releases when streaming. */
+static int recording_source(gmv_source **out, recorder *rec)
 {
-    *out = NULL;
-    recorder rec = {.inner = src};
-    static const gmv_source_ops recorder_ops = {.read = recorder_read, .view = recorder_view};
-    static const gmv_source_ops prefetching_recorder_ops = {
+    static const gmv_source_ops kept = {.read = recorder_read, .view = recorder_view};
+    static const gmv_source_ops kept_prefetching = {
         .read = recorder_read, .view = recorder_view, .prefetch = recorder_prefetch};
-    gmv_source *recsrc = NULL;
-    gmv_snapshot *snap = gmv_snapshot_new();
-    const gmv_source_ops *ops = gmv_source_can_prefetch(src) ? &prefetching_recorder_ops : &recorder_ops;
-    int rc = snap ? gmv_source_new_custom(&recsrc, ops, &rec)
-                  : gmv_fail(GMV_ERR_NOMEM, "out of memory capturing the map");
+    static const gmv_source_ops streamed = {
+        .read = recorder_read, .view = recorder_view, .release_views = recorder_release_views};
+    static const gmv_source_ops streamed_prefetching = {
+        .read = recorder_read, .view = recorder_view, .prefetch = recorder_prefetch,
+        .release_views = recorder_release_views};
+    bool prefetch = gmv_source_can_prefetch(rec->inner);
+    const gmv_source_ops *ops = rec->stream ? (prefetch ? &streamed_prefetching : &streamed)
+                                            : (prefetch ? &kept_prefetching : &kept);
+    return gmv_source_new_custom(out, ops, rec);
+}
+
+/* Captures into rec->snap (its records, or only their count when
+ * streaming), its metadata and summary: freeze, one pass, thaw, again while
+ * a writer is active (up to the retries). Returns 0 or a status. */
+static int capture_into(recorder *rec, const gmv_capture_request *req, bool allow_nil)
+{
+    gmv_snapshot *snap = rec->snap;
+    gmv_source *src = rec->inner, *recsrc = NULL;
+    rec->recent = calloc(RECENT_READS, sizeof(recent_read));
+    rec->bounce = malloc(OWN_CHUNK_READ);
+    int rc = rec->recent && rec->bounce ? recording_source(&recsrc, rec)
+                                        : gmv_fail(GMV_ERR_NOMEM, "out of memory capturing the map");
     uint32_t retries = req->writer_retries ? req->writer_retries : DEFAULT_WRITER_RETRIES;
     uint64_t hmap = 0;
     bool frozen = false, retry = false;
@@ -323,31 +416,61 @@ int gmv_snapshot_capture(gmv_snapshot **out, gmv_source *src, const gmv_capture_
         if (rc != 0)
             break;
         frozen = gmv_source_is_frozen(src);
-        rc = capture_once(recsrc, &rec, req, allow_nil, attempt >= retries, &hmap, &retry, &snap->summary);
+        rc = capture_once(recsrc, rec, req, allow_nil, attempt >= retries, &hmap, &retry, &snap->summary);
         gmv_source_thaw(src);
         if (rc != 0 || !retry)
             break;
         back_off(attempt);
     }
-    if (rc == 0) {
-        snap->layout = *req->layout;
-        snap->origin = req->origin;
-        snap->origin.frozen = frozen;
-        snap->origin.writer_retries = attempt;
-        snap->origin.captured_at = snap->origin.captured_at ? snap->origin.captured_at : (int64_t)time(NULL);
-        snap->hmap_address = hmap;
-        snap->has_summary = true;
-        snap->summary.nil = hmap == 0;
-        rc = recorder_finish(&rec, snap);
-    }
     gmv_source_free(recsrc);
-    recorder_reset(&rec);
-    free(rec.ranges);
-    free(rec.blocks);
+    recorder_release_views(rec);
+    free(rec->lent);
+    free(rec->recent);
+    free(rec->bounce);
+    if (rc != 0)
+        return rc;
+    snap->layout = *req->layout;
+    snap->origin = req->origin;
+    snap->origin.frozen = frozen;
+    snap->origin.writer_retries = attempt;
+    snap->origin.captured_at = snap->origin.captured_at ? snap->origin.captured_at : (int64_t)time(NULL);
+    snap->hmap_address = hmap;
+    snap->has_summary = true;
+    snap->summary.nil = hmap == 0;
+    return 0;
+}
+
+int gmv_snapshot_capture(gmv_snapshot **out, gmv_source *src, const gmv_capture_request *req, bool allow_nil)
+{
+    *out = NULL;
+    recorder rec = {.inner = src, .snap = gmv_snapshot_new()};
+    if (!rec.snap)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory capturing the map");
+    int rc = capture_into(&rec, req, allow_nil);
     if (rc != 0) {
-        gmv_snapshot_free(snap);
+        gmv_snapshot_free(rec.snap);
         return rc;
     }
-    *out = snap;
+    *out = rec.snap;
     return 0;
+}
+
+int gmv_snapshot_capture_to_file(const char *path, gmv_source *src, const gmv_capture_request *req, bool allow_nil,
+                                 gmv_capture_summary *summary, uint64_t *bytes)
+{
+    recorder rec = {.inner = src, .snap = gmv_snapshot_new()};
+    if (!rec.snap)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory capturing the map");
+    int rc = gmv_snapshot_stream_open(&rec.stream, path);
+    if (rc == 0)
+        rc = capture_into(&rec, req, allow_nil);
+    if (rc == 0) {
+        *summary = rec.snap->summary;
+        *bytes = rec.snap->nbytes;
+        rc = gmv_snapshot_stream_finish(rec.stream, rec.snap);
+    } else {
+        gmv_snapshot_stream_abandon(rec.stream);
+    }
+    gmv_snapshot_free(rec.snap);
+    return rc;
 }

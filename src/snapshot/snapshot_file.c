@@ -6,16 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <isa-l/crc.h>
 
 #include "common/error.h"
 #include "snapshot/snapshot_impl.h"
 
 static const uint8_t MAGIC[8] = {'G', 'M', 'V', 'S', 'N', 'A', 'P', 0};
-#define FORMAT_VERSION 2u  /* written; version 1 (ranges sorted by address) is read too */
+#define FORMAT_VERSION 2u  /* written; version 1 (fixed range headers, sorted by address) is read too */
 #define FILE_HEADER_SIZE 16u   /* magic, version, section count */
 #define SECTION_HEADER_SIZE 16u /* tag, reserved, length */
-#define RANGE_HEADER_SIZE 16u  /* address, length */
+#define RANGE_HEADER_SIZE 16u  /* version 1: address, length */
 #define MAX_SECTIONS 16u
 #define MAX_META_SIZE (1u << 20)
 
@@ -80,41 +81,17 @@ static bool write_section_header(crc_out *o, const char tag[4], uint64_t len)
     return write_crc(o, h, sizeof h);
 }
 
-/* The number of ranges from `first` on that join into one file range (each
- * touching the one before it: a big read in pieces, or an overlapping read
- * trimmed), and their total length. */
-static size_t joined_ranges(const gmv_snapshot *snap, size_t first, uint64_t *len)
+/* Writes the MEMR section: the snapshot's memory records, chunk by chunk. */
+static bool write_records(crc_out *o, const gmv_snapshot *snap)
 {
-    size_t n = 1;
-    *len = snap->ranges[first].len;
-    while (first + n < snap->nranges &&
-           snap->ranges[first + n].address == snap->ranges[first + n - 1].address + snap->ranges[first + n - 1].len) {
-        *len += snap->ranges[first + n].len;
-        n++;
-    }
-    return n;
-}
-
-/* Writes the MEMR section: each range as address, length, bytes, in the
- * snapshot's order; ranges that follow and touch each other are written as one. */
-static bool write_ranges(crc_out *o, const gmv_snapshot *snap)
-{
-    uint64_t len = snap->nbytes, joined = 0;
-    for (size_t i = 0; i < snap->nranges; i += joined_ranges(snap, i, &joined))
-        len += RANGE_HEADER_SIZE;
+    uint64_t len = 0;
+    for (size_t i = 0; i < snap->nchunks; i++)
+        len += snap->chunks[i].len;
     if (!write_section_header(o, "MEMR", len))
         return false;
-    for (size_t i = 0; i < snap->nranges;) {
-        size_t n = joined_ranges(snap, i, &joined);
-        uint8_t h[RANGE_HEADER_SIZE];
-        put_u64(h, snap->ranges[i].address);
-        put_u64(h + 8, joined);
-        if (!write_crc(o, h, sizeof h))
+    for (size_t i = 0; i < snap->nchunks; i++) {
+        if (!write_crc(o, snap->chunks[i].bytes, snap->chunks[i].len))
             return false;
-        for (size_t end = i + n; i < end; i++) {
-            if (!write_crc(o, snap->ranges[i].bytes, (size_t)snap->ranges[i].len))
-                return false;
-        }
     }
     return true;
 }
@@ -135,7 +112,7 @@ static bool write_snapshot(FILE *f, const gmv_snapshot *snap, const char *meta)
     put_u32(header + 12, 2);
     size_t meta_len = strlen(meta);
     bool ok = write_crc(o, header, sizeof header) && write_section_header(o, "META", meta_len) &&
-              write_crc(o, meta, meta_len) && write_ranges(o, snap);
+              write_crc(o, meta, meta_len) && write_records(o, snap);
     crc_flush(o);
     ok = ok && !o->failed;
     uint8_t trailer[4];
@@ -163,6 +140,204 @@ int gmv_snapshot_write_file(const gmv_snapshot *snap, const char *path)
     return 0;
 }
 
+/* --- writing as the capture goes --- */
+
+#define STREAM_BUFFER ((size_t)1 << 20)
+#define RECORDS_START (FILE_HEADER_SIZE + SECTION_HEADER_SIZE) /* the MEMR body comes first */
+
+/* The file is written under a temporary name beside `path` and renamed to
+ * it when complete: a failed capture leaves whatever was at `path` alone.
+ * Records are gathered in `buffer` and written a MiB at a time. */
+struct gmv_snapshot_stream {
+    int fd;
+    char *path, *temp;
+    uint8_t *buffer; /* STREAM_BUFFER bytes */
+    size_t used;
+    uint64_t written; /* bytes in the file */
+};
+
+/* Frees `s` (its file already closed or never opened). */
+static void stream_free(gmv_snapshot_stream *s)
+{
+    free(s->buffer);
+    free(s->temp);
+    free(s->path);
+    free(s);
+}
+
+/* Fails the stream with the errno of the last call. */
+static int stream_failed(gmv_snapshot_stream *s, const char *what)
+{
+    return gmv_fail(GMV_ERR_IO, "cannot %s %s: %s", what, s->path, strerror(errno ? errno : EIO));
+}
+
+/* Writes all `len` bytes at file offset `at`. Returns 0 or GMV_ERR_IO. */
+static int write_at(gmv_snapshot_stream *s, const void *bytes, size_t len, uint64_t at)
+{
+    const uint8_t *p = bytes;
+    while (len > 0) {
+        ssize_t n = pwrite(s->fd, p, len, (off_t)at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return stream_failed(s, "write");
+        p += n;
+        len -= (size_t)n;
+        at += (uint64_t)n;
+    }
+    return 0;
+}
+
+/* Writes out what the buffer holds. */
+static int stream_flush(gmv_snapshot_stream *s)
+{
+    int rc = write_at(s, s->buffer, s->used, s->written);
+    if (rc == 0)
+        s->written += s->used;
+    s->used = 0;
+    return rc;
+}
+
+/* Creates the temporary file beside s->path, with the mode fopen would
+ * give it. Returns 0 or GMV_ERR_IO. */
+static int create_temp(gmv_snapshot_stream *s)
+{
+    s->fd = mkstemp(s->temp);
+    if (s->fd < 0)
+        return gmv_fail(GMV_ERR_IO, "cannot create %s: %s", s->path, strerror(errno));
+    mode_t mask = umask(0); /* mkstemp made it 0600 */
+    umask(mask);
+    fchmod(s->fd, 0666 & ~mask);
+    return 0;
+}
+
+int gmv_snapshot_stream_open(gmv_snapshot_stream **out, const char *path)
+{
+    *out = NULL;
+    gmv_snapshot_stream *s = calloc(1, sizeof *s);
+    size_t n = strlen(path) + sizeof ".partial-XXXXXX";
+    if (!s || !(s->path = strdup(path)) || !(s->temp = malloc(n)) || !(s->buffer = malloc(STREAM_BUFFER))) {
+        if (s)
+            stream_free(s);
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory writing %s", path);
+    }
+    snprintf(s->temp, n, "%s.partial-XXXXXX", path);
+    int rc = create_temp(s);
+    if (rc != 0) {
+        stream_free(s);
+        return rc;
+    }
+    /* header (two sections: the MEMR body first, META after it), then the
+     * MEMR section header, its length filled in at the end */
+    memcpy(s->buffer, MAGIC, 8);
+    put_u32(s->buffer + 8, FORMAT_VERSION);
+    put_u32(s->buffer + 12, 2);
+    memset(s->buffer + FILE_HEADER_SIZE, 0, SECTION_HEADER_SIZE);
+    memcpy(s->buffer + FILE_HEADER_SIZE, "MEMR", 4);
+    s->used = RECORDS_START;
+    *out = s;
+    return 0;
+}
+
+int gmv_snapshot_stream_write(gmv_snapshot_stream *s, const void *bytes, size_t len)
+{
+    if (len > STREAM_BUFFER - s->used) {
+        int rc = stream_flush(s);
+        if (rc != 0)
+            return rc;
+        if (len > STREAM_BUFFER / 2) {
+            rc = write_at(s, bytes, len, s->written);
+            if (rc == 0)
+                s->written += len;
+            return rc;
+        }
+    }
+    memcpy(s->buffer + s->used, bytes, len);
+    s->used += len;
+    return 0;
+}
+
+int gmv_snapshot_stream_restart(gmv_snapshot_stream *s)
+{
+    if (s->written + s->used <= RECORDS_START) {
+        s->used = RECORDS_START - s->written; /* still all in the buffer */
+        return 0;
+    }
+    int rc = stream_flush(s);
+    if (rc == 0 && ftruncate(s->fd, RECORDS_START) != 0)
+        rc = stream_failed(s, "rewrite");
+    s->written = RECORDS_START;
+    return rc;
+}
+
+/* The CRC-32 of the file's first `len` bytes, read back. */
+static int checksum_back(gmv_snapshot_stream *s, uint64_t len, uint32_t *crc)
+{
+    *crc = 0;
+    for (uint64_t done = 0; done < len;) {
+        size_t want = len - done < STREAM_BUFFER ? (size_t)(len - done) : STREAM_BUFFER;
+        ssize_t n = pread(s->fd, s->buffer, want, (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return stream_failed(s, "read back");
+        *crc = crc32_gzip_refl(*crc, s->buffer, (size_t)n);
+        done += (uint64_t)n;
+    }
+    return 0;
+}
+
+int gmv_snapshot_stream_finish(gmv_snapshot_stream *s, const gmv_snapshot *meta_of)
+{
+    char *meta = gmv_snapshot_meta_encode(meta_of);
+    if (!meta) {
+        gmv_snapshot_stream_abandon(s);
+        return gmv_fail(GMV_ERR_NOMEM, "cannot encode the snapshot metadata");
+    }
+    uint8_t h[SECTION_HEADER_SIZE] = {0}, memr_len[8], trailer[4];
+    size_t meta_len = strlen(meta);
+    uint64_t records_end = s->written + s->used;
+    memcpy(h, "META", 4);
+    put_u64(h + 8, meta_len);
+    put_u64(memr_len, records_end - RECORDS_START);
+    int rc = gmv_snapshot_stream_write(s, h, sizeof h);
+    if (rc == 0)
+        rc = gmv_snapshot_stream_write(s, meta, meta_len);
+    free(meta);
+    if (rc == 0)
+        rc = stream_flush(s);
+    if (rc == 0)
+        rc = write_at(s, memr_len, 8, FILE_HEADER_SIZE + 8);
+    uint32_t crc = 0;
+    if (rc == 0)
+        rc = checksum_back(s, s->written, &crc);
+    if (rc == 0) {
+        put_u32(trailer, crc);
+        rc = write_at(s, trailer, 4, s->written);
+    }
+    if (rc == 0 && close(s->fd) != 0)
+        rc = stream_failed(s, "write");
+    s->fd = -1;
+    if (rc == 0 && rename(s->temp, s->path) != 0)
+        rc = stream_failed(s, "create");
+    if (rc != 0) {
+        gmv_snapshot_stream_abandon(s);
+        return rc;
+    }
+    stream_free(s);
+    return 0;
+}
+
+void gmv_snapshot_stream_abandon(gmv_snapshot_stream *s)
+{
+    if (!s)
+        return;
+    if (s->fd >= 0)
+        close(s->fd);
+    unlink(s->temp);
+    stream_free(s);
+}
+
 /* --- reading: nothing is trusted --- */
 
 static uint32_t get_u32(const uint8_t *p)
@@ -175,9 +350,9 @@ static uint64_t get_u64(const uint8_t *p)
     return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
 }
 
-/* Counts the ranges in a MEMR body and checks every length, and with
- * `sorted` (version 1) their order. */
-static int scan_ranges(const uint8_t *body, uint64_t len, bool sorted, size_t *count, uint64_t *bytes)
+/* Version 1: counts the ranges of a MEMR body (fixed 16-byte headers, sorted
+ * by address, none overlapping) and checks every length and the order. */
+static int scan_sorted_ranges(const uint8_t *body, uint64_t len, size_t *count, uint64_t *bytes)
 {
     uint64_t pos = 0, prev_end = 0;
     *count = 0;
@@ -193,7 +368,7 @@ static int scan_ranges(const uint8_t *body, uint64_t len, bool sorted, size_t *c
         if (addr + n < addr)
             return gmv_fail(GMV_ERR_FORMAT, "snapshot memory range at 0x%llx wraps around the address space",
                             (unsigned long long)addr);
-        if (sorted && *count > 0 && addr <= prev_end)
+        if (*count > 0 && addr <= prev_end)
             return gmv_fail(GMV_ERR_FORMAT, "snapshot memory ranges overlap or are out of order at 0x%llx",
                             (unsigned long long)addr);
         prev_end = addr + n;
@@ -204,31 +379,57 @@ static int scan_ranges(const uint8_t *body, uint64_t len, bool sorted, size_t *c
     return 0;
 }
 
-/* Loads the MEMR body into `snap`: the ranges point into `body`, which the
- * snapshot holds (load_sections' caller gives it the buffer). Version 1
- * ranges are sorted by address; version 2 ranges come in the order the
- * capture read them, and may overlap only in a damaged file (a look-up then
- * finds one of them: wrong bytes, never a wrong access). */
-static int load_ranges(gmv_snapshot *snap, const uint8_t *body, uint64_t len, uint32_t version)
+/* Version 1: re-encodes the ranges as memory records, in one chunk of a
+ * block of its own. */
+static int load_sorted_ranges(gmv_snapshot *snap, const uint8_t *body, uint64_t len)
 {
     size_t count;
     uint64_t bytes;
-    snap->by_address = version == 1;
-    int rc = scan_ranges(body, len, snap->by_address, &count, &bytes);
+    int rc = scan_sorted_ranges(body, len, &count, &bytes);
     if (rc != 0)
         return rc;
-    snap->ranges = malloc((count ? count : 1) * sizeof *snap->ranges);
-    if (!snap->ranges)
+    /* a record header takes at most 4 bytes more than a range header */
+    size_t room = (size_t)len + count * (GMV_RECORD_HEADER_MAX - RANGE_HEADER_SIZE);
+    uint8_t *out = malloc(room ? room : 1);
+    if (!out)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory loading the snapshot");
-    uint64_t pos = 0;
-    for (size_t i = 0; i < count; i++) {
-        uint64_t n = get_u64(body + pos + 8);
-        snap->ranges[i] = (gmv_range){.address = get_u64(body + pos), .len = n, .bytes = body + pos + RANGE_HEADER_SIZE};
+    if (gmv_snapshot_adopt_block(snap, out) != 0)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory loading the snapshot");
+    size_t used = 0;
+    uint64_t prev_end = 0;
+    for (uint64_t pos = 0; pos < len;) {
+        uint64_t addr = get_u64(body + pos), n = get_u64(body + pos + 8);
+        used += gmv_record_put_header(out + used, prev_end, addr, n);
+        memcpy(out + used, body + pos + RANGE_HEADER_SIZE, (size_t)n);
+        used += (size_t)n;
+        prev_end = addr + n;
         pos += RANGE_HEADER_SIZE + n;
     }
     snap->nranges = count;
     snap->nbytes = bytes;
-    return 0;
+    return gmv_snapshot_add_chunk(snap, out, used);
+}
+
+/* Version 2: checks every memory record of the MEMR body and takes the
+ * body as the snapshot's one chunk (it points into the file image, which
+ * the snapshot holds). */
+static int load_records(gmv_snapshot *snap, const uint8_t *body, uint64_t len)
+{
+    size_t pos = 0;
+    uint64_t prev_end = 0, count = 0, bytes = 0;
+    gmv_record r;
+    const char *why = NULL;
+    int more;
+    while ((more = gmv_record_next(body, (size_t)len, &pos, &prev_end, &r, &why)) == 1) {
+        count++;
+        bytes += r.len;
+    }
+    if (more < 0)
+        return gmv_fail(GMV_ERR_FORMAT, "snapshot memory record %llu is malformed: %s", (unsigned long long)count,
+                        why);
+    snap->nranges = count;
+    snap->nbytes = bytes;
+    return gmv_snapshot_add_chunk(snap, body, (size_t)len);
 }
 
 /* Checks magic, version and checksum; returns the number of sections and
@@ -249,15 +450,17 @@ static int check_envelope(const uint8_t *data, size_t len, uint32_t *sections, u
     return 0;
 }
 
-/* True when one range holds the whole map header (a capture always records
- * it in one read, so it never spans two of the non-touching ranges). */
+/* True when one record holds the whole map header (a capture always reads
+ * it in one piece). */
 static bool holds_header(const gmv_snapshot *snap)
 {
     uint64_t addr = snap->hmap_address, size = gmv_layout_header_size(&snap->layout);
-    for (size_t i = 0; i < snap->nranges; i++) {
-        const gmv_range *r = &snap->ranges[i];
-        if (addr >= r->address && addr - r->address < r->len)
-            return r->len - (addr - r->address) >= size;
+    gmv_record_cursor c;
+    gmv_record r;
+    gmv_record_cursor_start(&c, snap->chunks, snap->nchunks);
+    while (gmv_record_cursor_next(&c, &r)) {
+        if (addr >= r.address && addr - r.address < r.len && r.len - (addr - r.address) >= size)
+            return true;
     }
     return false;
 }
@@ -283,7 +486,8 @@ static int load_sections(gmv_snapshot *snap, const uint8_t *data, size_t len, ui
                                           : gmv_snapshot_meta_decode(snap, (const char *)data + pos, (size_t)body_len);
         } else if (memcmp(h, "MEMR", 4) == 0 && !have_memory) {
             have_memory = true;
-            rc = load_ranges(snap, data + pos, body_len, version);
+            rc = version == 1 ? load_sorted_ranges(snap, data + pos, body_len)
+                              : load_records(snap, data + pos, body_len);
         } else {
             rc = gmv_fail(GMV_ERR_FORMAT, "snapshot has an unknown or repeated section \"%.4s\"", (const char *)h);
         }

@@ -3,130 +3,155 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/grow.h"
 #include "common/page_index.h"
 #include "common/sort.h"
 #include "snapshot/snapshot_impl.h"
 
-/* A range in address order: where it starts, how long, which range it is. */
-typedef struct range_ref {
+/* A record in address order, trimmed where it overlaps one before it. */
+typedef struct record_ref {
     uint64_t address, len;
-    uint64_t index;
-} range_ref;
+    const uint8_t *bytes;
+} record_ref;
 
-/* The source's context. A walk of the map reads the ranges in the order the
- * capture recorded them, so a look-up first tries the range of the last hit
- * and the few after it; then, while a budget of steps lasts, a scan further
- * ahead (a second walk that skips what the first read in batches: group
- * arrays, table headers); only then the index by address, built at the
- * first miss of all these. */
+/* The source's context. A walk of the map reads the records in the order
+ * the capture recorded them, so a look-up first tries the record of the last
+ * hit and the few after it, and the first few (a walk begun again); then,
+ * while a budget of steps lasts, a scan further ahead (a second walk skips
+ * what the first read in batches: group arrays, table headers); only then
+ * the index by address, built at the first miss of all these. */
 typedef struct snapshot_reader {
     const gmv_snapshot *snap;
-    size_t cur;            /* the range of the last hit */
-    uint64_t scan_budget;  /* steps left for scans ahead: about one pass over the ranges */
-    bool indexed;          /* `sorted` and `index` are built (or failed: then binary searches) */
-    range_ref *sorted;     /* the ranges by address (NULL for a version 1 file: already sorted) */
+    gmv_record_cursor cursor; /* just after `cur` */
+    gmv_record cur;           /* the record of the last hit (len 0: none yet) */
+    uint64_t scan_budget;     /* steps left for scans ahead: about one pass over the records */
+    bool indexed;             /* `sorted` and `index` are built (or failed: then nothing is found) */
+    record_ref *sorted;       /* every record's bytes once, by address */
+    size_t nsorted;
     gmv_page_index index;
 } snapshot_reader;
 
-/* True if range `i` of the snapshot holds `addr`. */
-static bool holds(const gmv_snapshot *snap, size_t i, uint64_t addr)
+static bool holds(const gmv_record *r, uint64_t addr)
 {
-    return i < snap->nranges && addr >= snap->ranges[i].address && addr - snap->ranges[i].address < snap->ranges[i].len;
+    return addr >= r->address && addr - r->address < r->len;
 }
 
-/* Builds the index by address, once. Out of memory, it stays empty: a
- * version 2 look-up then fails (reads nothing), which a model reports as
- * unreadable memory rather than as a crash. */
+/* Sorts the records by address and trims them so that none overlaps
+ * another (a record inside one before it is dropped, one overlapping the
+ * end of one before it loses its front: the bytes agree), then builds the
+ * page index. Out of memory, it stays empty: a look-up that misses the
+ * cursor then finds nothing, which a model reports as unreadable memory
+ * rather than as a crash. */
 static void build_index(snapshot_reader *r)
 {
     const gmv_snapshot *snap = r->snap;
     r->indexed = true;
-    /* every range covers at most len / 4096 + 2 pages */
-    size_t max_pages = 2 * snap->nranges + (size_t)(snap->nbytes / 4096) + 1;
-    if (snap->by_address) {
-        gmv_page_index_build(&r->index, snap->ranges, snap->nranges, sizeof *snap->ranges, max_pages);
-        return;
-    }
-    r->sorted = malloc((snap->nranges ? snap->nranges : 1) * sizeof *r->sorted);
+    size_t n = (size_t)snap->nranges;
+    r->sorted = malloc((n ? n : 1) * sizeof *r->sorted);
     if (!r->sorted)
         return;
-    for (size_t i = 0; i < snap->nranges; i++)
-        r->sorted[i] = (range_ref){snap->ranges[i].address, snap->ranges[i].len, i};
-    if (gmv_sort_by_u64_key(r->sorted, snap->nranges, sizeof *r->sorted) != 0) {
+    gmv_record_cursor c;
+    gmv_record rec;
+    size_t k = 0;
+    gmv_record_cursor_start(&c, snap->chunks, snap->nchunks);
+    while (k < n && gmv_record_cursor_next(&c, &rec))
+        r->sorted[k++] = (record_ref){rec.address, rec.len, rec.bytes};
+    if (gmv_sort_by_u64_key(r->sorted, k, sizeof *r->sorted) != 0) {
         free(r->sorted);
         r->sorted = NULL;
         return;
     }
-    gmv_page_index_build(&r->index, r->sorted, snap->nranges, sizeof *r->sorted, max_pages);
-}
-
-#define NEAR 8       /* ranges tried after the last hit, and from the first (a walk begun again) */
-#define AHEAD 16384  /* ranges a scan ahead tries, from the last hit and from the first */
-
-/* The range holding `addr` among the `span` ranges from `from`, or -1. */
-static ptrdiff_t find_from(snapshot_reader *r, size_t from, size_t span, uint64_t addr)
-{
-    for (size_t i = from; i < from + span && i < r->snap->nranges; i++) {
-        if (holds(r->snap, i, addr))
-            return (ptrdiff_t)(r->cur = i);
+    size_t kept = 0;
+    uint64_t last_end = 0;
+    for (size_t i = 0; i < k; i++) {
+        record_ref x = r->sorted[i];
+        uint64_t end = x.address + x.len;
+        if (kept > 0 && end <= last_end)
+            continue;
+        if (kept > 0 && x.address < last_end) {
+            uint64_t skip = last_end - x.address;
+            x.address += skip;
+            x.bytes += skip;
+            x.len -= skip;
+        }
+        r->sorted[kept++] = x;
+        last_end = end;
     }
-    return -1;
+    r->nsorted = kept;
+    /* every record covers at most len / 4096 + 2 pages */
+    size_t max_pages = 2 * kept + (size_t)(snap->nbytes / 4096) + 1;
+    gmv_page_index_build(&r->index, r->sorted, kept, sizeof *r->sorted, max_pages);
 }
 
-/* The range holding `addr` among those a walk in recording order would
- * read next, or -1: the few after the last hit and from the first, then
- * (while the budget lasts) many more. */
-static ptrdiff_t find_near(snapshot_reader *r, uint64_t addr)
+#define NEAR 8       /* records tried after the last hit, and from the first (a walk begun again) */
+#define AHEAD 16384  /* records a scan ahead tries, from the last hit and from the first */
+
+/* Moves the cursor on through at most `steps` records, stopping at one
+ * holding `addr` (it becomes `cur`). Returns true if it found one. */
+static bool scan(snapshot_reader *r, gmv_record_cursor *c, size_t steps, uint64_t addr)
 {
-    ptrdiff_t i = find_from(r, r->cur, NEAR, addr);
-    if (i < 0)
-        i = find_from(r, 0, NEAR < r->cur ? NEAR : r->cur, addr);
-    if (i >= 0 || r->indexed || r->scan_budget < 2 * AHEAD)
-        return i;
+    gmv_record rec;
+    for (size_t i = 0; i < steps && gmv_record_cursor_next(c, &rec); i++) {
+        if (holds(&rec, addr)) {
+            r->cur = rec;
+            r->cursor = *c;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True if one of the records a walk in recording order would read next
+ * holds `addr` (it becomes `cur`): the last hit, the few after it and the
+ * first few, then (while the budget lasts) many more. */
+static bool find_near(snapshot_reader *r, uint64_t addr)
+{
+    if (r->cur.len && holds(&r->cur, addr))
+        return true;
+    gmv_record_cursor ahead = r->cursor, start;
+    gmv_record_cursor_start(&start, r->snap->chunks, r->snap->nchunks);
+    if (scan(r, &ahead, NEAR, addr))
+        return true;
+    gmv_record_cursor again = start;
+    if (scan(r, &again, NEAR, addr))
+        return true;
+    if (r->indexed || r->scan_budget < 2 * AHEAD)
+        return false;
     r->scan_budget -= 2 * AHEAD;
-    i = find_from(r, r->cur, AHEAD, addr);
-    return i >= 0 ? i : find_from(r, 0, AHEAD, addr);
+    return scan(r, &ahead, AHEAD, addr) || scan(r, &start, AHEAD, addr);
 }
 
-/* The range holding `addr`, or -1. */
-static ptrdiff_t find_range(snapshot_reader *r, uint64_t addr)
+/* The bytes from `addr` on of the record holding it: how many (0 if no
+ * record holds it), and where (*bytes). */
+static uint64_t find_bytes(snapshot_reader *r, uint64_t addr, const uint8_t **bytes)
 {
-    const gmv_snapshot *snap = r->snap;
-    ptrdiff_t near = find_near(r, addr);
-    if (near >= 0)
-        return near;
+    if (find_near(r, addr)) {
+        *bytes = r->cur.bytes + (addr - r->cur.address);
+        return r->cur.len - (addr - r->cur.address);
+    }
     if (!r->indexed)
         build_index(r);
-    size_t i;
-    if (snap->by_address) {
-        i = gmv_page_index_count_at_most(&r->index, snap->ranges, snap->nranges, sizeof *snap->ranges, addr);
-    } else {
-        if (!r->sorted)
-            return -1;
-        i = gmv_page_index_count_at_most(&r->index, r->sorted, snap->nranges, sizeof *r->sorted, addr);
-        i = i ? (size_t)r->sorted[i - 1].index + 1 : 0;
-    }
-    if (i == 0 || !holds(snap, i - 1, addr))
-        return -1;
-    r->cur = i - 1;
-    return (ptrdiff_t)r->cur;
+    if (!r->sorted)
+        return 0;
+    size_t i = gmv_page_index_count_at_most(&r->index, r->sorted, r->nsorted, sizeof *r->sorted, addr);
+    if (i == 0)
+        return 0;
+    const record_ref *x = &r->sorted[i - 1];
+    if (addr - x->address >= x->len)
+        return 0;
+    *bytes = x->bytes + (addr - x->address);
+    return x->len - (addr - x->address);
 }
 
-/* Lends up to `len` bytes at `addr` from the one range holding `addr`. */
+/* Lends up to `len` bytes at `addr` from the one record holding `addr`. */
 static int64_t snapshot_view(void *ctx, uint64_t addr, size_t len, const uint8_t **bytes)
 {
-    snapshot_reader *reader = ctx;
-    ptrdiff_t i = find_range(reader, addr);
-    if (i < 0)
-        return 0;
-    const gmv_range *r = &reader->snap->ranges[i];
-    uint64_t skip = addr - r->address;
-    *bytes = r->bytes + skip;
-    return (int64_t)(r->len - skip < len ? r->len - skip : len);
+    uint64_t n = find_bytes(ctx, addr, bytes);
+    return (int64_t)(n < len ? n : len);
 }
 
-/* Copies bytes at `addr`, going on into a range that touches the last one
- * (a capture keeps overlapping reads as touching pieces). */
+/* Copies bytes at `addr`, going on into a record that continues where the
+ * last one ends. */
 static int64_t snapshot_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
     uint8_t *out = buf;
@@ -159,7 +184,8 @@ int gmv_snapshot_open_source(gmv_source **out, const gmv_snapshot *snap)
     if (!reader)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory opening a snapshot");
     reader->snap = snap;
-    reader->scan_budget = (uint64_t)snap->nranges + 2 * AHEAD;
+    reader->scan_budget = snap->nranges + 2 * AHEAD;
+    gmv_record_cursor_start(&reader->cursor, snap->chunks, snap->nchunks);
     int rc = gmv_source_new_custom(out, &ops, reader);
     if (rc != 0)
         snapshot_reader_destroy(reader);
@@ -189,6 +215,16 @@ int gmv_snapshot_build_lean_model(gmv_model **out, const gmv_snapshot *snap, con
     return rc;
 }
 
+int gmv_snapshot_add_chunk(gmv_snapshot *snap, const uint8_t *bytes, size_t len)
+{
+    gmv_record_chunk *grown = gmv_grow(snap->chunks, &snap->chunks_cap, snap->nchunks, sizeof *grown, 16);
+    if (!grown)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory holding the snapshot");
+    snap->chunks = grown;
+    snap->chunks[snap->nchunks++] = (gmv_record_chunk){bytes, len};
+    return 0;
+}
+
 gmv_snapshot *gmv_snapshot_new(void)
 {
     return calloc(1, sizeof(gmv_snapshot));
@@ -196,7 +232,7 @@ gmv_snapshot *gmv_snapshot_new(void)
 
 int gmv_snapshot_adopt_block(gmv_snapshot *snap, uint8_t *block)
 {
-    uint8_t **grown = realloc(snap->blocks, (snap->nblocks + 1) * sizeof *grown);
+    uint8_t **grown = gmv_grow(snap->blocks, &snap->blocks_cap, snap->nblocks, sizeof *grown, 16);
     if (!grown) {
         free(block);
         return gmv_fail(GMV_ERR_NOMEM, "out of memory holding the snapshot");
@@ -220,7 +256,7 @@ void gmv_snapshot_free(gmv_snapshot *snap)
 {
     if (!snap)
         return;
-    free(snap->ranges);
+    free(snap->chunks);
     for (size_t i = 0; i < snap->nblocks; i++)
         free(snap->blocks[i]);
     free(snap->blocks);

@@ -34,7 +34,7 @@
 /* A prefetch reads at most this many pieces per system call (IOV_MAX) and
  * holds at most this many bytes. */
 #define PREFETCH_IOVECS 1024
-#define PREFETCH_MAX_BYTES ((size_t)64 << 20)
+#define PREFETCH_MAX_BYTES ((size_t)4 << 20)
 /* Whole blocks of memory a prefetch may keep while frozen (the heap holding
  * a big map's strings: a 10^7-entry map[string]string has 320 MB of them). */
 #define BLOCK_CACHE_MAX_BYTES ((size_t)1 << 30)

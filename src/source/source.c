@@ -44,6 +44,12 @@ int64_t gmv_source_view(gmv_source *src, uint64_t addr, size_t len, const uint8_
     return src->ops.view(src->ctx, addr, len, bytes);
 }
 
+void gmv_source_release_views(gmv_source *src)
+{
+    if (src->ops.release_views)
+        src->ops.release_views(src->ctx);
+}
+
 bool gmv_source_can_prefetch(const gmv_source *src)
 {
     return src->ops.prefetch != NULL;

@@ -13,6 +13,7 @@
 
 #include "fuzz_support.h"
 #include "gomapviz/render.h"
+#include "snapshot/memory_records.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -156,7 +157,33 @@ typedef struct piece {
     size_t off, len;     /* the bytes to mutate */
     size_t fields[2];    /* offsets of u64 lengths that contain them */
     int nfields;
+    size_t header_len;   /* a memory range: the bytes of its header, just before it */
+    bool fixed_length;   /* a format 2 record: its length is a varint, so no resizing */
 } piece;
+
+/* Format 2: the `pick`th record (modulo their number) of the MEMR body at
+ * `start`, `body` bytes, as a piece. Returns false if it has none. */
+static bool find_record(const uint8_t *data, size_t start, uint64_t body, size_t section_len_at, unsigned pick,
+                        piece *out)
+{
+    size_t pos = 0, count = 0;
+    uint64_t prev_end = 0;
+    gmv_record r;
+    while (gmv_record_next(data + start, (size_t)body, &pos, &prev_end, &r, NULL) == 1)
+        count++;
+    if (count == 0)
+        return false;
+    pick %= (unsigned)count;
+    pos = 0;
+    prev_end = 0;
+    for (unsigned i = 0; i <= pick; i++) {
+        size_t before = pos;
+        gmv_record_next(data + start, (size_t)body, &pos, &prev_end, &r, NULL);
+        size_t off = (size_t)(r.bytes - data);
+        *out = (piece){off, (size_t)r.len, {section_len_at, 0}, 1, off - (start + before), true};
+    }
+    return true;
+}
 
 /* Finds the META text (what 0) or one memory range's bytes (what 1; `pick`
  * chooses which) in a well-formed-enough file. Returns false if not found. */
@@ -172,9 +199,11 @@ static bool find_piece(const uint8_t *data, size_t size, int what, unsigned pick
             return false;
         size_t start = pos + 16;
         if (what == 0 && memcmp(data + pos, "META", 4) == 0) {
-            *out = (piece){start, (size_t)body, {pos + 8, 0}, 1};
+            *out = (piece){start, (size_t)body, {pos + 8, 0}, 1, 0, false};
             return true;
         }
+        if (what == 1 && memcmp(data + pos, "MEMR", 4) == 0 && get_u32(data + 8) != 1)
+            return find_record(data, start, body, pos + 8, pick, out);
         if (what == 1 && memcmp(data + pos, "MEMR", 4) == 0) {
             size_t count = 0;
             for (size_t p = start; body - (p - start) >= 16;) { /* count the ranges */
@@ -190,7 +219,7 @@ static bool find_piece(const uint8_t *data, size_t size, int what, unsigned pick
             size_t p = start;
             for (unsigned i = 0; i < pick; i++)
                 p += 16 + (size_t)get_u64(data + p + 8);
-            *out = (piece){p + 16, (size_t)get_u64(data + p + 8), {pos + 8, p + 8}, 2};
+            *out = (piece){p + 16, (size_t)get_u64(data + p + 8), {pos + 8, p + 8}, 2, 16, false};
             return true;
         }
         pos = start + (size_t)body;
@@ -241,12 +270,12 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
     if (choice < 6 && find_piece(data, size, 0, pick, &pc)) {
         n = mutate_piece(data, size, max_size, &pc, true); /* the META text */
     } else if (choice >= 6 && find_piece(data, size, 1, pick, &pc)) {
-        if (choice < 12) { /* a range's bytes, in place */
+        if (choice < 12 || (choice < 14 && pc.fixed_length)) { /* a range's bytes, in place */
             n = mutate_piece(data, size, max_size, &pc, false);
         } else if (choice < 14) { /* a range's bytes, resized */
             n = mutate_piece(data, size, max_size, &pc, true);
         } else { /* a range's address and length */
-            piece header = {pc.off - 16, 16, {0}, 0};
+            piece header = {pc.off - pc.header_len, pc.header_len, {0}, 0, 0, false};
             n = mutate_piece(data, size, max_size, &header, false);
         }
     }

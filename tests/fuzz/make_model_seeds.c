@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "fuzz_support.h"
+#include "snapshot/memory_records.h"
 
 #define BASE UINT64_C(0x10000000)
 #define UNMAPPED UINT64_C(0x0ff00000) /* below BASE: never written */
@@ -128,22 +129,45 @@ static uint8_t *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* Adds `n` bytes read at `addr` to the space. */
+static void add_block(space *s, uint64_t addr, const uint8_t *bytes, uint64_t n)
+{
+    if (s->n == sizeof s->blocks / sizeof s->blocks[0])
+        die("copy_ranges", "too many ranges");
+    block *b = &s->blocks[s->n++];
+    *b = (block){addr, xcalloc(n, 1), n};
+    memcpy(b->bytes, bytes, n);
+}
+
+/* The ranges of a MEMR body: fixed 16-byte headers in format version 1,
+ * memory records (memory_records.h) in version 2. */
+static void copy_body(const uint8_t *body, uint64_t len, uint32_t version, space *s)
+{
+    if (version == 1) {
+        for (size_t p = 0; p + 16 <= len;) {
+            uint64_t addr = get_le(body + p, 8), n = get_le(body + p + 8, 8);
+            add_block(s, addr, body + p + 16, n);
+            p += 16 + n;
+        }
+        return;
+    }
+    size_t pos = 0;
+    uint64_t prev_end = 0;
+    gmv_record r;
+    while (gmv_record_next(body, (size_t)len, &pos, &prev_end, &r, NULL) == 1)
+        add_block(s, r.address, r.bytes, r.len);
+}
+
 static void copy_ranges(const char *path, space *s)
 {
     size_t len;
     uint8_t *file = slurp(path, &len);
     size_t pos = 16, end = len - 4;
+    uint32_t version = (uint32_t)get_le(file + 8, 4);
     for (uint32_t sec = 0; sec < get_le(file + 12, 4) && pos + 16 <= end; sec++) {
         uint64_t body = get_le(file + pos + 8, 8);
-        if (memcmp(file + pos, "MEMR", 4) == 0) {
-            for (size_t p = pos + 16; p + 16 <= pos + 16 + body;) {
-                uint64_t addr = get_le(file + p, 8), n = get_le(file + p + 8, 8);
-                block *b = &s->blocks[s->n++];
-                *b = (block){addr, xcalloc(n, 1), n};
-                memcpy(b->bytes, file + p + 16, n);
-                p += 16 + n;
-            }
-        }
+        if (memcmp(file + pos, "MEMR", 4) == 0)
+            copy_body(file + pos + 16, body, version, s);
         pos += 16 + body;
     }
     free(file);

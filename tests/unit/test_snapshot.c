@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,6 +308,80 @@ static void snapshot_holds_only_what_was_read(void **state)
     gmv_snapshot_free(snap);
 }
 
+/* The JSON of the model of the snapshot file at `path`. */
+static char *json_of_file(const char *path, size_t *len)
+{
+    gmv_snapshot *snap = NULL;
+    gmv_model *m = NULL;
+    assert_int_equal(gmv_snapshot_read_file(&snap, path), 0);
+    assert_int_equal(gmv_snapshot_build_model(&m, snap, NULL), 0);
+    char *text = render(m, gmv_snapshot_origin(snap), len);
+    gmv_model_free(m);
+    gmv_snapshot_free(snap);
+    return text;
+}
+
+static void capture_to_file_writes_what_a_capture_in_memory_writes(void **state)
+{
+    fixture *f = *state;
+    gmv_snapshot *snap = capture(f, VAR);
+    assert_int_equal(gmv_snapshot_write_file(snap, f->path), 0);
+    size_t n1, n2;
+    char *kept = json_of_file(f->path, &n1);
+
+    gmv_source *src = fake_memory_source(f->mem);
+    gmv_capture_request req = {.layout = &f->layout, .variable_address = VAR};
+    snprintf(req.origin.kind, sizeof req.origin.kind, "custom");
+    snprintf(req.origin.variable, sizeof req.origin.variable, "main.sample");
+    req.origin.captured_at = 1700000000;
+    gmv_capture_summary sum;
+    uint64_t bytes = 0;
+    assert_int_equal(gmv_snapshot_capture_to_file(f->path, src, &req, false, &sum, &bytes), 0);
+    assert_int_equal(bytes, gmv_snapshot_byte_count(snap));
+    assert_memory_equal(&sum, gmv_snapshot_capture_summary(snap), sizeof sum);
+    char *streamed = json_of_file(f->path, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(kept, streamed, n1);
+    free(kept);
+    free(streamed);
+    gmv_source_free(src);
+    gmv_snapshot_free(snap);
+}
+
+/* True if a file whose name starts with `prefix` is in /tmp. */
+static bool temp_file_left(const char *prefix)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls %s.partial-* >/dev/null 2>&1", prefix);
+    return system(cmd) == 0;
+}
+
+static void a_failed_capture_to_file_leaves_the_old_file(void **state)
+{
+    fixture *f = *state;
+    FILE *old = fopen(f->path, "w");
+    assert_non_null(old);
+    fputs("an older snapshot", old);
+    fclose(old);
+    fake_memory_put(f->mem, VAR, 0, 8); /* nil: fails without allow_nil */
+    gmv_source *src = fake_memory_source(f->mem);
+    gmv_capture_request req = {.layout = &f->layout, .variable_address = VAR};
+    gmv_capture_summary sum;
+    uint64_t bytes;
+    assert_int_equal(gmv_snapshot_capture_to_file(f->path, src, &req, false, &sum, &bytes), GMV_ERR_NIL_MAP);
+    size_t len;
+    uint8_t *data = load(f->path, &len);
+    assert_int_equal(len, strlen("an older snapshot"));
+    assert_memory_equal(data, "an older snapshot", len);
+    free(data);
+    assert_false(temp_file_left(f->path));
+    /* a directory that is not there: the message names the file */
+    assert_int_equal(gmv_snapshot_capture_to_file("/nonexistent-dir/x.gmvs", src, &req, true, &sum, &bytes),
+                     GMV_ERR_IO);
+    assert_non_null(strstr(gmv_error_last(), "cannot create /nonexistent-dir/x.gmvs"));
+    gmv_source_free(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +391,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(nil_map_needs_allow_nil, setup, teardown),
         cmocka_unit_test_setup_teardown(writer_flag_is_retried_then_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(snapshot_holds_only_what_was_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(capture_to_file_writes_what_a_capture_in_memory_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_capture_to_file_leaves_the_old_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -151,6 +151,28 @@ static gmv_snapshot *capture_at(fixture *f, uint64_t var, uint64_t map)
     return snap;
 }
 
+/* Captures like capture_at(f, VAR, 0), written to `path` as it reads;
+ * returns the model of the file. */
+static gmv_model *capture_streamed(fixture *f, const char *path, gmv_snapshot **file)
+{
+    gmv_source *src = fake_memory_source(f->mem);
+    gmv_capture_request req = {.layout = &f->layout, .variable_address = VAR};
+    snprintf(req.origin.kind, sizeof req.origin.kind, "custom");
+    snprintf(req.origin.variable, sizeof req.origin.variable, "main.swiss");
+    req.origin.captured_at = 1800000000;
+    gmv_capture_summary sum;
+    uint64_t bytes;
+    if (gmv_snapshot_capture_to_file(path, src, &req, false, &sum, &bytes) != 0)
+        fail_msg("capture to a file: %s", gmv_error_last());
+    gmv_source_free(src);
+    if (gmv_snapshot_read_file(file, path) != 0)
+        fail_msg("read back: %s", gmv_error_last());
+    assert_int_equal(bytes, gmv_snapshot_byte_count(*file));
+    gmv_model *m = NULL;
+    assert_int_equal(gmv_snapshot_build_model(&m, *file, NULL), 0);
+    return m;
+}
+
 static char *render_json(const gmv_model *m, size_t *len)
 {
     char *text = NULL;
@@ -216,6 +238,19 @@ static json_t *round_trip(fixture *f)
         fail_msg("the lean model from the file differs from the live one (%zu vs %zu bytes)", n3, n1);
     if (n1 != n4 || memcmp(a, d, n1) != 0)
         fail_msg("the model from the capture differs from the live one (%zu vs %zu bytes)", n4, n1);
+    char streamed_path[96];
+    snprintf(streamed_path, sizeof streamed_path, "%s.streamed", f->path);
+    gmv_snapshot *streamed_file = NULL;
+    gmv_model *streamed = capture_streamed(f, streamed_path, &streamed_file);
+    size_t n5;
+    char *e = render_json(streamed, &n5);
+    if (n1 != n5 || memcmp(a, e, n1) != 0)
+        fail_msg("the model of a capture written as it reads differs from the live one (%zu vs %zu bytes)", n5, n1);
+    assert_int_equal(gmv_snapshot_byte_count(streamed_file), gmv_snapshot_byte_count(snap));
+    free(e);
+    gmv_model_free(streamed);
+    gmv_snapshot_free(streamed_file);
+    unlink(streamed_path);
 
     /* the capture's summary tells what the walk found */
     const gmv_capture_summary *sum = gmv_snapshot_capture_summary(snap);
