@@ -17,14 +17,16 @@ typedef struct record_ref {
 /* The source's context. A walk of the map reads the records in the order
  * the capture recorded them, so a look-up first tries the record of the last
  * hit and the few after it, and the first few (a walk begun again); then,
- * while a budget of steps lasts, a scan further ahead (a second walk skips
- * what the first read in batches: group arrays, table headers); only then
- * the index by address, built at the first miss of all these. */
+ * while a budget of steps lasts (two passes over the records), a scan on
+ * through the rest and from the first (a second walk skips what the first
+ * read in batches: group arrays, table headers); only then the index by
+ * address, built at the first miss of all these, and a hit there moves the
+ * cursor to that record. */
 typedef struct snapshot_reader {
     const gmv_snapshot *snap;
     gmv_record_cursor cursor; /* just after `cur` */
     gmv_record cur;           /* the record of the last hit (len 0: none yet) */
-    uint64_t scan_budget;     /* steps left for scans ahead: about one pass over the records */
+    uint64_t scan_budget;     /* steps left for long scans */
     bool indexed;             /* `sorted` and `index` are built (or failed: then nothing is found) */
     record_ref *sorted;       /* every record's bytes once, by address */
     size_t nsorted;
@@ -83,15 +85,16 @@ static void build_index(snapshot_reader *r)
     gmv_page_index_build(&r->index, r->sorted, kept, sizeof *r->sorted, max_pages);
 }
 
-#define NEAR 8       /* records tried after the last hit, and from the first (a walk begun again) */
-#define AHEAD 16384  /* records a scan ahead tries, from the last hit and from the first */
+#define NEAR 8 /* records tried after the last hit, and from the first (a walk begun again) */
 
 /* Moves the cursor on through at most `steps` records, stopping at one
- * holding `addr` (it becomes `cur`). Returns true if it found one. */
-static bool scan(snapshot_reader *r, gmv_record_cursor *c, size_t steps, uint64_t addr)
+ * holding `addr` (it becomes `cur`); counts the steps taken in *taken.
+ * Returns true if it found one. */
+static bool scan(snapshot_reader *r, gmv_record_cursor *c, uint64_t steps, uint64_t addr, uint64_t *taken)
 {
     gmv_record rec;
-    for (size_t i = 0; i < steps && gmv_record_cursor_next(c, &rec); i++) {
+    for (uint64_t i = 0; i < steps && gmv_record_cursor_next(c, &rec); i++) {
+        (*taken)++;
         if (holds(&rec, addr)) {
             r->cur = rec;
             r->cursor = *c;
@@ -103,22 +106,45 @@ static bool scan(snapshot_reader *r, gmv_record_cursor *c, size_t steps, uint64_
 
 /* True if one of the records a walk in recording order would read next
  * holds `addr` (it becomes `cur`): the last hit, the few after it and the
- * first few, then (while the budget lasts) many more. */
+ * first few, then (while the budget lasts) the rest after it and from the
+ * first. */
 static bool find_near(snapshot_reader *r, uint64_t addr)
 {
     if (r->cur.len && holds(&r->cur, addr))
         return true;
     gmv_record_cursor ahead = r->cursor, start;
     gmv_record_cursor_start(&start, r->snap->chunks, r->snap->nchunks);
-    if (scan(r, &ahead, NEAR, addr))
+    uint64_t taken = 0;
+    if (scan(r, &ahead, NEAR, addr, &taken))
         return true;
     gmv_record_cursor again = start;
-    if (scan(r, &again, NEAR, addr))
+    if (scan(r, &again, NEAR, addr, &taken))
         return true;
-    if (r->indexed || r->scan_budget < 2 * AHEAD)
+    if (r->indexed || r->scan_budget == 0)
         return false;
-    r->scan_budget -= 2 * AHEAD;
-    return scan(r, &ahead, AHEAD, addr) || scan(r, &start, AHEAD, addr);
+    taken = 0;
+    bool found = scan(r, &ahead, r->scan_budget, addr, &taken);
+    if (!found && taken < r->scan_budget)
+        found = scan(r, &start, r->scan_budget - taken, addr, &taken);
+    r->scan_budget -= taken < r->scan_budget ? taken : r->scan_budget;
+    return found;
+}
+
+/* Puts the cursor just after the indexed record `x` (an index hit: the
+ * next reads most likely follow it), making it `cur`. */
+static void move_cursor_to(snapshot_reader *r, const record_ref *x)
+{
+    const gmv_snapshot *snap = r->snap;
+    const uint8_t *end = x->bytes + x->len; /* trimming moved only its front */
+    for (size_t c = 0; c < snap->nchunks; c++) {
+        const gmv_record_chunk *k = &snap->chunks[c];
+        if (end > k->bytes && end <= k->bytes + k->len) {
+            r->cursor = (gmv_record_cursor){.chunks = snap->chunks, .nchunks = snap->nchunks, .chunk = c,
+                                            .pos = (size_t)(end - k->bytes), .prev_end = x->address + x->len};
+            r->cur = (gmv_record){x->address, x->len, x->bytes};
+            return;
+        }
+    }
 }
 
 /* The bytes from `addr` on of the record holding it: how many (0 if no
@@ -139,6 +165,7 @@ static uint64_t find_bytes(snapshot_reader *r, uint64_t addr, const uint8_t **by
     const record_ref *x = &r->sorted[i - 1];
     if (addr - x->address >= x->len)
         return 0;
+    move_cursor_to(r, x);
     *bytes = x->bytes + (addr - x->address);
     return x->len - (addr - x->address);
 }
@@ -184,7 +211,7 @@ int gmv_snapshot_open_source(gmv_source **out, const gmv_snapshot *snap)
     if (!reader)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory opening a snapshot");
     reader->snap = snap;
-    reader->scan_budget = snap->nranges + 2 * AHEAD;
+    reader->scan_budget = 2 * snap->nranges;
     gmv_record_cursor_start(&reader->cursor, snap->chunks, snap->nchunks);
     int rc = gmv_source_new_custom(out, &ops, reader);
     if (rc != 0)
