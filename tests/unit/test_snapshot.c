@@ -74,13 +74,20 @@ static int teardown(void **state)
     return 0;
 }
 
-static gmv_snapshot *capture(fixture *f, uint64_t var)
+/* The request every capture of the sample map makes. */
+static gmv_capture_request sample_request(fixture *f, uint64_t var)
 {
-    gmv_source *src = fake_memory_source(f->mem);
     gmv_capture_request req = {.layout = &f->layout, .variable_address = var};
     snprintf(req.origin.kind, sizeof req.origin.kind, "custom");
     snprintf(req.origin.variable, sizeof req.origin.variable, "main.sample");
     req.origin.captured_at = 1700000000;
+    return req;
+}
+
+static gmv_snapshot *capture(fixture *f, uint64_t var)
+{
+    gmv_source *src = fake_memory_source(f->mem);
+    gmv_capture_request req = sample_request(f, var);
     gmv_snapshot *snap = NULL;
     assert_int_equal(gmv_snapshot_capture(&snap, src, &req, false), 0);
     gmv_source_free(src);
@@ -330,10 +337,7 @@ static void capture_to_file_writes_what_a_capture_in_memory_writes(void **state)
     char *kept = json_of_file(f->path, &n1);
 
     gmv_source *src = fake_memory_source(f->mem);
-    gmv_capture_request req = {.layout = &f->layout, .variable_address = VAR};
-    snprintf(req.origin.kind, sizeof req.origin.kind, "custom");
-    snprintf(req.origin.variable, sizeof req.origin.variable, "main.sample");
-    req.origin.captured_at = 1700000000;
+    gmv_capture_request req = sample_request(f, VAR);
     gmv_capture_summary sum;
     uint64_t bytes = 0;
     assert_int_equal(gmv_snapshot_capture_to_file(f->path, src, &req, false, &sum, &bytes), 0);

@@ -135,14 +135,21 @@ static void write_small_map(fixture *f)
     put_word(f, SMALL, 7, 0x23, 8);
 }
 
-/* Captures the map whose Map is at `map` (variable_address 0). */
-static gmv_snapshot *capture_at(fixture *f, uint64_t var, uint64_t map)
+/* The request of a capture through `var`, or of the Map at `map`. */
+static gmv_capture_request request_at(fixture *f, uint64_t var, uint64_t map)
 {
-    gmv_source *src = fake_memory_source(f->mem);
     gmv_capture_request req = {.layout = &f->layout, .variable_address = var, .hmap_address = map};
     snprintf(req.origin.kind, sizeof req.origin.kind, "custom");
     snprintf(req.origin.variable, sizeof req.origin.variable, "main.swiss");
     req.origin.captured_at = 1800000000;
+    return req;
+}
+
+/* Captures the map whose Map is at `map` (variable_address 0). */
+static gmv_snapshot *capture_at(fixture *f, uint64_t var, uint64_t map)
+{
+    gmv_source *src = fake_memory_source(f->mem);
+    gmv_capture_request req = request_at(f, var, map);
     gmv_snapshot *snap = NULL;
     int rc = gmv_snapshot_capture(&snap, src, &req, false);
     if (rc != 0)
@@ -156,10 +163,7 @@ static gmv_snapshot *capture_at(fixture *f, uint64_t var, uint64_t map)
 static gmv_model *capture_streamed(fixture *f, const char *path, gmv_snapshot **file)
 {
     gmv_source *src = fake_memory_source(f->mem);
-    gmv_capture_request req = {.layout = &f->layout, .variable_address = VAR};
-    snprintf(req.origin.kind, sizeof req.origin.kind, "custom");
-    snprintf(req.origin.variable, sizeof req.origin.variable, "main.swiss");
-    req.origin.captured_at = 1800000000;
+    gmv_capture_request req = request_at(f, VAR, 0);
     gmv_capture_summary sum;
     uint64_t bytes;
     if (gmv_snapshot_capture_to_file(path, src, &req, false, &sum, &bytes) != 0)
