@@ -100,17 +100,6 @@ static bool entry_has_key(swiss_draw *d, const gmv_entry *e, const char *text)
     return d->scratch.data && strcmp(d->scratch.data, text) == 0;
 }
 
-/* The index of the table that group record `gi` belongs to, or -1 (the
- * small map's group). */
-static int64_t table_of_group(const swiss_draw *d, size_t gi)
-{
-    for (size_t t = 0; t < d->ntables; t++) {
-        if (gi >= d->tables[t].first_group && gi < d->tables[t].first_group + d->tables[t].ngroups)
-            return (int64_t)t;
-    }
-    return -1;
-}
-
 /* True if an anomaly names group `group` of table `table` (-1: the table itself). */
 static bool has_anomaly(const swiss_draw *d, int64_t table, int64_t group)
 {
@@ -318,6 +307,40 @@ static size_t notable_count(const swiss_draw *d)
     return n + na;
 }
 
+/* Orders group records. */
+static int by_index(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Marks the first few groups (by position) that an anomaly names. Goes
+ * through the anomalies, not the groups: a map of millions of groups and
+ * thousands of tables has few anomalies. */
+static void mark_anomalous(swiss_draw *d)
+{
+    size_t n, k = 0;
+    const gmv_anomaly *a = gmv_model_anomalies(d->model, &n);
+    uint64_t *named = malloc((n ? n : 1) * sizeof *named);
+    if (!named)
+        return; /* only fewer groups drawn */
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].table < 0 || a[i].bucket < 0 || (uint64_t)a[i].table >= d->ntables)
+            continue;
+        const gmv_table *t = &d->tables[a[i].table];
+        if ((uint64_t)a[i].bucket < t->ngroups)
+            named[k++] = t->first_group + (uint64_t)a[i].bucket;
+    }
+    qsort(named, k, sizeof *named, by_index);
+    for (size_t i = 0, marked = 0; i < k && marked < MAX_ANOMALOUS_GROUPS; i++) {
+        if (i > 0 && named[i] == named[i - 1])
+            continue;
+        mark(d, (size_t)named[i]);
+        marked++;
+    }
+    free(named);
+}
+
 /* In a summary without a focus: the groups with the most tombstones (ties
  * by position), and groups with anomalies, a few of each. */
 static void mark_notable(swiss_draw *d)
@@ -328,14 +351,7 @@ static void mark_notable(swiss_draw *d)
                 mark(d, gi);
         }
     }
-    size_t anomalous = 0;
-    for (size_t gi = 0; gi < d->ngroups && anomalous < MAX_ANOMALOUS_GROUPS; gi++) {
-        int64_t t = table_of_group(d, gi);
-        if (t >= 0 && has_anomaly(d, t, (int64_t)(gi - d->tables[t].first_group))) {
-            mark(d, gi);
-            anomalous++;
-        }
-    }
+    mark_anomalous(d);
 }
 
 /* Decides what is drawn in full; fails when a focus names nothing. */

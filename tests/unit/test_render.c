@@ -536,6 +536,49 @@ static void focus_of_the_other_implementation_is_refused(void **state)
 }
 
 /* A small Swiss map whose keys try to break out of SVG and DOT. */
+/* A summary draws the groups that anomalies name, found through the
+ * anomalies (a map of millions of groups must not look at each). */
+static void swiss_summary_draws_groups_with_anomalies(void **state)
+{
+    (void)state;
+    fake_memory *mem = fake_memory_new();
+    gmv_layout l = fake_swiss_layout(8, "go1.26.1", false, false);
+    const uint64_t map = 0x100000, dir = 0x110000, tables[2] = {0x120000, 0x130000};
+    const uint64_t groups[2] = {0x200000, 0x300000};
+    fake_swiss_map_header(mem, &l, map,
+                          &(fake_swiss_map){.used = 4, .dir_ptr = dir, .dir_len = 2, .global_depth = 1,
+                                            .global_shift = 63});
+    fake_swiss_map_directory(mem, &l, dir, tables, 2);
+    for (int t = 0; t < 2; t++) {
+        fake_swiss_table tab = {.used = 2, .capacity = 64, .growth_left = 56 - 2, .local_depth = 1,
+                                .index = t, .groups_data = groups[t], .length_mask = 7};
+        fake_swiss_map_table(mem, &l, tables[t], &tab);
+        fake_swiss_map_groups(mem, &l, groups[t], 8);
+        fake_swiss_put_int(mem, &l, fake_swiss_group(&l, groups[t], 0), 0, 0x11, 10 + t);
+        fake_swiss_put_int(mem, &l, fake_swiss_group(&l, groups[t], 1), 0, 0x12, 20 + t);
+    }
+    /* control bytes that are no state: group 6 of table 0, group 3 of table 1 */
+    fake_swiss_put_slot(mem, &l, fake_swiss_group(&l, groups[0], 6), 4, 0x81, NULL, NULL);
+    fake_swiss_put_slot(mem, &l, fake_swiss_group(&l, groups[1], 3), 2, 0xc1, NULL, NULL);
+    gmv_source *src = fake_memory_source(mem);
+    gmv_model *m = NULL;
+    assert_int_equal(gmv_model_build(&m, src, &l, map, NULL), 0);
+    gmv_graph_options opt = {.full_limit = 4}; /* 16 groups: a summary */
+    size_t len;
+    char *dot = render(m, NULL, &opt, GMV_GRAPH_DOT, &len);
+    assert_true(dot_has_node(dot, "table0"));
+    assert_true(dot_has_node(dot, "table1"));
+    assert_int_equal(occurrences(dot, "<B>group 6</B>"), 1);
+    assert_int_equal(occurrences(dot, "<B>group 3</B>"), 1);
+    assert_int_equal(occurrences(dot, "<B>group 0</B>"), 0);
+    assert_non_null(strstr(dot, "2 of 16 groups drawn in full (the groups with the most tombstones and any "
+                                "with anomalies)"));
+    free(dot);
+    gmv_model_free(m);
+    gmv_source_free(src);
+    fake_memory_free(mem);
+}
+
 static void hostile_keys_stay_text_in_swiss_svg(void **state)
 {
     (void)state;
@@ -592,6 +635,7 @@ int main(void)
         cmocka_unit_test(swiss_focus_table_and_groups),
         cmocka_unit_test(swiss_focus_key),
         cmocka_unit_test(swiss_small_map_focus),
+        cmocka_unit_test(swiss_summary_draws_groups_with_anomalies),
         cmocka_unit_test(focus_of_the_other_implementation_is_refused),
         cmocka_unit_test(hostile_keys_stay_text_in_swiss_svg),
     };
