@@ -134,6 +134,8 @@ int gmv_dwarf_map_layout(const gmv_binary *bin, Dwarf_Off die, const char *map_n
 /* Returns the Go kind (reflect.Kind, attribute 0x2900) of `die`, or 0. */
 int gmv_dwarf_go_kind(Dwarf_Die *die);
 
+#define GMV_GO_KIND_MAP 21 /* reflect.Map */
+
 /* Returns true when the type DIE at offset `type` is a Go map (possibly a
  * named one); stores the typedef's offset and name through the outputs. */
 bool gmv_dwarf_is_map(const gmv_binary *bin, Dwarf_Off type, Dwarf_Off *map_die,

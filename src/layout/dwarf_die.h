@@ -8,6 +8,7 @@
 #define GMV_DW_AT_GO_KEY 0x2901
 #define GMV_DW_AT_GO_ELEM 0x2902
 #define GMV_DWARF_MAX_OFFSET (UINT32_C(1) << 26) /* any larger offset or size is nonsense */
+#define GMV_DWARF_MAX_HOPS 16 /* typedef chains followed before giving up */
 
 /* The map type being read: its binary and name, for messages. */
 typedef struct gmv_dwarf_ctx {

@@ -7,7 +7,6 @@
 #include "common/error.h"
 #include "layout/binary_impl.h"
 
-#define GO_KIND_MAP 21
 
 typedef struct index_builder {
     gmv_binary *bin;
@@ -81,7 +80,7 @@ static int index_variable(index_builder *b, Dwarf_Die *die)
 static int index_typedef(index_builder *b, Dwarf_Die *die)
 {
     const char *name = dwarf_diename(die);
-    if (!name || (strncmp(name, "map[", 4) != 0 && gmv_dwarf_go_kind(die) != GO_KIND_MAP))
+    if (!name || (strncmp(name, "map[", 4) != 0 && gmv_dwarf_go_kind(die) != GMV_GO_KIND_MAP))
         return GMV_OK;
     gmv_binary *bin = b->bin;
     int rc = reserve((void **)&bin->maps, sizeof *bin->maps, bin->nmaps, &b->maps_cap);

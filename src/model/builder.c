@@ -162,29 +162,6 @@ bool gmv_builder_prefetch_room(gmv_builder *b, size_t cells)
     return b->pieces != NULL;
 }
 
-int gmv_builder_add_entry(gmv_builder *b, const gmv_entry *place, const uint8_t *raw, int slot,
-                          uint32_t *index, const gmv_entry **decoded)
-{
-    gmv_model *m = b->model;
-    *index = GMV_NO_ENTRY;
-    *decoded = NULL;
-    m->live_count++;
-    if (!b->keep_entries && !b->decode_unkept)
-        return 0; /* nothing to read, nothing that can be unreadable */
-    gmv_entry *e = &b->unkept;
-    if (b->keep_entries) {
-        e = gmv_model_push_entry(m);
-        if (!e)
-            return GMV_ERR_NOMEM;
-        *index = (uint32_t)(m->nentries - 1);
-    }
-    *e = *place;
-    int rc = gmv_decode_cell(b, raw, slot, e);
-    if (rc == 0)
-        *decoded = e;
-    return rc;
-}
-
 void gmv_builder_release(gmv_builder *b)
 {
     for (int i = 0; i < 2; i++) {

@@ -66,7 +66,15 @@ typedef struct gmv_builder {
     gmv_entry unkept;           /* where a walk that keeps no entries decodes one */
 } gmv_builder;
 
-/* ---- model.c ---- */
+/* The one group of a small Swiss map, or NULL (gmv_model_small_group). */
+static inline const gmv_group *gmv_small_group_of(const gmv_model *m)
+{
+    return m->layout.impl == GMV_IMPL_SWISS && m->swiss.small && m->ngroups == 1 && m->ntables == 0
+               ? &m->groups[0]
+               : NULL;
+}
+
+/* ---- model_records.c: what a walk adds to the model ---- */
 
 /* Records an anomaly of a classic map (printf-style message): at `bucket`
  * (-1: none) of the current or `old` array. Returns 0, or GMV_ERR_NOMEM. */

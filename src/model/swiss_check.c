@@ -50,7 +50,7 @@ static void check_header(gmv_model *m)
 /* Checks the small map's group: no tombstones, no more than 8 entries. */
 static void check_small(gmv_model *m)
 {
-    const gmv_group *g = gmv_model_small_group(m);
+    const gmv_group *g = gmv_small_group_of(m);
     for (int i = 0; g && g->readable && i < GMV_GROUP_SLOTS; i++) {
         if (g->state[i] == GMV_CTRL_DELETED || g->state[i] == GMV_CTRL_INVALID) {
             gmv_model_add_swiss_anomaly(m, g->state[i] == GMV_CTRL_DELETED ? "small_map_tombstone" : "invalid_ctrl",

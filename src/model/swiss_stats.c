@@ -50,7 +50,7 @@ static uint64_t bytes_held(const gmv_model *m)
 {
     const gmv_layout *l = &m->layout;
     uint64_t bytes = l->swiss.map.size + (uint64_t)m->ndirectory * l->ptr_size;
-    if (gmv_model_small_group(m))
+    if (gmv_small_group_of(m))
         bytes += l->swiss.group_size;
     for (size_t i = 0; i < m->ntables; i++) {
         const gmv_table *t = &m->tables[i];
@@ -65,7 +65,7 @@ static uint64_t bytes_held(const gmv_model *m)
 void gmv_swiss_count(gmv_model *m)
 {
     gmv_swiss_stats *s = &m->stats.swiss;
-    const gmv_group *small = gmv_model_small_group(m);
+    const gmv_group *small = gmv_small_group_of(m);
     s->groups = m->ngroups;
     if (small)
         count_small(small, s);

@@ -14,17 +14,6 @@
 #define DEFAULT_LONGEST 8
 #define DEFAULT_MAX_TEXT 20
 
-bool bucket_has_anomaly(const graph_ctx *ctx, const array_view *view, uint64_t index)
-{
-    size_t n;
-    const gmv_anomaly *a = gmv_model_anomalies(ctx->model, &n);
-    for (size_t i = 0; i < n; i++) {
-        if (a[i].bucket >= 0 && (uint64_t)a[i].bucket == index && a[i].old == view->old)
-            return true;
-    }
-    return false;
-}
-
 /* Creates node `name` in `parent` with the label now in ctx->html. */
 static gva_node *html_node(graph_ctx *ctx, gva_graph *parent, const char *name)
 {

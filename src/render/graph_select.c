@@ -7,6 +7,17 @@
 
 #define MAX_ANOMALOUS_CHAINS 8
 
+bool bucket_has_anomaly(const graph_ctx *ctx, const array_view *view, uint64_t index)
+{
+    size_t n;
+    const gmv_anomaly *a = gmv_model_anomalies(ctx->model, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].bucket >= 0 && (uint64_t)a[i].bucket == index && a[i].old == view->old)
+            return true;
+    }
+    return false;
+}
+
 /* Marks chain position `pos` as drawn. */
 static void mark(array_view *view, size_t pos)
 {
