@@ -262,7 +262,8 @@ def main():
     w("")
     w("Wall time: the mean of %s hyperfine runs (± standard deviation) for commands under %s s, "
       "otherwise one run; every run writes a new output file (the last run's is deleted before it, "
-      "outside the timing, as delve's and gdb's outputs are new files). Peak RSS: `/usr/bin/time -v` "
+      "outside the timing, as delve's and gdb's outputs are new files) and starts after `sync` (no "
+      "dirty pages of the commands before it to wait for). Peak RSS: `/usr/bin/time -v` "
       "\"Maximum resident set size\" of one run. "
       "CPU: user + system seconds of that run. *capture + dump* is the sum of the two commands "
       "(peak: the larger). \"vs delve\": delve's time (memory) divided by the row's; \">\" when "

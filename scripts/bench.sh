@@ -195,6 +195,10 @@ measure() {
         prev=$arg
     done
     [ -n "$out" ] && rm -f "$out"
+    # and the dirty pages of the commands before (a snapshot, GBs of JSON) are
+    # written out first: the kernel would otherwise make this command wait
+    # for them, by an amount that depends on what ran before.
+    sync
     /usr/bin/time -v -o "$WORK/time.txt" "$@" >"$WORK/cmd.out" 2>"$WORK/cmd.err" || rc=$?
     IFS=$'\t' read -r wall rss user sys < <(time_fields "$WORK/time.txt")
     if [ "$rc" -ne 0 ]; then
@@ -205,8 +209,8 @@ measure() {
             json:*) entries=$(grep -c '{"key"' "${entries_from#json:}" || true) ;;
         esac
         if awk -v w="$wall" -v m="$REPEAT_UNDER" 'BEGIN{exit !(w < m)}'; then
-            local prepare=()
-            [ -n "$out" ] && prepare=(--prepare "rm -f $out")
+            local prepare=(--prepare "sync")
+            [ -n "$out" ] && prepare=(--prepare "sh -c 'rm -f $out; sync'")
             if hyperfine -N --style none --runs "$RUNS" "${prepare[@]}" --export-json "$WORK/hf.json" \
                 -- "$cmdtext" >/dev/null 2>"$WORK/hf.err"; then
                 read -r wall sd < <(python3 -c 'import json,sys
