@@ -7,6 +7,6 @@ apt-get install -y --no-install-recommends \
     build-essential cmake pkg-config \
     libdw-dev libelf-dev libjansson-dev libisal-dev zlib1g-dev libcmocka-dev \
     libgraphviz-dev graphviz libxml2-dev \
-    golang-go gdb strace valgrind binutils python3 ca-certificates
+    clang groff-base golang-go gdb strace valgrind binutils python3 ca-certificates
 # The Go toolchains the tests build their targets with (scripts/go-toolchains.sh).
 bash "$(dirname "$0")/go-toolchains.sh" install

@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 for variant in build build-asan; do
-    flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
-    [ "$variant" = build-asan ] && flags=(-DCMAKE_BUILD_TYPE=Debug -DGMV_SANITIZE=ON)
+    flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGMV_WERROR=ON)
+    [ "$variant" = build-asan ] && flags=(-DCMAKE_BUILD_TYPE=Debug -DGMV_SANITIZE=ON -DGMV_WERROR=ON)
     cmake -S . -B "$variant" "${flags[@]}"
     cmake --build "$variant" -j"$(nproc)"
     ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" \

@@ -19,6 +19,10 @@
 extern "C" {
 #endif
 
+/* What this header declares is the public API: exported from libgomapviz.so
+ * (everything else is built hidden). */
+#pragma GCC visibility push(default)
+
 typedef enum gmv_status {
     GMV_OK = 0,
     GMV_ERR_NOMEM = -1,       /* out of memory, or a limit on memory was hit */
@@ -61,6 +65,8 @@ typedef struct gmv_limits {
 
 /* Returns `limits` with every zero field replaced by its default; NULL gives all defaults. */
 gmv_limits gmv_limits_resolve(const gmv_limits *limits);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,10 @@
 extern "C" {
 #endif
 
+/* What this header declares is the public API: exported from libgomapviz.so
+ * (everything else is built hidden). */
+#pragma GCC visibility push(default)
+
 /* Where a moved entry went, relative to the bucket or table it left. */
 typedef enum gmv_destination {
     GMV_DEST_NONE = 0,  /* not a move between arrays of a grow */
@@ -120,6 +124,8 @@ int gmv_diff_render_text(FILE *out, const gmv_diff *diff, const gmv_origin *befo
  * (Swiss) that entries moved between. */
 int gmv_diff_render_graph(FILE *out, const gmv_diff *diff, const gmv_origin *before, const gmv_origin *after,
                           gmv_graph_format format);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

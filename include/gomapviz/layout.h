@@ -16,6 +16,10 @@
 extern "C" {
 #endif
 
+/* What this header declares is the public API: exported from libgomapviz.so
+ * (everything else is built hidden). */
+#pragma GCC visibility push(default)
+
 #define GMV_BUCKET_CELLS 8 /* cells of a classic bucket */
 #define GMV_GROUP_SLOTS 8  /* slots of a Swiss group */
 #define GMV_MAX_INLINE_SIZE 128 /* larger keys or values are stored as pointers */
@@ -192,6 +196,8 @@ int gmv_binary_find_map_variable(const gmv_binary *bin, const char *name, uint64
  * which implementation it is. Fails with GMV_ERR_NOT_FOUND (the message
  * suggests close type names) or GMV_ERR_UNSUPPORTED (no DWARF). */
 int gmv_binary_map_layout(const gmv_binary *bin, const char *map_type, gmv_layout *out);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -31,6 +31,10 @@
 extern "C" {
 #endif
 
+/* What this header declares is the public API: exported from libgomapviz.so
+ * (everything else is built hidden). */
+#pragma GCC visibility push(default)
+
 /* hmap flag bits (runtime/map.go). */
 #define GMV_FLAG_ITERATOR 1u
 #define GMV_FLAG_OLD_ITERATOR 2u
@@ -321,6 +325,8 @@ uint64_t gmv_model_entry_address(const gmv_model *model, const gmv_entry *entry)
 
 /* How many anomalies were not kept because the list was full (1000). */
 uint64_t gmv_model_anomalies_dropped(const gmv_model *model);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

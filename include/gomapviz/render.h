@@ -17,6 +17,10 @@
 extern "C" {
 #endif
 
+/* What this header declares is the public API: exported from libgomapviz.so
+ * (everything else is built hidden). */
+#pragma GCC visibility push(default)
+
 /* Writes the model as JSON to `out`, streaming; `origin` (may be NULL) becomes
  * the "source" object. The same model gives byte-identical output. Returns 0
  * or GMV_ERR_IO. */
@@ -60,6 +64,8 @@ int gmv_graph_format_from_name(const char *name, gmv_graph_format *out);
  * (a focus that names nothing: the message says why) or GMV_ERR_IO. */
 int gmv_render_graph(FILE *out, const gmv_model *model, const gmv_origin *origin,
                      const gmv_graph_options *options, gmv_graph_format format);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,10 @@
 extern "C" {
 #endif
 
+/* What this header declares is the public API: exported from libgomapviz.so
+ * (everything else is built hidden). */
+#pragma GCC visibility push(default)
+
 #define GMV_ORIGIN_TEXT_MAX 512
 
 /* Where a snapshot came from. Strings are "" when unknown. */
@@ -109,6 +113,8 @@ int gmv_snapshot_build_lean_model(gmv_model **out, const gmv_snapshot *snap, con
 
 /* Frees the snapshot. Accepts NULL. */
 void gmv_snapshot_free(gmv_snapshot *snap);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

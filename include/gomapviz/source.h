@@ -19,6 +19,10 @@
 extern "C" {
 #endif
 
+/* What this header declares is the public API: exported from libgomapviz.so
+ * (everything else is built hidden). */
+#pragma GCC visibility push(default)
+
 typedef struct gmv_source gmv_source;
 
 /* A piece of target memory: `len` bytes at `address`. */
@@ -115,6 +119,8 @@ int gmv_source_entry_point(gmv_source *src, uint64_t *out);
 
 /* Frees the source (thawing it first if frozen). Accepts NULL. */
 void gmv_source_free(gmv_source *src);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }
