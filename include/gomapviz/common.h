@@ -33,7 +33,8 @@ typedef enum gmv_status {
     GMV_ERR_PERMISSION = -6,  /* the OS refused access (ptrace, /proc, file mode) */
     GMV_ERR_UNSUPPORTED = -7, /* a valid input this version cannot handle */
     GMV_ERR_NIL_MAP = -8,     /* the variable holds a nil map */
-    GMV_ERR_GONE = -9         /* the target process exited while being read */
+    GMV_ERR_GONE = -9,        /* the target process exited while being read */
+    GMV_ERR_MISMATCH = -10    /* an executable that is not the one the memory came from */
 } gmv_status;
 
 /* Returns the message of the last failure in this thread ("" if none).

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "gomapviz/common.h"
+#include "gomapviz/source.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -180,6 +181,24 @@ bool gmv_binary_is_pie(const gmv_binary *bin);
 
 /* True when the binary has DWARF debug information. */
 bool gmv_binary_has_dwarf(const gmv_binary *bin);
+
+/* What gmv_binary_check_build_id compared. */
+typedef struct gmv_build_id_check {
+    char kind[4];        /* "Go" (the Go build ID note) or "GNU" (NT_GNU_BUILD_ID); "" if the file has neither */
+    char in_file[136];   /* the executable's build ID: Go's as text, GNU's in hex (cut at 128 characters) */
+    char in_memory[136]; /* the target's, read at the same place; "" if unreadable */
+    uint64_t address;    /* where in the target it was read */
+} gmv_build_id_check;
+
+/* Tells whether `bin` is the executable the memory of `src` comes from: its
+ * build ID note (Go's, else GNU's) must be in the target's own memory
+ * (gmv_source_read_own) at the note's link address + `bias` (the PIE load
+ * bias). Fills `out` (may be NULL). Returns 0 when they match, or when the
+ * file has no build ID to compare (out->kind is ""); GMV_ERR_MISMATCH when
+ * the target holds another build ID or none there; GMV_ERR_NOT_FOUND when the
+ * target's memory does not hold those bytes (a core that left them out); or
+ * a negative status from the source. */
+int gmv_binary_check_build_id(const gmv_binary *bin, gmv_source *src, uint64_t bias, gmv_build_id_check *out);
 
 /* Finds the package-level variable `name` ("main.cache"): its link-time
  * address (add the load bias for a PIE) through `addr_out`, and, if its type

@@ -276,6 +276,14 @@ typedef enum gmv_entry_mode {
                              what it lent (gmv_source_release_views) */
 } gmv_entry_mode;
 
+/* Reads the map header at `addr` of `src` and tells whether it could be a
+ * header of `layout`'s implementation (fields within what the runtime ever
+ * writes: a classic B and count that fit, a Swiss used that its directory
+ * could hold, aligned pointers). Returns 0 if it could; GMV_ERR_INVALID with
+ * a message naming the fields that cannot be; GMV_ERR_IO if unreadable. For
+ * an address a user gave, before gmv_model_build reads it as a map. */
+int gmv_model_probe_header(gmv_source *src, const gmv_layout *layout, uint64_t addr);
+
 /* Like gmv_model_build, with the entries handled as `mode` says. With
  * GMV_ENTRIES_REVISIT the model owns `src` once the build succeeds (it is
  * freed with the model; at the byte limit the model lists its entries

@@ -52,6 +52,10 @@ typedef struct gmv_source_ops {
     /* Optional: the caller uses none of the bytes `view` lent so far any
      * more; the source may free them. */
     void (*release_views)(void *ctx);
+    /* Optional: `read`, but only of the bytes the target itself provides (a
+     * core file: its own segments, never the executable's that fill its
+     * gaps). NULL: every byte `read` gives is the target's own. */
+    int64_t (*read_own)(void *ctx, uint64_t addr, void *buf, size_t len);
 } gmv_source_ops;
 
 /* Creates a source from `ops` and `ctx`; the source owns `ctx` and calls
@@ -95,6 +99,11 @@ int gmv_source_prefetch(gmv_source *src, gmv_piece *pieces, size_t n);
 
 /* Reads like gmv_source_ops.read, and counts the bytes against nothing. */
 int64_t gmv_source_read(gmv_source *src, uint64_t addr, void *buf, size_t len);
+
+/* Like gmv_source_read, but only bytes the target itself provides (from a
+ * core file, what the core holds, never what the executable fills in): what
+ * to compare with the executable to tell whether the two belong together. */
+int64_t gmv_source_read_own(gmv_source *src, uint64_t addr, void *buf, size_t len);
 
 /* Reads exactly `len` bytes or fails: returns 0, or GMV_ERR_IO when fewer
  * bytes were readable (message names the address), or a negative status. */

@@ -364,10 +364,8 @@ static int walk_spares(gmv_builder *b)
 static uint64_t old_array_size(gmv_model *m)
 {
     const gmv_header *h = &m->header;
-    if (h->B >= 63) {
-        gmv_model_add_anomaly(m, "b_too_large", h->address, -1, false, "B = %u is impossible", h->B);
+    if (h->B >= 63) /* listed once, by gmv_classic_walk */
         return 0;
-    }
     if (h->same_size_grow)
         return UINT64_C(1) << h->B;
     if (h->B == 0) {

@@ -220,6 +220,25 @@ static int64_t core_read(void *ctx, uint64_t addr, void *buf, size_t len)
     return (int64_t)done;
 }
 
+/* read_own hook: only bytes the core file itself holds (a segment's file
+ * part), never the executable's. */
+static int64_t core_read_own(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+    const core_ctx *c = ctx;
+    size_t done = 0;
+    while (done < len) {
+        uint64_t at = addr + done;
+        const segment *s = holder(&c->core_segs, first_after(&c->core_segs, at), at);
+        uint64_t off = s ? at - s->vaddr : 0;
+        if (!s || off >= s->avail)
+            break;
+        size_t n = s->avail - off < len - done ? (size_t)(s->avail - off) : len - done;
+        memcpy((uint8_t *)buf + done, s->bytes + off, n);
+        done += n;
+    }
+    return (int64_t)done;
+}
+
 /* ---- The core ------------------------------------------------------------ */
 
 /* Checks that `elf` (from `path`) is an ELF file of type `type` (or, with
@@ -384,7 +403,7 @@ static void core_destroy(void *ctx)
     free(c);
 }
 
-static const gmv_source_ops core_ops = {.read = core_read, .destroy = core_destroy};
+static const gmv_source_ops core_ops = {.read = core_read, .destroy = core_destroy, .read_own = core_read_own};
 
 int gmv_source_open_core(gmv_source **out, const char *core_path, const char *exe_path)
 {

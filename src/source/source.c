@@ -60,6 +60,13 @@ int gmv_source_prefetch(gmv_source *src, gmv_piece *pieces, size_t n)
     return n && src->ops.prefetch ? src->ops.prefetch(src->ctx, pieces, n) : GMV_OK;
 }
 
+int64_t gmv_source_read_own(gmv_source *src, uint64_t addr, void *buf, size_t len)
+{
+    if (len == 0)
+        return 0;
+    return src->ops.read_own ? src->ops.read_own(src->ctx, addr, buf, len) : gmv_source_read(src, addr, buf, len);
+}
+
 int gmv_source_read_exact(gmv_source *src, uint64_t addr, void *buf, size_t len)
 {
     int64_t got = gmv_source_read(src, addr, buf, len);
