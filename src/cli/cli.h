@@ -33,6 +33,7 @@ typedef struct cli_options {
     bool has_addr;
     bool no_freeze;
     bool allow_nil;
+    bool skip_exe_check;   /* --skip-exe-check: read even if --exe's build ID is not the target's */
     bool help;
     gmv_limits limits;
     const char *format;    /* render: --format */
@@ -46,6 +47,10 @@ int cli_parse_options(cli_options *opts, int argc, char **argv);
 /* Loads the input the options name: a snapshot file, or a capture from a
  * live process or a core file. Returns 0 or a negative gmv_status. */
 int cli_load_input(const cli_options *opts, gmv_snapshot **out);
+
+/* Reads the snapshot file `path`, or standard input for "-". Returns 0 or
+ * a negative gmv_status (cli_failure_message says why). */
+int cli_read_snapshot(const char *path, gmv_snapshot **out);
 
 /* What a capture straight to a file found. */
 typedef struct cli_capture_result {

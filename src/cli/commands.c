@@ -100,8 +100,8 @@ static void report_capture(const cli_options *o, const cli_capture_result *res)
     const gmv_capture_summary *sum = &res->summary;
     char shape[96]; /* "B=6", "3 tables, 384 groups" or "a small map" */
     if (sum->impl == GMV_IMPL_SWISS && sum->tables)
-        snprintf(shape, sizeof shape, "%" PRIu64 " table%s, %" PRIu64 " groups", sum->tables,
-                 sum->tables == 1 ? "" : "s", sum->groups);
+        snprintf(shape, sizeof shape, "%" PRIu64 " table%s, %" PRIu64 " group%s", sum->tables,
+                 sum->tables == 1 ? "" : "s", sum->groups, sum->groups == 1 ? "" : "s");
     else if (sum->impl == GMV_IMPL_SWISS)
         snprintf(shape, sizeof shape, "%s", sum->groups ? "a small map" : "no storage yet");
     else
@@ -109,8 +109,8 @@ static void report_capture(const cli_options *o, const cli_capture_result *res)
     if (sum->nil)
         fprintf(stderr, "captured %s: a nil map -> %s\n", res->map_type, o->output);
     else
-        fprintf(stderr, "captured %s: %" PRIu64 " entries, %s, %" PRIu64 " bytes of map memory -> %s%s\n",
-                res->map_type, sum->live_entries, shape, res->bytes, o->output,
+        fprintf(stderr, "captured %s: %" PRIu64 " entr%s, %s, %" PRIu64 " bytes of map memory -> %s%s\n",
+                res->map_type, sum->live_entries, sum->live_entries == 1 ? "y" : "ies", shape, res->bytes, o->output,
                 sum->anomalies ? " (with anomalies: see gomapviz dump)" : "");
 }
 
@@ -170,6 +170,43 @@ int cli_stats(const cli_options *o)
     return render_command(o, gmv_render_stats);
 }
 
+/* The extension of -o FILE ("" for none, or for standard output). */
+static const char *output_extension(const char *output)
+{
+    const char *slash = output ? strrchr(output, '/') : NULL;
+    const char *base = slash ? slash + 1 : output;
+    const char *dot = base && strcmp(base, "-") != 0 ? strrchr(base, '.') : NULL;
+    return dot ? dot + 1 : "";
+}
+
+/* Refuses a --format that the -o extension contradicts (`known` tells
+ * whether an extension names a format at all, and `same` whether two name
+ * the same one). */
+static int check_format_matches_output(const cli_options *o, bool (*known)(const char *),
+                                       bool (*same)(const char *, const char *))
+{
+    const char *ext = output_extension(o->output);
+    if (!o->format || !known(ext) || same(ext, o->format))
+        return 0;
+    cli_error("-o %s is a .%s file but --format says %s; give one of them, or make them agree", o->output, ext,
+              o->format);
+    return EXIT_USAGE;
+}
+
+/* True if `ext` names a picture format. */
+static bool picture_extension(const char *ext)
+{
+    gmv_graph_format f;
+    return gmv_graph_format_from_name(ext, &f) == 0;
+}
+
+/* True if two names give the same picture format. */
+static bool same_picture_format(const char *a, const char *b)
+{
+    gmv_graph_format fa, fb;
+    return gmv_graph_format_from_name(a, &fa) == 0 && gmv_graph_format_from_name(b, &fb) == 0 && fa == fb;
+}
+
 /* Works out the picture format from --format or the -o extension. */
 static int pick_format(const cli_options *o, gmv_graph_format *format)
 {
@@ -182,7 +219,7 @@ static int pick_format(const cli_options *o, gmv_graph_format *format)
         cli_error("%s", gmv_error_last());
         return EXIT_USAGE;
     }
-    return 0;
+    return check_format_matches_output(o, picture_extension, same_picture_format);
 }
 
 int cli_render(const cli_options *o)
@@ -217,8 +254,41 @@ int cli_render(const cli_options *o)
 /* How a diff is written, from -o's extension. */
 typedef enum { DIFF_TEXT, DIFF_JSON, DIFF_PICTURE } diff_output;
 
+/* The kind of diff output a name (an extension or a --format) asks for;
+ * false if it names none. */
+static bool diff_kind_of(const char *name, diff_output *kind)
+{
+    gmv_graph_format f;
+    if (strcmp(name, "txt") == 0 || strcmp(name, "text") == 0)
+        *kind = DIFF_TEXT;
+    else if (strcmp(name, "json") == 0)
+        *kind = DIFF_JSON;
+    else if (gmv_graph_format_from_name(name, &f) == 0)
+        *kind = DIFF_PICTURE;
+    else
+        return false;
+    return true;
+}
+
+/* True if `ext` names a diff output. */
+static bool diff_extension(const char *ext)
+{
+    diff_output k;
+    return diff_kind_of(ext, &k);
+}
+
+/* True if two names give the same diff output. */
+static bool same_diff_output(const char *a, const char *b)
+{
+    diff_output ka, kb;
+    return diff_kind_of(a, &ka) && diff_kind_of(b, &kb) && ka == kb &&
+           (ka != DIFF_PICTURE || same_picture_format(a, b));
+}
+
 static int pick_diff_output(const cli_options *o, diff_output *kind, gmv_graph_format *format)
 {
+    if (check_format_matches_output(o, diff_extension, same_diff_output) != 0)
+        return EXIT_USAGE;
     const char *name = o->format ? o->format : o->output;
     const char *dot = name ? strrchr(name, '.') : NULL;
     const char *ext = dot ? dot + 1 : name;
@@ -262,7 +332,7 @@ int cli_diff(const cli_options *o)
     gmv_model *ma = NULL, *mb = NULL;
     gmv_diff *diff = NULL;
     status = EXIT_FAILED;
-    if (gmv_snapshot_read_file(&sa, o->snapshot) == 0 && load_model(&after, false, &sb, &mb) == 0 &&
+    if (cli_read_snapshot(o->snapshot, &sa) == 0 && load_model(&after, false, &sb, &mb) == 0 &&
         gmv_snapshot_build_model(&ma, sa, &o->limits) == 0 && gmv_diff_build(&diff, ma, mb, o->force) == 0) {
         FILE *out = open_output(o->output);
         int rc = out ? write_diff(out, diff, sa, sb, kind, format) : -1;

@@ -1,19 +1,22 @@
 /* Turning the input options into a snapshot: a file, or a fresh capture. */
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "gomapviz/layout.h"
+#include "gomapviz/model.h"
 #include "gomapviz/source.h"
 
 /* What the last failed cli_load_input says instead of the library's message,
  * because it knows the command line (which pid, whether --exe was given); ""
  * when the library's message stands. */
-static char input_message[1024];
+static char input_message[2048];
 
 const char *cli_failure_message(void)
 {
@@ -58,7 +61,35 @@ static bool process_gone(long pid)
 }
 
 /* The stages of a capture, for the messages that depend on where it failed. */
-typedef enum { STAGE_OPEN, STAGE_BINARY, STAGE_LOCATE, STAGE_CAPTURE } capture_stage;
+typedef enum { STAGE_OPEN, STAGE_BINARY, STAGE_CHECK, STAGE_LOCATE, STAGE_CAPTURE } capture_stage;
+
+/* Sets input_message for an executable that is not the target's (stage
+ * STAGE_CHECK failed with `rc`): names both files and both build IDs. */
+static void explain_exe_mismatch(const cli_options *o, const char *exe, const gmv_build_id_check *id, int rc)
+{
+    const char *skip = "(--skip-exe-check reads anyway, at the risk of a wrong picture)";
+    if (rc == GMV_ERR_NOT_FOUND && o->core) {
+        snprintf(input_message, sizeof input_message,
+                 "core file %.300s does not hold the bytes at 0x%" PRIx64 " where %.300s keeps its %.3s build ID, so "
+                 "whether it is the program that dumped the core cannot be checked; give the right one to --exe %.80s",
+                 o->core, id->address, exe, id->kind, skip);
+    } else if (o->core) {
+        snprintf(input_message, sizeof input_message,
+                 "%.300s is not the executable core file %.300s was dumped from: its %.3s build ID is %.136s, the core's %.136s; "
+                 "give --exe the program that dumped the core %.80s",
+                 exe, o->core, id->kind, id->in_file, id->in_memory[0] ? id->in_memory : "(none there)", skip);
+    } else {
+        char running[PATH_MAX], link[64];
+        snprintf(link, sizeof link, "/proc/%ld/exe", o->pid);
+        ssize_t n = readlink(link, running, sizeof running - 1);
+        running[n > 0 ? n : 0] = '\0';
+        snprintf(input_message, sizeof input_message,
+                 "%.300s is not the executable of process %ld, which runs %.300s: the %.3s build ID of %.300s is %.136s, the "
+                 "process's %.136s; leave --exe out to read the process's own executable %.80s",
+                 exe, o->pid, n > 0 ? running : link, id->kind, exe, id->in_file,
+                 id->in_memory[0] ? id->in_memory : "(none there)", skip);
+    }
+}
 
 /* Sets input_message when the command line allows a clearer message than the
  * library's for a capture from a live process that failed with `rc` at
@@ -107,6 +138,36 @@ static int locate_map(const cli_options *o, const gmv_binary *bin, uint64_t bias
     }
     int rc = gmv_binary_map_layout(bin, o->type, layout);
     req->hmap_address = o->addr;
+    return rc;
+}
+
+/* Refuses an --addr that holds no plausible header of the map type, and
+ * recognises the address of a map variable (what a debugger's `print &m`
+ * gives: a pointer to the header). Returns 0 or a negative status with
+ * input_message set. */
+static int check_map_address(const cli_options *o, gmv_source *src, const gmv_layout *layout)
+{
+    int rc = gmv_model_probe_header(src, layout, o->addr);
+    if (rc != GMV_ERR_INVALID)
+        return rc;
+    char why[512];
+    snprintf(why, sizeof why, "%s", gmv_error_last());
+    uint8_t word[8] = {0};
+    uint64_t held = 0;
+    if (gmv_source_read(src, o->addr, word, layout->ptr_size) == (int64_t)layout->ptr_size) {
+        for (uint32_t i = 0; i < layout->ptr_size; i++)
+            held |= (uint64_t)word[i] << (8 * i);
+    }
+    if (held != 0 && gmv_model_probe_header(src, layout, held) == 0) {
+        snprintf(input_message, sizeof input_message,
+                 "0x%" PRIx64 " is the address of a map variable (what print &m gives); the map it holds is at "
+                 "0x%" PRIx64 ": use --addr 0x%" PRIx64, o->addr, held, held);
+    } else {
+        snprintf(input_message, sizeof input_message,
+                 "%.400s, for a %.200s; give --addr the map's own address: the value of the map variable, as "
+                 "fmt.Printf(\"%%p\", m) or a debugger's print m shows it",
+                 why, layout->map_type);
+    }
     return rc;
 }
 
@@ -160,6 +221,7 @@ static int capture_target(const cli_options *o, gmv_snapshot **out, const char *
     gmv_binary *bin = NULL;
     gmv_layout layout;
     gmv_capture_request req = {.layout = &layout, .limits = o->limits};
+    gmv_build_id_check id;
     uint64_t bias = 0;
     capture_stage stage = STAGE_OPEN;
     int rc = open_target(o, exe, &src);
@@ -168,11 +230,28 @@ static int capture_target(const cli_options *o, gmv_snapshot **out, const char *
         rc = gmv_binary_open(&bin, exe);
     }
     if (rc == 0) {
-        stage = STAGE_LOCATE;
+        stage = STAGE_CHECK;
         rc = load_bias(src, bin, &bias);
     }
-    if (rc == 0)
+    /* With --var, every address comes from the executable: it must be the
+     * target's own. With --addr --type on a live process it only describes
+     * the map type, and any build of the program with DWARF does (the way
+     * to read a -s -w build; docs/errors.md); a core takes the bytes it
+     * lacks from it, so for a core it must always be the one. */
+    bool check = !o->skip_exe_check && (o->var || o->core);
+    if (rc == 0 && check) {
+        rc = gmv_binary_check_build_id(bin, src, bias, &id);
+        if (rc == GMV_ERR_NOT_FOUND && !o->core)
+            rc = GMV_ERR_MISMATCH; /* a live process holds all its text: the note is not this program's */
+        if (rc == GMV_ERR_MISMATCH || rc == GMV_ERR_NOT_FOUND)
+            explain_exe_mismatch(o, exe, &id, rc);
+    }
+    if (rc == 0) {
+        stage = STAGE_LOCATE;
         rc = locate_map(o, bin, bias, &req, &layout);
+    }
+    if (rc == 0 && o->has_addr)
+        rc = check_map_address(o, src, &layout);
     if (rc == 0) {
         stage = STAGE_CAPTURE;
         describe_origin(o, exe, &req.origin);
@@ -183,10 +262,61 @@ static int capture_target(const cli_options *o, gmv_snapshot **out, const char *
             rc = gmv_snapshot_capture(out, src, &req, o->allow_nil);
         }
     }
-    if (rc != 0)
+    if (rc != 0 && !input_message[0])
         explain_failure(o, exe, bin, stage, rc);
     gmv_binary_free(bin);
     gmv_source_free(src);
+    return rc;
+}
+
+/* Reads all of standard input into a snapshot (gmv_snapshot_parse). */
+static int read_standard_input(gmv_snapshot **out)
+{
+    size_t len = 0, cap = 1 << 16;
+    uint8_t *data = malloc(cap);
+    while (data) {
+        len += fread(data + len, 1, cap - len, stdin);
+        if (len < cap)
+            break;
+        uint8_t *grown = cap <= SIZE_MAX / 2 ? realloc(data, cap * 2) : NULL;
+        if (!grown) {
+            free(data);
+            data = NULL;
+            break;
+        }
+        data = grown;
+        cap *= 2;
+    }
+    if (!data) {
+        snprintf(input_message, sizeof input_message, "out of memory reading a snapshot from standard input");
+        return GMV_ERR_NOMEM;
+    }
+    int rc = GMV_OK;
+    if (ferror(stdin)) {
+        rc = GMV_ERR_IO;
+        snprintf(input_message, sizeof input_message, "cannot read standard input: %s", strerror(errno));
+    } else if (len == 0) {
+        rc = GMV_ERR_FORMAT;
+        snprintf(input_message, sizeof input_message,
+                 "standard input is empty: pipe a snapshot into it (gomapviz capture ... -o -)");
+    } else {
+        rc = gmv_snapshot_parse(out, data, len);
+        if (rc != 0)
+            snprintf(input_message, sizeof input_message, "standard input: %.900s", gmv_error_last());
+    }
+    free(data);
+    return rc;
+}
+
+int cli_read_snapshot(const char *path, gmv_snapshot **out)
+{
+    input_message[0] = '\0';
+    if (strcmp(path, "-") == 0)
+        return read_standard_input(out);
+    int rc = gmv_snapshot_read_file(out, path);
+    if (rc == GMV_ERR_NOT_FOUND)
+        snprintf(input_message, sizeof input_message,
+                 "no snapshot file %s; check the path (gomapviz capture ... -o FILE.gmvs writes one)", path);
     return rc;
 }
 
@@ -195,11 +325,7 @@ int cli_load_input(const cli_options *o, gmv_snapshot **out)
     input_message[0] = '\0';
     if (!o->snapshot)
         return capture_target(o, out, NULL, NULL);
-    int rc = gmv_snapshot_read_file(out, o->snapshot);
-    if (rc == GMV_ERR_NOT_FOUND)
-        snprintf(input_message, sizeof input_message,
-                 "no snapshot file %s; check the path (gomapviz capture ... -o FILE.gmvs writes one)", o->snapshot);
-    return rc;
+    return cli_read_snapshot(o->snapshot, out);
 }
 
 int cli_capture_to_file(const cli_options *o, const char *path, cli_capture_result *out)

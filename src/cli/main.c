@@ -16,6 +16,7 @@
     "Options:\n" \
     "  --no-freeze              do not stop the target while reading (the map may change under us)\n" \
     "  --allow-nil              accept a nil map (otherwise an error)\n" \
+    "  --skip-exe-check         read even if the build ID of --exe is not the target's (risky)\n" \
     "  --max-bytes N            stop reading after N bytes of target memory (default 4 GiB)\n" \
     "  --max-buckets N          stop after walking N buckets or groups (default 67108864)\n" \
     "  --max-string N           read at most N bytes of one string key or value (default 1 MiB)\n"

@@ -29,7 +29,8 @@ enum {
     OPT_MAX_TEXT,
     OPT_FORCE,
     OPT_TABLE,
-    OPT_GROUPS
+    OPT_GROUPS,
+    OPT_SKIP_EXE_CHECK
 };
 
 static const struct option long_options[] = {
@@ -54,10 +55,85 @@ static const struct option long_options[] = {
     {"force", no_argument, NULL, OPT_FORCE},
     {"table", required_argument, NULL, OPT_TABLE},
     {"groups", required_argument, NULL, OPT_GROUPS},
+    {"skip-exe-check", no_argument, NULL, OPT_SKIP_EXE_CHECK},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+#define OPTION_SLOTS (OPT_SKIP_EXE_CHECK - OPT_PID + 3) /* -o, --help, then the long-only options */
+
+/* Which commands take an option. */
+enum { CMD_CAPTURE = 1, CMD_DUMP = 2, CMD_STATS = 4, CMD_RENDER = 8, CMD_DIFF = 16 };
+#define CMD_ALL (CMD_CAPTURE | CMD_DUMP | CMD_STATS | CMD_RENDER | CMD_DIFF)
+
+/* The commands that take option `c`, and a hint for the others ("" if none). */
+static unsigned option_commands(int c, const char **hint)
+{
+    *hint = "";
+    switch (c) {
+    case OPT_FORMAT:
+        *hint = "; gomapviz dump writes JSON, render and diff take --format";
+        return CMD_RENDER | CMD_DIFF;
+    case OPT_KEY:
+    case OPT_BUCKET:
+    case OPT_BUCKETS:
+    case OPT_LONGEST:
+    case OPT_TABLE:
+    case OPT_GROUPS:
+    case OPT_FULL_LIMIT:
+    case OPT_MAX_TEXT:
+        *hint = "; it chooses what gomapviz render draws";
+        return CMD_RENDER;
+    case OPT_FORCE:
+        *hint = "; it lets gomapviz diff compare different maps";
+        return CMD_DIFF;
+    default:
+        return CMD_ALL; /* input, limits and -o */
+    }
+}
+
+/* The command's bit, from its name. */
+static unsigned command_bit(const char *command)
+{
+    static const char *const names[] = {"capture", "dump", "stats", "render", "diff"};
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(command, names[i]) == 0)
+            return 1u << i;
+    }
+    return 0;
+}
+
+/* How option `c` is spelt on the command line. */
+static const char *option_name(int c)
+{
+    if (c == 'o')
+        return "-o";
+    if (c == 'h')
+        return "--help";
+    for (const struct option *opt = long_options; opt->name; opt++) {
+        if (opt->val == c)
+            return opt->name;
+    }
+    return "?";
+}
+
+/* Refuses an option given twice, or one the command does not take. */
+static int check_option_use(const cli_options *o, int c, unsigned char *seen)
+{
+    const char *hint = "";
+    int slot = c == 'o' ? 0 : c == 'h' ? 1 : c - OPT_PID + 2;
+    bool dash = c != 'o';
+    if (slot >= 0 && slot < OPTION_SLOTS && seen[slot]++) {
+        cli_error("%s%s is given twice; give it once", dash ? "--" : "", option_name(c));
+        return EXIT_USAGE;
+    }
+    if (c != 'o' && c != 'h' && !(option_commands(c, &hint) & command_bit(o->command))) {
+        cli_error("%s does not take --%s%s", o->command, option_name(c), hint);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
 
 /* Parses an unsigned number (decimal or 0x hex) that must be whole and non-zero. */
 static bool parse_u64(const char *text, uint64_t *out)
@@ -204,6 +280,7 @@ static int apply_option(cli_options *o, int c, const char *arg)
     case OPT_TYPE: o->type = arg; return 0;
     case OPT_NO_FREEZE: o->no_freeze = true; return 0;
     case OPT_ALLOW_NIL: o->allow_nil = true; return 0;
+    case OPT_SKIP_EXE_CHECK: o->skip_exe_check = true; return 0;
     case 'o': o->output = arg; return 0;
     case 'h': o->help = true; return 0;
     default: return EXIT_USAGE;
@@ -228,8 +305,12 @@ static int check_input_choice(const cli_options *o)
         cli_error("--core needs --exe PATH: the executable that dumped core (for symbols, DWARF and read-only data)");
         return EXIT_USAGE;
     }
-    if (!o->snapshot && !o->var == !(o->has_addr || o->type)) {
-        cli_error("name the map with --var NAME (e.g. main.cache) or with --addr ADDR --type 'map[K]V', not both");
+    if (!o->snapshot && !o->var && !o->has_addr && !o->type) {
+        cli_error("which map? name it with --var NAME (e.g. main.cache) or with --addr ADDR --type 'map[K]V'");
+        return EXIT_USAGE;
+    }
+    if (!o->snapshot && o->var && (o->has_addr || o->type)) {
+        cli_error("name the map with --var NAME or with --addr ADDR --type 'map[K]V', not both");
         return EXIT_USAGE;
     }
     if (!o->snapshot && !o->var && !(o->has_addr && o->type)) {
@@ -244,6 +325,10 @@ static int check_diff_inputs(cli_options *o)
 {
     if (!o->snapshot) {
         cli_error("diff needs BEFORE.gmvs and AFTER (a snapshot, or --pid/--core with --var) (see gomapviz diff --help)");
+        return EXIT_USAGE;
+    }
+    if (o->snapshot2 && strcmp(o->snapshot, "-") == 0 && strcmp(o->snapshot2, "-") == 0) {
+        cli_error("diff reads one snapshot from standard input (-), not both");
         return EXIT_USAGE;
     }
     if (o->snapshot2) {
@@ -267,6 +352,7 @@ int cli_parse_options(cli_options *o, int argc, char **argv)
     opterr = 0;
     optind = 1;
     int c;
+    unsigned char seen[OPTION_SLOTS] = {0};
     while ((c = getopt_long(argc, argv, ":o:h", long_options, NULL)) != -1) {
         if (c == '?' || c == ':') {
             const char *bad = argv[optind - 1];
@@ -275,7 +361,9 @@ int cli_parse_options(cli_options *o, int argc, char **argv)
                       bad, o->command);
             return EXIT_USAGE;
         }
-        int rc = apply_option(o, c, optarg);
+        int rc = check_option_use(o, c, seen);
+        if (rc == 0)
+            rc = apply_option(o, c, optarg);
         if (rc != 0)
             return rc;
     }

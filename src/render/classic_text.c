@@ -2,41 +2,28 @@
 #include <inttypes.h>
 
 #include "render/render_impl.h"
+#include "render/text.h"
 
-/* Prints the flag names of `flags` ("iterator|sameSizeGrow", or "none"). */
-static void print_flags(FILE *out, uint8_t flags)
-{
-    static const char *const names[] = {"iterator", "oldIterator", "hashWriting", "sameSizeGrow"};
-    const char *sep = "";
-    if (flags == 0)
-        fputs("none", out);
-    for (int bit = 0; bit < 8; bit++) {
-        if (!(flags & (1u << bit)))
-            continue;
-        if (bit < 4)
-            fprintf(out, "%s%s", sep, names[bit]);
-        else
-            fprintf(out, "%s0x%x", sep, 1u << bit);
-        sep = "|";
-    }
-}
 
 /* "count 200, B 6 (64 buckets of 208 bytes), flags none, noverflow 0, hash0 0x..." */
 static void print_fields(FILE *out, const gmv_model *m)
 {
     const gmv_header *h = gmv_model_header(m);
-    fprintf(out, "count %" PRIu64 ", B %u (%" PRIu64 " buckets of %u bytes), flags ", h->count, h->B,
-            gmv_model_stats(m)->buckets, gmv_model_layout(m)->bucket_size);
-    print_flags(out, h->flags);
-    fprintf(out, ", noverflow %u, hash0 0x%08x\n", h->noverflow, h->hash0);
+    uint64_t buckets = gmv_model_stats(m)->buckets;
+    char flags[96];
+    gmv_classic_flag_names(h->flags, flags, sizeof flags);
+    fprintf(out, "count %" PRIu64 ", B %u (%" PRIu64 " bucket%s of %u bytes), flags %s, noverflow %u, hash0 0x%08x\n",
+            h->count, h->B, buckets, gmv_plural(buckets), gmv_model_layout(m)->bucket_size, flags, h->noverflow,
+            h->hash0);
 }
 
 static void print_occupancy(FILE *out, const gmv_model *m)
 {
     const gmv_stats *s = gmv_model_stats(m);
-    fprintf(out, "load factor %.2f (the runtime grows past 6.5), %" PRIu64 " live entries, %" PRIu64
-                 " empty cells (%" PRIu64 " deleted)\n",
-            s->load_factor, s->live_entries, s->empty_cells, s->deleted_cells);
+    fprintf(out, "load factor %.2f (the runtime grows past 6.5), %" PRIu64 " live entr%s, %" PRIu64
+                 " empty cell%s (%" PRIu64 " deleted)\n",
+            s->load_factor, s->live_entries, s->live_entries == 1 ? "y" : "ies", s->empty_cells,
+            gmv_plural(s->empty_cells), s->deleted_cells);
     fprintf(out, "chains: longest %" PRIu64 " bucket%s, average %.2f, %" PRIu64 " overflow buckets, %" PRIu64
                  " spare overflow buckets free\n",
             s->max_chain_length, s->max_chain_length == 1 ? "" : "s", s->average_chain_length, s->overflow_buckets,

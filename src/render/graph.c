@@ -92,8 +92,8 @@ static void draw_array(graph_ctx *ctx, array_view *view)
     const gmv_array *a = view->array;
     char label[160];
     view->cluster = gva_subgraph(ctx->g, view->old ? "cluster_old" : "cluster_buckets");
-    snprintf(label, sizeof label, "%s: %" PRIu64 " buckets at 0x%" PRIx64,
-             view->old ? "oldbuckets (being evacuated)" : "buckets", a->nbuckets, a->address);
+    snprintf(label, sizeof label, "%s: %" PRIu64 " bucket%s at 0x%" PRIx64,
+             view->old ? "oldbuckets (being evacuated)" : "buckets", a->nbuckets, gmv_plural(a->nbuckets), a->address);
     gva_graph_set(view->cluster, "label", label);
     gva_graph_set(view->cluster, "style", "rounded");
     gva_graph_set(view->cluster, "color", view->old ? "#b08850" : "#5a6b8c");

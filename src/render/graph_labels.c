@@ -68,25 +68,13 @@ static void header_row(graph_ctx *ctx, const char *name, const char *port, const
     gmv_text_puts(&ctx->html, "</TD></TR>");
 }
 
-/* "iterator|sameSizeGrow" or "0". */
-static void flag_names(uint8_t flags, char *out, size_t size)
-{
-    static const char *const names[] = {"iterator", "oldIterator", "hashWriting", "sameSizeGrow"};
-    out[0] = '\0';
-    for (int bit = 0; bit < 4; bit++) {
-        if (flags & (1u << bit))
-            snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? "|" : "", names[bit]);
-    }
-    if (!out[0])
-        snprintf(out, size, "0");
-}
 
 void label_header(graph_ctx *ctx)
 {
     const gmv_header *h = gmv_model_header(ctx->model);
     const gmv_stats *s = gmv_model_stats(ctx->model);
     char flags[64];
-    flag_names(h->flags, flags, sizeof flags);
+    gmv_classic_flag_names(h->flags, flags, sizeof flags);
     gmv_text_clear(&ctx->html);
     gmv_text_printf(&ctx->html, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\">"
                                 "<TR><TD COLSPAN=\"2\" BGCOLOR=\"%s\"><FONT COLOR=\"white\"><B>hmap</B> ",
@@ -100,7 +88,7 @@ void label_header(graph_ctx *ctx)
         return;
     }
     header_row(ctx, "count", NULL, "%" PRIu64, h->count);
-    header_row(ctx, "B", NULL, "%u (%" PRIu64 " buckets)", h->B, s->buckets);
+    header_row(ctx, "B", NULL, "%u (%" PRIu64 " bucket%s)", h->B, s->buckets, gmv_plural(s->buckets));
     header_row(ctx, "load factor", NULL, "%.2f (grows past 6.5)", s->load_factor);
     header_row(ctx, "flags", NULL, "%s", flags);
     header_row(ctx, "noverflow", NULL, "%u", h->noverflow);
@@ -342,7 +330,8 @@ void label_title(graph_ctx *ctx)
         gmv_text_puts(&ctx->html, " \xc2\xb7 nil map");
         return;
     }
-    gmv_text_printf(&ctx->html, " \xc2\xb7 %" PRIu64 " entries in %" PRIu64 " buckets", h->count, s->buckets);
+    gmv_text_printf(&ctx->html, " \xc2\xb7 %" PRIu64 " entr%s in %" PRIu64 " bucket%s", h->count,
+                    h->count == 1 ? "y" : "ies", s->buckets, gmv_plural(s->buckets));
     if (h->growing)
         gmv_text_printf(&ctx->html, " \xc2\xb7 %s in progress: %" PRIu64 " of %" PRIu64 " old buckets evacuated",
                         h->same_size_grow ? "same-size grow" : "doubling grow", s->evacuated_old_buckets,

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 
 #include "render/render_impl.h"
+#include "render/text.h"
 
 /* "used 12, seed 0x..., dirLen 4 (globalDepth 2, globalShift 62), ..." */
 static void print_fields(FILE *out, const gmv_model *m)
@@ -31,10 +32,10 @@ static void print_slots(FILE *out, const gmv_model *m)
         fputs("no storage yet: the first insert allocates a group\n", out);
         return;
     }
-    fprintf(out, "%" PRIu64 " table%s, %" PRIu64 " groups of %u bytes, %" PRIu64 " slots: %" PRIu64
+    fprintf(out, "%" PRIu64 " table%s, %" PRIu64 " group%s of %u bytes, %" PRIu64 " slots: %" PRIu64
                  " full (load %.1f%%, a table grows past 87.5%%), %" PRIu64 " empty, %" PRIu64
                  " deleted (tombstones); growth left %" PRIu64 "\n",
-            s->tables, s->tables == 1 ? "" : "s", s->groups, l->swiss.group_size, s->capacity, s->full_slots,
+            s->tables, gmv_plural(s->tables), s->groups, gmv_plural(s->groups), l->swiss.group_size, s->capacity, s->full_slots,
             s->load_factor * 100, s->empty_slots, s->deleted_slots, s->growth_left);
 }
 

@@ -190,3 +190,20 @@ void gmv_value_to_text(gmv_text *t, const gmv_value *v, uint64_t size, size_t ma
     default: hex_text(t, v->bytes, (size_t)v->len, max_chars); return;
     }
 }
+
+void gmv_classic_flag_names(uint8_t flags, char *out, size_t size)
+{
+    static const char *const names[] = {"iterator", "oldIterator", "hashWriting", "sameSizeGrow"};
+    size_t n = 0;
+    out[0] = '\0';
+    for (unsigned bit = 0; bit < 8 && n < size; bit++) {
+        if (!(flags & (1u << bit)))
+            continue;
+        const char *sep = n ? "|" : "";
+        int w = bit < 4 ? snprintf(out + n, size - n, "%s%s", sep, names[bit])
+                        : snprintf(out + n, size - n, "%s0x%x", sep, 1u << bit);
+        n += w > 0 ? (size_t)w : 0;
+    }
+    if (flags == 0)
+        snprintf(out, size, "none");
+}

@@ -15,6 +15,17 @@ typedef struct gmv_text {
     bool failed; /* an allocation failed: the text is incomplete */
 } gmv_text;
 
+/* "s" unless `n` is 1, for "%" PRIu64 " bucket%s". */
+static inline const char *gmv_plural(uint64_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* Writes a classic hmap's flags as text and pictures show them:
+ * "none", or the runtime's names joined by '|' ("iterator|sameSizeGrow"),
+ * a bit it has no name for as 0x10. */
+void gmv_classic_flag_names(uint8_t flags, char *out, size_t size);
+
 /* Appends printf-style text. */
 void gmv_text_printf(gmv_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

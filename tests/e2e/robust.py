@@ -443,6 +443,17 @@ def slug(text):
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50]
 
 
+def go_build_id(path):
+    """The Go build ID of executable `path`, from readelf's dump of its
+    "Go" note (type 4): the bytes of its description, as text."""
+    cp = subprocess.run(["readelf", "-n", "-W", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    m = re.search(r"^\s*Go\s+0x[0-9a-f]+\s+(?:GO BUILDID|Unknown note type: \(0x00000004\))\s*\n?\s*"
+                  r"description data: ([0-9a-f ]+)$", cp.stdout.decode("utf-8", "replace"), re.M)
+    if cp.returncode != 0 or not m:
+        raise Fail("no Go build ID note in %s (readelf -n)" % path)
+    return bytes.fromhex(m.group(1).replace(" ", "")).decode("ascii", "replace")
+
+
 def message_regex(message, values):
     """The documented message as a regex: {name} is the value of that
     placeholder, {hex} any 0x-number, everything else literal."""
@@ -818,10 +829,16 @@ class Runner:
         text = " ".join(r["command"] + " " + r["message"] for r in rows)
         used = set(PLACEHOLDER.findall(text))
         values = {"dir": d}
+        for name, exe in (("hammer_buildid", "hammer"), ("stripped_buildid", "hammer-stripped"),
+                          ("mapsample_buildid", "mapsample")):
+            if name in used:
+                values[name] = go_build_id(os.path.join(d, exe))
         if "pid" in used or "good.gmvs" in text or "truncated.gmvs" in text:
             t = Target([os.path.join(d, "hammer"), "-workers", "2"], d, name="hammer-errors")
             values["pid"] = t.pid
             self.error_targets.append(t)
+        if "shared_var_addr" in used:
+            values["shared_var_addr"] = self.gmv.dump("--pid", str(values["pid"]), "--var", "main.shared")["source"]["variable_address"]
         if "stripped_pid" in used:
             t = Target([os.path.join(d, "hammer-stripped"), "-workers", "1", "-big", "1000"], d,
                        name="hammer-stripped")
