@@ -9,6 +9,16 @@
  *    as long as its parent and must not be freed.
  *  - Fallible functions return 0 (GMV_OK) or a negative gmv_status, and leave a
  *    one-line message for gmv_error_last().
+ *
+ * Threads, once for the whole API:
+ *  - The last error and the progress callback belong to the calling thread.
+ *  - No object locks itself: different objects may be used from different
+ *    threads at once, but one object (with the snapshot or source it reads
+ *    from) from one thread at a time, even through functions that take it
+ *    as const: a model may read its snapshot again to visit its entries.
+ *  - Pictures are drawn by Graphviz, which keeps global state:
+ *    gmv_render_graph and gmv_diff_render_graph must not run in two threads
+ *    at once.
  */
 #ifndef GOMAPVIZ_COMMON_H
 #define GOMAPVIZ_COMMON_H

@@ -239,12 +239,18 @@ int cli_render(const cli_options *o)
     } else {
         int rc = gmv_render_graph(out, model, gmv_snapshot_origin(snap), &o->graph, format);
         bool closed = close_output(out);
-        if (rc != 0)
+        if (rc == GMV_ERR_UNSUPPORTED && format == GMV_GRAPH_PNG) {
+            cli_error("%s: lower --full-limit, or draw part of the map (--buckets A-B, --table N, --groups A-B, "
+                      "--key KEY), or write .svg", gmv_error_last());
+            status = EXIT_FAILED;
+        } else if (rc != 0) {
             status = library_failure();
-        else if (!closed) {
+        } else if (!closed) {
             cli_error("cannot write %s: %s", o->output, strerror(errno));
             status = EXIT_FAILED;
         }
+        if (rc != 0 && out != stdout)
+            remove(o->output); /* no half-written picture left behind */
     }
     gmv_model_free(model);
     gmv_snapshot_free(snap);

@@ -58,31 +58,108 @@ static void draw_overflow(graph_ctx *ctx, array_view *view, size_t pos, gva_node
     }
 }
 
-/* Draws the primary buckets of every drawn chain in one node, in index order
- * from the top, then the overflow buckets of each chain to its right. */
-static void draw_array_node(graph_ctx *ctx, array_view *view)
+/* Up to this many drawn buckets stay in one column; more are wrapped into
+ * columns side by side, so that a middle-sized map keeps a picture about as
+ * wide as it is tall instead of one column of hundreds of buckets. */
+#define ONE_COLUMN_MAX 16
+
+/* How many columns `drawn` buckets are wrapped into, when the longest drawn
+ * chain has `overflow` overflow buckets (drawn to the right of its column).
+ * A bucket is drawn about 1.6 times as wide as it is tall (8 cells of
+ * tophash, key and value, at most --max-text characters each), so K columns
+ * of drawn/K buckets, each column (1 + overflow) buckets wide, are about 1.3
+ * times as wide as tall (a screen's shape) for K*K*(1 + overflow) = 0.8 *
+ * drawn; K is at most drawn/4 (columns of at least 4 buckets). */
+static size_t column_count(uint64_t drawn, uint64_t overflow)
+{
+    if (drawn <= ONE_COLUMN_MAX)
+        return 1;
+    uint64_t k = 1;
+    while (k < drawn / 4 && k * k * (1 + overflow) * 5 < drawn * 4)
+        k++;
+    return (size_t)k;
+}
+
+/* The longest drawn chain's overflow bucket count. */
+static uint64_t longest_drawn_overflow(const array_view *view)
+{
+    uint64_t longest = 0;
+    for (size_t i = 0; i < view->array->nchains; i++) {
+        uint64_t len = view->array->chains[i].length;
+        if (view->drawn[i] && len > 1 && len - 1 > longest)
+            longest = len - 1;
+    }
+    return longest;
+}
+
+/* Draws the drawn chains from position `from` on, `rows` of them, as one
+ * column node called `name` (primary buckets in index order from the top,
+ * ports b<i> and ovf<i>), then each chain's overflow buckets to its right.
+ * Returns the position after the last chain drawn and, through *overflow,
+ * the longest chain's overflow count in this column. */
+static size_t draw_column(graph_ctx *ctx, array_view *view, size_t from, uint64_t rows, const char *name,
+                          gva_node **node, uint64_t *overflow)
 {
     const gmv_array *a = view->array;
     char port[40];
+    size_t end = from;
     gmv_text_clear(&ctx->html);
     gmv_text_puts(&ctx->html, "<TABLE BORDER=\"0\" CELLSPACING=\"12\" CELLPADDING=\"0\">");
-    for (size_t i = 0; i < a->nchains; i++) {
-        if (!view->drawn[i])
+    for (uint64_t n = 0; end < a->nchains && n < rows; end++) {
+        if (!view->drawn[end])
             continue;
-        gmv_text_printf(&ctx->html, "<TR><TD PORT=\"b%" PRIu64 "\">", a->chains[i].index);
-        snprintf(port, sizeof port, "ovf%" PRIu64, a->chains[i].index);
-        label_bucket(ctx, view, i, a->chains[i].first, port);
+        gmv_text_printf(&ctx->html, "<TR><TD PORT=\"b%" PRIu64 "\">", a->chains[end].index);
+        snprintf(port, sizeof port, "ovf%" PRIu64, a->chains[end].index);
+        label_bucket(ctx, view, end, a->chains[end].first, port);
         gmv_text_puts(&ctx->html, "</TD></TR>");
+        n++;
     }
     gmv_text_puts(&ctx->html, "</TABLE>");
-    view->array_node = html_node(ctx, view->cluster, view->old ? "oldbuckets" : "buckets");
-    gva_node_set(view->array_node, "group", view->old ? "old" : "new");
-    for (size_t i = 0; i < a->nchains; i++) {
+    *node = html_node(ctx, view->cluster, name);
+    gva_node_set(*node, "group", view->old ? "old" : "new");
+    *overflow = 0;
+    for (size_t i = from; i < end; i++) {
         if (!view->drawn[i])
             continue;
-        view->first[i] = view->array_node;
+        view->first[i] = *node;
+        if (a->chains[i].length - 1 > *overflow)
+            *overflow = a->chains[i].length - 1;
         snprintf(port, sizeof port, "ovf%" PRIu64 ":e", a->chains[i].index);
-        draw_overflow(ctx, view, i, view->array_node, port);
+        draw_overflow(ctx, view, i, *node, port);
+    }
+    return end;
+}
+
+/* Draws the primary buckets of every drawn chain in one node, or for more
+ * than ONE_COLUMN_MAX in several columns left to right (each placed past the
+ * overflow buckets of the one before); view->array_node is the first. */
+static void draw_array_node(graph_ctx *ctx, array_view *view)
+{
+    size_t columns = column_count(view->drawn_count, longest_drawn_overflow(view));
+    uint64_t rows = (view->drawn_count + columns - 1) / columns;
+    const char *base = view->old ? "oldbuckets" : "buckets";
+    gva_node *previous = NULL;
+    uint64_t previous_overflow = 0;
+    size_t pos = 0;
+    for (size_t c = 0; c < columns && pos < view->array->nchains; c++) {
+        char name[48], minlen[24];
+        if (c == 0)
+            snprintf(name, sizeof name, "%s", base);
+        else
+            snprintf(name, sizeof name, "%s_column%zu", base, c);
+        gva_node *node = NULL;
+        uint64_t overflow = 0;
+        pos = draw_column(ctx, view, pos, rows, name, &node, &overflow);
+        if (c == 0)
+            view->array_node = node;
+        if (previous) {
+            gva_edge *e = edge(previous, node, NULL);
+            gva_edge_set(e, "style", "invis");
+            snprintf(minlen, sizeof minlen, "%" PRIu64, previous_overflow + 1);
+            gva_edge_set(e, "minlen", minlen);
+        }
+        previous = node;
+        previous_overflow = overflow;
     }
 }
 

@@ -104,6 +104,24 @@ static GVC_t *shared_context(void)
     return gvc;
 }
 
+/* The largest side of a PNG Graphviz draws as it is: past it, the cairo
+ * renderer shrinks the whole picture to fit, or clips it. */
+#define PNG_MAX_PIXELS 32767
+#define PNG_DPI 96.0 /* Graphviz's bitmap resolution, in pixels per inch (72 points) */
+
+/* Refuses a laid-out graph whose PNG would pass PNG_MAX_PIXELS on a side. */
+static int check_png_size(Agraph_t *g)
+{
+    boxf bb = GD_bb(g);
+    double width = (bb.UR.x - bb.LL.x) * PNG_DPI / 72.0, height = (bb.UR.y - bb.LL.y) * PNG_DPI / 72.0;
+    if (width <= PNG_MAX_PIXELS && height <= PNG_MAX_PIXELS)
+        return 0;
+    return gmv_fail(GMV_ERR_UNSUPPORTED,
+                    "the picture would be %.0f x %.0f pixels, past the %d a PNG can have on a side (Graphviz would "
+                    "shrink it unreadably)",
+                    width, height, PNG_MAX_PIXELS);
+}
+
 int gva_emit(gva_graph *graph, FILE *out, gmv_graph_format format)
 {
     Agraph_t *g = G(graph);
@@ -118,7 +136,9 @@ int gva_emit(gva_graph *graph, FILE *out, gmv_graph_format format)
     int rc = 0;
     if (gvLayout(gvc, g, "dot") != 0)
         rc = gmv_fail(GMV_ERR_IO, "Graphviz layout failed: %s", graphviz_message);
-    else if (gvRender(gvc, g, format == GMV_GRAPH_SVG ? "svg" : "png", out) != 0)
+    else if (format == GMV_GRAPH_PNG)
+        rc = check_png_size(g);
+    if (rc == 0 && gvRender(gvc, g, format == GMV_GRAPH_SVG ? "svg" : "png", out) != 0)
         rc = gmv_fail(GMV_ERR_IO, "Graphviz could not render %s: %s (is the graphviz package installed?)",
                       format == GMV_GRAPH_SVG ? "SVG" : "PNG", graphviz_message);
     gvFreeLayout(gvc, g);

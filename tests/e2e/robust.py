@@ -456,7 +456,8 @@ def go_build_id(path):
 
 def message_regex(message, values):
     """The documented message as a regex: {name} is the value of that
-    placeholder, {hex} any 0x-number, everything else literal."""
+    placeholder, {hex} any 0x-number, {n} any decimal number, everything
+    else literal."""
     out = []
     pos = 0
     for m in PLACEHOLDER.finditer(message):
@@ -464,6 +465,8 @@ def message_regex(message, values):
         name = m.group(1)
         if name == "hex":
             out.append("0x[0-9a-f]+")
+        elif name == "n":
+            out.append("[0-9]+")
         elif name in values:
             out.append(re.escape(str(values[name])))
         else:

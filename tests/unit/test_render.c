@@ -230,6 +230,62 @@ static void hostile_keys_stay_text_in_svg_and_dot(void **state)
     fake_memory_free(mem);
 }
 
+/* The width and height an SVG declares, in points. */
+static void svg_size(const char *svg, double *width, double *height)
+{
+    const char *w = strstr(svg, "<svg width=\"");
+    assert_non_null(w);
+    *width = atof(w + strlen("<svg width=\""));
+    const char *h = strstr(w, "height=\"");
+    assert_non_null(h);
+    *height = atof(h + strlen("height=\""));
+}
+
+/* A middle-sized map (64 buckets, all drawn) is wrapped in columns: its
+ * picture is about as wide as tall, not one column of 64 buckets (it was
+ * 727 x 16511 pixels); a map of up to 16 buckets keeps one column. */
+static void middle_sized_map_keeps_a_screen_shape(void **state)
+{
+    (void)state;
+    gmv_snapshot *snap = load_sample("strint"); /* B = 6: 64 buckets, no overflow */
+    gmv_model *m = NULL;
+    assert_int_equal(gmv_snapshot_build_model(&m, snap, NULL), 0);
+    size_t len;
+    char *svg = render(m, NULL, NULL, GMV_GRAPH_SVG, &len);
+    double width, height;
+    svg_size(svg, &width, &height);
+    assert_true(width > 0 && height > 0);
+    assert_true(width / height >= 0.75 && width / height <= 2.5);
+    free(svg);
+    gmv_model_free(m);
+    gmv_snapshot_free(snap);
+
+    snap = load_sample("chains"); /* 8 buckets: one column */
+    assert_int_equal(gmv_snapshot_build_model(&m, snap, NULL), 0);
+    char *dot = render(m, NULL, NULL, GMV_GRAPH_DOT, &len);
+    assert_null(strstr(dot, "buckets_column1"));
+    free(dot);
+    gmv_model_free(m);
+    gmv_snapshot_free(snap);
+}
+
+/* A PNG past 32767 pixels on a side is refused, not shrunk or clipped. */
+static void png_too_large_is_refused(void **state)
+{
+    (void)state;
+    gmv_snapshot *snap = load_sample("swiss-tables"); /* 384 groups */
+    gmv_model *m = NULL;
+    assert_int_equal(gmv_snapshot_build_model(&m, snap, NULL), 0);
+    gmv_graph_options opt = {.full_limit = 100000};
+    FILE *out = tmpfile();
+    assert_non_null(out);
+    assert_int_equal(gmv_render_graph(out, m, NULL, &opt, GMV_GRAPH_PNG), GMV_ERR_UNSUPPORTED);
+    assert_non_null(strstr(gmv_error_last(), "past the 32767 a PNG can have on a side"));
+    fclose(out);
+    gmv_model_free(m);
+    gmv_snapshot_free(snap);
+}
+
 static void png_is_a_png(void **state)
 {
     (void)state;
@@ -648,6 +704,8 @@ int main(void)
         cmocka_unit_test(swiss_summary_draws_groups_with_anomalies),
         cmocka_unit_test(focus_of_the_other_implementation_is_refused),
         cmocka_unit_test(hostile_keys_stay_text_in_swiss_svg),
+        cmocka_unit_test(middle_sized_map_keeps_a_screen_shape),
+        cmocka_unit_test(png_too_large_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
