@@ -163,6 +163,26 @@ typedef struct gmv_binary gmv_binary;
  * file), GMV_ERR_FORMAT (not ELF / not a Go binary). */
 int gmv_binary_open(gmv_binary **out, const char *path);
 
+/* Like gmv_binary_open, with DWARF kept apart from the executable
+ * (objcopy --only-keep-debug, a -dbgsym package): `debug_file` names it
+ * (NULL: when the executable has no DWARF, look for it as gdb does: under
+ * `debug_root` (NULL: /usr/lib/debug) by GNU build ID, then through the
+ * .gnu_debuglink section beside the executable, in its .debug/ folder and
+ * under `debug_root`). A debug file is used only if it is of the same build
+ * (same build ID, or the debuglink's CRC). Fails as gmv_binary_open does, or
+ * for a named `debug_file` that is missing (GMV_ERR_NOT_FOUND), of another
+ * build (GMV_ERR_MISMATCH) or without DWARF (GMV_ERR_FORMAT). */
+int gmv_binary_open_with_debug(gmv_binary **out, const char *path, const char *debug_file, const char *debug_root);
+
+/* The debug file whose DWARF the binary uses, or NULL (its own, or none).
+ * Borrowed. */
+const char *gmv_binary_debug_file(const gmv_binary *bin);
+
+/* Writes into `out` (`size` bytes) the places gmv_binary_open_with_debug
+ * looks for a debug file of `bin`, separated by ", " ("" if the executable
+ * names none: no GNU build ID, no .gnu_debuglink). */
+void gmv_binary_debug_places(const gmv_binary *bin, const char *debug_root, char *out, size_t size);
+
 /* Frees the binary. Accepts NULL. */
 void gmv_binary_free(gmv_binary *bin);
 

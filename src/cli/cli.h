@@ -33,6 +33,8 @@ typedef struct cli_options {
     bool has_addr;
     bool no_freeze;
     bool allow_nil;
+    const char *debug_file; /* --debug-file: the executable's DWARF kept apart */
+    const char *debug_dir;  /* --debug-dir: where debug files are looked for (default /usr/lib/debug) */
     bool skip_exe_check;   /* --skip-exe-check: read even if --exe's build ID is not the target's */
     bool help;
     gmv_limits limits;

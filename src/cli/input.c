@@ -112,12 +112,17 @@ static void explain_failure(const cli_options *o, const char *exe, const gmv_bin
                  o->pid, exe);
     } else if (stage == STAGE_LOCATE && o->var && rc == GMV_ERR_UNSUPPORTED && bin && !gmv_binary_has_dwarf(bin)) {
         /* a build with DWARF made apart has other addresses (the build records its flags), hence the two ways */
+        char places[1024], looked[1100] = "";
+        gmv_binary_debug_places(bin, o->debug_dir, places, sizeof places);
+        if (places[0])
+            snprintf(looked, sizeof looked, "; none found at %.1000s", places);
         snprintf(input_message, sizeof input_message,
-                 "%.300s has no DWARF (built with -ldflags='-s -w' or -w), so %.200s cannot be looked up in it: run a "
-                 "build with DWARF (to ship a small file, strip a copy with strip(1), which keeps the addresses, and "
-                 "give the unstripped one to --exe), or pass --addr 0xHMAP --type 'map[K]V' --exe BUILD, with the "
-                 "address fmt.Printf(\"%%p\", m) prints and any build of the program with DWARF as BUILD",
-                 exe, o->var);
+                 "%.300s has no DWARF (built with -ldflags='-s -w' or -w, or stripped), so %.200s cannot be looked up in "
+                 "it: give its DWARF kept apart with --debug-file FILE (objcopy --only-keep-debug%.1000s), run a build "
+                 "with DWARF (to ship a small file, strip a copy with strip(1), which keeps the addresses, and give "
+                 "the unstripped one to --exe), or pass --addr 0xHMAP --type 'map[K]V' --exe BUILD, with the address "
+                 "fmt.Printf(\"%%p\", m) prints and any build of the program with DWARF as BUILD",
+                 exe, o->var, looked);
     }
 }
 
@@ -227,7 +232,7 @@ static int capture_target(const cli_options *o, gmv_snapshot **out, const char *
     int rc = open_target(o, exe, &src);
     if (rc == 0) {
         stage = STAGE_BINARY;
-        rc = gmv_binary_open(&bin, exe);
+        rc = gmv_binary_open_with_debug(&bin, exe, o->debug_file, o->debug_dir);
     }
     if (rc == 0) {
         stage = STAGE_CHECK;

@@ -17,6 +17,9 @@
     "  --no-freeze              do not stop the target while reading (the map may change under us)\n" \
     "  --allow-nil              accept a nil map (otherwise an error)\n" \
     "  --skip-exe-check         read even if the build ID of --exe is not the target's (risky)\n" \
+    "  --debug-file FILE        the executable's DWARF kept apart (objcopy --only-keep-debug); else\n" \
+    "                           looked for by build ID and .gnu_debuglink, as gdb does\n" \
+    "  --debug-dir DIR          where debug files are installed (default /usr/lib/debug)\n" \
     "  --max-bytes N            stop reading after N bytes of target memory (default 4 GiB)\n" \
     "  --max-buckets N          stop after walking N buckets or groups (default 67108864)\n" \
     "  --max-string N           read at most N bytes of one string key or value (default 1 MiB)\n"

@@ -30,7 +30,9 @@ enum {
     OPT_FORCE,
     OPT_TABLE,
     OPT_GROUPS,
-    OPT_SKIP_EXE_CHECK
+    OPT_SKIP_EXE_CHECK,
+    OPT_DEBUG_FILE,
+    OPT_DEBUG_DIR
 };
 
 static const struct option long_options[] = {
@@ -56,12 +58,14 @@ static const struct option long_options[] = {
     {"table", required_argument, NULL, OPT_TABLE},
     {"groups", required_argument, NULL, OPT_GROUPS},
     {"skip-exe-check", no_argument, NULL, OPT_SKIP_EXE_CHECK},
+    {"debug-file", required_argument, NULL, OPT_DEBUG_FILE},
+    {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-#define OPTION_SLOTS (OPT_SKIP_EXE_CHECK - OPT_PID + 3) /* -o, --help, then the long-only options */
+#define OPTION_SLOTS (OPT_DEBUG_DIR - OPT_PID + 3) /* -o, --help, then the long-only options */
 
 /* Which commands take an option. */
 enum { CMD_CAPTURE = 1, CMD_DUMP = 2, CMD_STATS = 4, CMD_RENDER = 8, CMD_DIFF = 16 };
@@ -281,6 +285,8 @@ static int apply_option(cli_options *o, int c, const char *arg)
     case OPT_NO_FREEZE: o->no_freeze = true; return 0;
     case OPT_ALLOW_NIL: o->allow_nil = true; return 0;
     case OPT_SKIP_EXE_CHECK: o->skip_exe_check = true; return 0;
+    case OPT_DEBUG_FILE: o->debug_file = arg; return 0;
+    case OPT_DEBUG_DIR: o->debug_dir = arg; return 0;
     case 'o': o->output = arg; return 0;
     case 'h': o->help = true; return 0;
     default: return EXIT_USAGE;
@@ -297,8 +303,8 @@ static int check_input_choice(const cli_options *o)
                   o->command);
         return EXIT_USAGE;
     }
-    if (o->snapshot && (o->var || o->has_addr || o->type || o->exe)) {
-        cli_error("--var, --addr, --type and --exe go with --pid or --core, not with a snapshot file");
+    if (o->snapshot && (o->var || o->has_addr || o->type || o->exe || o->debug_file || o->debug_dir)) {
+        cli_error("--var, --addr, --type, --exe and --debug-file go with --pid or --core, not with a snapshot file");
         return EXIT_USAGE;
     }
     if (o->core && !o->exe) {

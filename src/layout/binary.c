@@ -52,6 +52,7 @@ static int read_elf_header(gmv_binary *bin)
     if (cls != ELFCLASS64 && cls != ELFCLASS32)
         return gmv_fail(GMV_ERR_FORMAT, "%s has an unknown ELF class %d", bin->path, cls);
     bin->ptr_size = cls == ELFCLASS64 ? 8 : 4;
+    bin->sym_elf = bin->elf;
     bin->entry = eh.e_entry;
     bin->pie = eh.e_type == ET_DYN;
     return GMV_OK;
@@ -140,14 +141,14 @@ static bool unread_debug_section(const char *name)
  * the file is not changed. Go compresses every .debug_* section and
  * dwarf_begin_elf inflates all it knows at once: skipping these cuts the
  * open time of a large binary about threefold. */
-static void hide_unread_debug_sections(gmv_binary *bin)
+static void hide_unread_debug_sections(Elf *elf)
 {
     size_t shstrndx = 0;
-    if (elf_getshdrstrndx(bin->elf, &shstrndx) != 0)
+    if (elf_getshdrstrndx(elf, &shstrndx) != 0)
         return;
-    for (Elf_Scn *scn = elf_nextscn(bin->elf, NULL); scn; scn = elf_nextscn(bin->elf, scn)) {
+    for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn)) {
         GElf_Shdr sh;
-        const char *name = gelf_getshdr(scn, &sh) ? elf_strptr(bin->elf, shstrndx, sh.sh_name)
+        const char *name = gelf_getshdr(scn, &sh) ? elf_strptr(elf, shstrndx, sh.sh_name)
                                                   : NULL;
         if (!name || !unread_debug_section(name))
             continue;
@@ -163,15 +164,21 @@ static int open_dwarf(gmv_binary *bin)
 {
     if (!bin->has_debug_info)
         return GMV_OK;
-    hide_unread_debug_sections(bin);
-    bin->dwarf = dwarf_begin_elf(bin->elf, DWARF_C_READ, NULL);
+    Elf *elf = bin->debug_elf ? bin->debug_elf : bin->elf; /* DWARF kept apart, or the file's own */
+    hide_unread_debug_sections(elf);
+    bin->dwarf = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
     if (!bin->dwarf)
         return gmv_fail(GMV_ERR_FORMAT, "cannot read the DWARF of %s: %s; is the file damaged?",
-                        bin->path, dwarf_errmsg(-1));
+                        bin->debug_path ? bin->debug_path : bin->path, dwarf_errmsg(-1));
     return gmv_dwarf_index(bin);
 }
 
 int gmv_binary_open(gmv_binary **out, const char *path)
+{
+    return gmv_binary_open_with_debug(out, path, NULL, NULL);
+}
+
+int gmv_binary_open_with_debug(gmv_binary **out, const char *path, const char *debug_file, const char *debug_root)
 {
     *out = NULL;
     gmv_binary *bin = calloc(1, sizeof *bin);
@@ -180,6 +187,7 @@ int gmv_binary_open(gmv_binary **out, const char *path)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory opening %s", path);
     }
     bin->fd = -1;
+    bin->debug_fd = -1;
     int rc = open_file(bin, path);
     if (!rc)
         rc = read_elf_header(bin);
@@ -187,6 +195,8 @@ int gmv_binary_open(gmv_binary **out, const char *path)
         rc = load_image(bin);
     if (!rc)
         rc = check_go(bin);
+    if (!rc)
+        rc = gmv_debug_file_attach(bin, debug_file, debug_root);
     if (!rc)
         rc = open_dwarf(bin);
     if (rc) {
@@ -204,6 +214,11 @@ void gmv_binary_free(gmv_binary *bin)
         return;
     if (bin->dwarf)
         dwarf_end(bin->dwarf);
+    if (bin->debug_elf)
+        elf_end(bin->debug_elf);
+    if (bin->debug_fd >= 0)
+        close(bin->debug_fd);
+    free(bin->debug_path);
     if (bin->elf)
         elf_end(bin->elf);
     if (bin->fd >= 0)
@@ -238,4 +253,9 @@ bool gmv_binary_is_pie(const gmv_binary *bin)
 bool gmv_binary_has_dwarf(const gmv_binary *bin)
 {
     return bin->dwarf != NULL;
+}
+
+const char *gmv_binary_debug_file(const gmv_binary *bin)
+{
+    return bin->debug_path;
 }

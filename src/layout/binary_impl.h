@@ -49,6 +49,10 @@ struct gmv_binary {
     char *path;
     int fd;
     Elf *elf;
+    Elf *sym_elf;     /* the ELF whose .symtab is read: elf, or debug_elf when only it has one */
+    char *debug_path; /* the separate debug file the DWARF came from, or NULL */
+    int debug_fd;
+    Elf *debug_elf;
     Dwarf *dwarf; /* NULL when the file has no DWARF */
     gmv_file_image image;
     uint32_t ptr_size;
@@ -60,6 +64,27 @@ struct gmv_binary {
     gmv_dwarf_map *maps; /* sorted by name */
     size_t nmaps;
 };
+
+/* --- build_id.c --- */
+
+/* The build ID note of `elf`: Go's, else GNU's. Sets *kind ("Go" or "GNU")
+ * and writes the ID as text (Go's as is, GNU's in hex) into `out`. Returns
+ * false if the file has neither. */
+bool gmv_elf_build_id(Elf *elf, const char **kind, char *out, size_t size);
+
+/* --- debug_file.c --- */
+
+/* For a binary whose file has no DWARF: finds its DWARF kept apart and
+ * attaches it (bin->debug_*), and its symbol table too if the binary has
+ * none. `explicit_path` (may be NULL) names the debug file; else it is
+ * looked for as gdb does: through the GNU build ID under
+ * `debug_root`/.build-id/, then the .gnu_debuglink name beside the binary,
+ * in its .debug/ folder and under `debug_root`. A file is taken only if its
+ * build ID (or, for a debuglink without one, its CRC) is the binary's.
+ * Returns 0 (also when nothing was found: bin->debug_elf stays NULL), or
+ * GMV_ERR_NOT_FOUND / GMV_ERR_MISMATCH / GMV_ERR_FORMAT for an explicit file
+ * that is missing, of another build, or without DWARF. */
+int gmv_debug_file_attach(gmv_binary *bin, const char *explicit_path, const char *debug_root);
 
 /* --- file_image.c --- */
 

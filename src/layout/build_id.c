@@ -29,9 +29,9 @@ static bool note_name_is(const uint8_t *name, uint32_t namesz, const char *owner
 
 /* Looks through the allocated note sections for a note named `owner` of
  * `type`; fills *note. Returns true if found. */
-static bool find_note(const gmv_binary *bin, const char *owner, uint32_t type, build_id_note *note)
+static bool find_note(Elf *elf, const char *owner, uint32_t type, build_id_note *note)
 {
-    for (Elf_Scn *scn = elf_nextscn(bin->elf, NULL); scn; scn = elf_nextscn(bin->elf, scn)) {
+    for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn)) {
         GElf_Shdr sh;
         if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE || !(sh.sh_flags & SHF_ALLOC) || sh.sh_addr == 0)
             continue;
@@ -106,9 +106,9 @@ int gmv_binary_check_build_id(const gmv_binary *bin, gmv_source *src, uint64_t b
     memset(out, 0, sizeof *out);
     build_id_note note;
     uint32_t type = GO_NOTE_TYPE;
-    if (!find_note(bin, "Go", GO_NOTE_TYPE, &note)) {
+    if (!find_note(bin->elf, "Go", GO_NOTE_TYPE, &note)) {
         type = NT_GNU_BUILD_ID;
-        if (!find_note(bin, "GNU", NT_GNU_BUILD_ID, &note))
+        if (!find_note(bin->elf, "GNU", NT_GNU_BUILD_ID, &note))
             return GMV_OK; /* nothing to compare */
     }
     snprintf(out->kind, sizeof out->kind, "%s", note.kind);
@@ -125,4 +125,14 @@ int gmv_binary_check_build_id(const gmv_binary *bin, gmv_source *src, uint64_t b
                         "in memory %s%s", bin->path, note.kind, out->in_file,
                         out->in_memory[0] ? "is " : "is missing", out->in_memory);
     return GMV_OK;
+}
+
+bool gmv_elf_build_id(Elf *elf, const char **kind, char *out, size_t size)
+{
+    build_id_note note;
+    if (!find_note(elf, "Go", GO_NOTE_TYPE, &note) && !find_note(elf, "GNU", NT_GNU_BUILD_ID, &note))
+        return false;
+    *kind = note.kind;
+    id_text(note.kind, note.desc, note.desc_len, out, size);
+    return true;
 }

@@ -143,16 +143,17 @@ static bool symtab_scan(const gmv_binary *bin,
                         bool (*visit)(const GElf_Sym *, const char *, void *), void *ctx)
 {
     GElf_Shdr sh;
-    Elf_Scn *scn = symtab_section(bin->elf, &sh);
+    Elf *elf = bin->sym_elf ? bin->sym_elf : bin->elf;
+    Elf_Scn *scn = symtab_section(elf, &sh);
     Elf_Data *data = scn ? elf_getdata(scn, NULL) : NULL;
     if (!data || sh.sh_entsize == 0)
         return false;
-    size_t n = data->d_size / gelf_fsize(bin->elf, ELF_T_SYM, 1, EV_CURRENT);
+    size_t n = data->d_size / gelf_fsize(elf, ELF_T_SYM, 1, EV_CURRENT);
     for (size_t i = 1; i < n; i++) {
         GElf_Sym sym;
         if (!gelf_getsym(data, (int)i, &sym))
             break;
-        const char *name = elf_strptr(bin->elf, sh.sh_link, sym.st_name);
+        const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
         if (name && *name && visit(&sym, name, ctx))
             return true;
     }

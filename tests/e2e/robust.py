@@ -443,6 +443,28 @@ def slug(text):
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50]
 
 
+DEBUG_FILE_CASES = ["errors/debug-file-debuglink-works", "errors/debug-file-given-works",
+                    "errors/debug-file-build-id-works"]
+
+
+def tools(argv):
+    """Runs a binutils command (objcopy, strip), failing the case if it fails."""
+    if shutil.which(argv[0]) is None:
+        raise Fail("%s not installed (binutils; scripts/install-deps.sh installs it)" % argv[0])
+    cp = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    if cp.returncode != 0:
+        raise Fail("%s failed: %s" % (" ".join(argv), cp.stdout.decode("utf-8", "replace")[:300]))
+
+
+def gnu_build_id(path):
+    """The GNU build ID of `path` in hex (readelf -n)."""
+    cp = subprocess.run(["readelf", "-n", "-W", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    m = re.search(r"Build ID: ([0-9a-f]+)", cp.stdout.decode("utf-8", "replace"))
+    if cp.returncode != 0 or not m:
+        raise Fail("no GNU build ID in %s (built with -ldflags=-B=gobuildid?)" % path)
+    return m.group(1)
+
+
 def go_build_id(path):
     """The Go build ID of executable `path`, from readelf's dump of its
     "Go" note (type 4): the bytes of its description, as text."""
@@ -884,6 +906,8 @@ class Runner:
                 data = f.read()
             with open(os.path.join(d, "truncated.gmvs"), "wb") as f:
                 f.write(data[:len(data) // 2])
+        if "mapsample.debug" in text:
+            tools(["objcopy", "--only-keep-debug", os.path.join(d, "mapsample"), os.path.join(d, "mapsample.debug")])
         if "empty.gmvs" in text:
             open(os.path.join(d, "empty.gmvs"), "wb").close()
         if "swiss.gmvs" in text:
@@ -970,7 +994,7 @@ class Runner:
             self.case("errors/doc", raise_, Fail("%s has no error table" % self.doc))
             return timing
         extra = ["errors/same-user-not-root-works", "errors/stripped-then-by-address-works",
-                 "errors/stripped-then-strip-1-copy-works"]
+                 "errors/stripped-then-strip-1-copy-works"] + DEBUG_FILE_CASES
         if not any(self.wanted(n) for n in ["errors/" + slug(r["situation"]) for r in table] + extra):
             return timing
         self.error_targets = []
@@ -1024,6 +1048,43 @@ class Runner:
                 t.check_running("a capture with --exe")
                 return short(cp.err, 200)
 
+            def debug_file_case(how):
+                # DWARF kept apart (objcopy --only-keep-debug), the program
+                # stripped of everything (strip --strip-all): found through a
+                # .gnu_debuglink, given with --debug-file, or found by GNU build
+                # ID under --debug-dir (hammer-buildid: go build -ldflags=-B=gobuildid)
+                exe = "hammer-buildid" if how == "build-id" else "hammer"
+                src = go_dir_path(self.go_dir, exe)
+                work = os.path.join(self.tmp, "debug-" + how)
+                os.makedirs(work, exist_ok=True)
+                full, debug, run = (os.path.join(work, n) for n in ("full", "full.debug", "stripped"))
+                shutil.copy(src, full)
+                tools(["objcopy", "--only-keep-debug", full, debug])
+                tools(["strip", "--strip-all", "-o", run, full])
+                extra_args = []
+                if how == "debuglink":
+                    tools(["objcopy", "--add-gnu-debuglink=" + debug, run, run + ".linked"])
+                    run += ".linked"
+                elif how == "given":
+                    extra_args = ["--debug-file", debug]
+                else:
+                    hexid = gnu_build_id(full)
+                    place = os.path.join(work, "root", ".build-id", hexid[:2], hexid[2:] + ".debug")
+                    os.makedirs(os.path.dirname(place))
+                    shutil.move(debug, place)
+                    extra_args = ["--debug-dir", os.path.join(work, "root")]
+                os.chmod(run, 0o755)
+                t = Target([run, "-workers", "1", "-big", "1000"], work, name="hammer-debug-" + how)
+                self.error_targets.append(t)
+                cp = self.gmv.ok("capture", "--pid", str(t.pid), "--var", "main.big", "-o", "/dev/null",
+                                 *extra_args, cwd=work)
+                if not cp.err.startswith("captured map[int64]int64: 1000 entries"):
+                    raise Fail("main.big with DWARF kept apart (%s): %s" % (how, short(cp.err)))
+                t.check_running("a capture with a debug file")
+                return short(cp.err, 200)
+
+            for name in DEBUG_FILE_CASES:
+                self.case(name, debug_file_case, name.split("/")[1].replace("debug-file-", "").replace("-works", ""))
             self.case("errors/same-user-not-root-works", same_user)
             if "stripped_pid" in values:
                 self.case("errors/stripped-then-by-address-works", stripped_by_address)
