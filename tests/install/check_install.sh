@@ -29,10 +29,14 @@ env -u LD_LIBRARY_PATH "$gmv" --version | grep -qx 'gomapviz 0.1.0' || fail "ins
 warnings=$(groff -man -Tutf8 -ww -z "$man" 2>&1)
 [ -z "$warnings" ] || fail "man page: $warnings"
 
-# a program built with pkg-config alone reads what the tool reads
+# a program built with pkg-config alone reads what the tool reads (a
+# sanitizer build of the library needs its runtime in the program too)
 export PKG_CONFIG_PATH=$(dirname "$pc")
-cc -std=c11 -Wall -Wextra -Wpedantic -Werror $(pkg-config --cflags gomapviz) "$source/tests/install/use_library.c" \
-    -o "$work/use_library" $(pkg-config --libs gomapviz) -Wl,-rpath,"$(dirname "$lib")" || fail "use_library.c does not build with pkg-config"
+sanitize=()
+grep -q '^GMV_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" && sanitize=(-fsanitize=address,undefined)
+cc -std=c11 -Wall -Wextra -Wpedantic -Werror "${sanitize[@]}" $(pkg-config --cflags gomapviz) \
+    "$source/tests/install/use_library.c" -o "$work/use_library" $(pkg-config --libs gomapviz) \
+    -Wl,-rpath,"$(dirname "$lib")" || fail "use_library.c does not build with pkg-config"
 for sample in small.gmvs chains.gmvs swiss-small.gmvs swiss-tables.gmvs; do
     path=$source/samples/snapshots/$sample
     got=$("$work/use_library" "$path") || fail "use_library $sample"
