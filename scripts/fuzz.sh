@@ -33,6 +33,7 @@ harnesses=(snapshot model swiss)
 work=$root/$build/work
 for h in "${harnesses[@]}"; do
     mkdir -p "$work/$h/corpus" "$work/$h/art"
+    ls "$work/$h/art" >"$work/$h/art-before" # findings of earlier runs are not this run's
     cp -n tests/fuzz/corpus/$h/* tests/fuzz/regressions/$h/* "$work/$h/corpus/" 2>/dev/null || true
 done
 cp -n samples/snapshots/*.gmvs "$work/snapshot/corpus/"
@@ -51,8 +52,9 @@ status=0
 for h in "${harnesses[@]}"; do
     echo "== fuzz_$h: $(grep -E '^stat::number_of_executed_units' "$work/$h/fuzz-0.log" || true)"
     grep -E '^(stat::|#[0-9]+.*DONE)' "$work/$h/fuzz-0.log" | tail -n 7 || true
-    if ls "$work/$h/art/"* >/dev/null 2>&1; then
-        echo "fuzz_$h found something: $(ls "$work/$h/art/")"
+    found=$(ls "$work/$h/art" | grep -vxF -f "$work/$h/art-before" || true)
+    if [ -n "$found" ]; then
+        echo "fuzz_$h found something: $(echo $found) (in $work/$h/art)"
         status=1
     fi
 done
