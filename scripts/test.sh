@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what gomapviz needs (Debian 12, as root), builds it, and runs every
-# test twice: a normal build, then one with AddressSanitizer + UBSan; then
-# the command under valgrind memcheck (scripts/valgrind.sh).
+# test twice: a normal build, then one with AddressSanitizer + UBSan; then the
+# eight builds of scripts/build-matrix.sh (gcc and clang, every build type)
+# and the command under valgrind memcheck (scripts/valgrind.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -14,5 +15,8 @@ for variant in build build-asan; do
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir "$variant" --output-on-failure
 done
+# Every build type with gcc and with clang, warnings as errors, with the tests
+# that need no live process (about 3 minutes).
+bash scripts/build-matrix.sh
 # The command under valgrind memcheck, on the normal build (about a minute).
 bash scripts/valgrind.sh build

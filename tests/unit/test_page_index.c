@@ -65,7 +65,8 @@ static size_t make_heap_like(range_record *r, size_t cap)
             len = 0;
         else
             len = 16 + next_random() % 300;
-        r[n++] = (range_record){.address = at, .len = len, .payload = n};
+        r[n] = (range_record){.address = at, .len = len, .payload = n};
+        n++;
         at += len + (next_random() % 4 == 0 ? next_random() % 0x20000 : 16 - len % 16);
     }
     return n;

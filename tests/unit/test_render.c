@@ -170,7 +170,7 @@ static bool has_text(xmlNode *node, const char *needle)
 
 /* A map[string]int64 whose keys and values try to break out of every format. */
 static const char *const HOSTILE[] = {
-    "<script>alert(1)</script>", "\" onload=\"alert(2)", "]]><x>", "&amp;&lt;", "\xff\xfe\x01" "bad", "a\nb\\c'd",
+    "<script>alert(1)</script>", "\" onload=\"alert(2)", "]]><x>", "&amp;&lt;", "\xff\xfe\x01\x62\x61\x64" /* then "bad" */, "a\nb\\c'd",
     "<svg onload=alert(3)>",
 };
 

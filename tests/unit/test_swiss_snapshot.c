@@ -186,8 +186,7 @@ static char *render_json(const gmv_model *m, size_t *len)
     return text;
 }
 
-/* The layout read back equals the one captured with, field by field and
- * byte for byte. */
+/* The layout read back equals the one captured with, member by member. */
 static void assert_same_layout(const gmv_layout *got, const gmv_layout *want)
 {
     assert_int_equal(got->impl, GMV_IMPL_SWISS);
@@ -205,7 +204,19 @@ static void assert_same_layout(const gmv_layout *got, const gmv_layout *want)
     assert_int_equal(got->swiss.ctrl_offset, want->swiss.ctrl_offset);
     assert_memory_equal(&got->swiss.map, &want->swiss.map, sizeof got->swiss.map);
     assert_memory_equal(&got->swiss.table, &want->swiss.table, sizeof got->swiss.table);
-    assert_memory_equal(got, want, sizeof *got);
+    /* the rest member by member: padding and the bytes after a string's end
+     * are not part of the layout (a whole-struct compare failed with clang) */
+    const gmv_type *types[2][2] = {{&got->key, &want->key}, {&got->elem, &want->elem}};
+    for (int i = 0; i < 2; i++) {
+        assert_string_equal(types[i][0]->name, types[i][1]->name);
+        assert_int_equal(types[i][0]->kind, types[i][1]->kind);
+        assert_int_equal(types[i][0]->size, types[i][1]->size);
+        assert_int_equal(types[i][0]->indirect, types[i][1]->indirect);
+    }
+    assert_int_equal(got->bucket_size, want->bucket_size);
+    assert_int_equal(got->overflow_offset, want->overflow_offset);
+    assert_memory_equal(&got->hmap, &want->hmap, sizeof got->hmap);
+    assert_memory_equal(&got->marks, &want->marks, sizeof got->marks);
 }
 
 /* Captures the map at MAP through VAR, writes and reads the file, and
