@@ -230,6 +230,47 @@ static void hostile_keys_stay_text_in_svg_and_dot(void **state)
     fake_memory_free(mem);
 }
 
+/* A map of one entry in one bucket, no flag set: text and pictures say
+ * "1 bucket", "1 entry" and "flags none" alike (they said "1 buckets",
+ * "1 entries", and "0" for the flags in pictures). */
+static void one_of_each_reads_in_the_singular(void **state)
+{
+    (void)state;
+    fake_memory *mem = fake_memory_new();
+    gmv_layout l = fake_layout_string_int();
+    uint64_t hmap = 0x100000, array = 0x200000, text = 0x300000;
+    fake_memory_map(mem, hmap, 48);
+    fake_memory_map(mem, array, l.bucket_size);
+    memcpy(fake_memory_map(mem, text, 16), "one", 3);
+    uint64_t header[2] = {text, 3};
+    int64_t v = 1;
+    fake_write_cell(mem, &l, array, 0, 0x42, header, &v);
+    fake_write_hmap(mem, &l, hmap, &(fake_hmap){.count = 1, .B = 0, .buckets = array});
+    gmv_source *src = fake_memory_source(mem);
+    gmv_model *m = NULL;
+    assert_int_equal(gmv_model_build(&m, src, &l, hmap, NULL), 0);
+    size_t len;
+    char *dot = render(m, NULL, NULL, GMV_GRAPH_DOT, &len);
+    assert_non_null(strstr(dot, "1 entry in 1 bucket"));
+    assert_non_null(strstr(dot, "0 (1 bucket)"));
+    assert_non_null(strstr(dot, ">none<"));
+    assert_null(strstr(dot, "1 buckets"));
+    free(dot);
+    FILE *out = tmpfile();
+    assert_int_equal(gmv_render_stats(out, m, NULL), 0);
+    char stats[2048] = {0};
+    rewind(out);
+    size_t got = fread(stats, 1, sizeof stats - 1, out);
+    stats[got] = '\0';
+    fclose(out);
+    assert_non_null(strstr(stats, "(1 bucket of "));
+    assert_non_null(strstr(stats, "flags none"));
+    assert_non_null(strstr(stats, " 1 live entry,"));
+    gmv_model_free(m);
+    gmv_source_free(src);
+    fake_memory_free(mem);
+}
+
 /* The width and height an SVG declares, in points. */
 static void svg_size(const char *svg, double *width, double *height)
 {
@@ -705,6 +746,7 @@ int main(void)
         cmocka_unit_test(focus_of_the_other_implementation_is_refused),
         cmocka_unit_test(hostile_keys_stay_text_in_swiss_svg),
         cmocka_unit_test(middle_sized_map_keeps_a_screen_shape),
+        cmocka_unit_test(one_of_each_reads_in_the_singular),
         cmocka_unit_test(png_too_large_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
