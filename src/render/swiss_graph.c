@@ -213,14 +213,18 @@ static void label_group(swiss_draw *d, const gmv_group *g, int64_t table, uint64
     gmv_text_puts(&d->html, "</TABLE>");
 }
 
-/* The heading of a table's node: its fields under the runtime's names. */
-static void table_heading(swiss_draw *d, size_t ti)
+/* The heading of a table's node: its fields under the runtime's names,
+ * spanning the `columns` its groups are laid out in. */
+static void table_heading(swiss_draw *d, size_t ti, size_t columns)
 {
     const gmv_table *t = &d->tables[ti];
     bool bad = has_anomaly(d, (int64_t)ti, -1);
+    char span[32] = "";
+    if (columns > 1)
+        snprintf(span, sizeof span, " COLSPAN=\"%zu\"", columns);
     gmv_text_printf(&d->html, "<TR><TD PORT=\"in\" ALIGN=\"LEFT\" BGCOLOR=\"%s\"%s><B>table %zu</B> "
                               "<FONT POINT-SIZE=\"8\">0x%" PRIx64 "</FONT><BR ALIGN=\"LEFT\"/>",
-                    bad ? "#f6c6c6" : COLOR_TABLE_HEAD, bad ? "" : "", ti, t->address);
+                    bad ? "#f6c6c6" : COLOR_TABLE_HEAD, span, ti, t->address);
     if (!t->readable) {
         gmv_text_puts(&d->html, "unreadable memory</TD></TR>");
         return;
@@ -423,6 +427,23 @@ static void draw_small(swiss_draw *d)
     edge(d->header, html_node(d, d->g, "small_group"), "dir:e", "in:w");
 }
 
+/* Up to this many drawn groups of a table stay in one column. */
+#define ONE_COLUMN_GROUPS 8
+
+/* How many columns `drawn` groups of a table are laid out in, left to right
+ * then down. A group is drawn about ten times as wide as it is tall (8
+ * slots side by side), so K columns of drawn/K groups are about as wide as
+ * tall, a little wider, for K*K*8 near `drawn` (128 groups: 4 columns). */
+static size_t group_columns(size_t drawn)
+{
+    if (drawn <= ONE_COLUMN_GROUPS)
+        return 1;
+    size_t k = 1;
+    while (k * k * 8 < drawn)
+        k++;
+    return k;
+}
+
 /* The node of table `ti`: its heading and its drawn groups. */
 static void draw_table(swiss_draw *d, size_t ti)
 {
@@ -434,18 +455,26 @@ static void draw_table(swiss_draw *d, size_t ti)
         return;
     char name[32];
     snprintf(name, sizeof name, "table%zu", ti);
+    size_t columns = group_columns(drawn);
     gmv_text_clear(&d->html);
     gmv_text_puts(&d->html, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"6\" CELLPADDING=\"0\">");
-    table_heading(d, ti);
+    table_heading(d, ti, columns);
+    size_t placed = 0;
     for (size_t j = 0; j < t->ngroups; j++) {
         if (!d->drawn[t->first_group + j])
             continue;
-        gmv_text_puts(&d->html, "<TR><TD>");
+        gmv_text_puts(&d->html, placed % columns == 0 ? "<TR><TD>" : "<TD>");
         label_group(d, &d->groups[t->first_group + j], (int64_t)ti, j);
-        gmv_text_puts(&d->html, "</TD></TR>");
+        placed++;
+        gmv_text_puts(&d->html, placed % columns == 0 || placed == drawn ? "</TD></TR>" : "</TD>");
     }
-    if (d->summary && drawn < t->ngroups)
-        gmv_text_printf(&d->html, "<TR><TD ALIGN=\"LEFT\"><I>%zu of %zu groups drawn</I></TD></TR>", drawn, t->ngroups);
+    if (d->summary && drawn < t->ngroups) {
+        char span[32] = "";
+        if (columns > 1)
+            snprintf(span, sizeof span, " COLSPAN=\"%zu\"", columns);
+        gmv_text_printf(&d->html, "<TR><TD%s ALIGN=\"LEFT\"><I>%zu of %zu groups drawn</I></TD></TR>", span, drawn,
+                        t->ngroups);
+    }
     gmv_text_puts(&d->html, "</TABLE>");
     d->table_node[ti] = html_node(d, d->g, name);
     gva_node_set(d->table_node[ti], "group", "tables");

@@ -284,7 +284,8 @@ static void svg_size(const char *svg, double *width, double *height)
 
 /* A middle-sized map (64 buckets, all drawn) is wrapped in columns: its
  * picture is about as wide as tall, not one column of 64 buckets (it was
- * 727 x 16511 pixels); a map of up to 16 buckets keeps one column. */
+ * 727 x 16511 pixels); so is a Swiss table of 128 groups drawn whole; a map
+ * of up to 16 buckets keeps one column. */
 static void middle_sized_map_keeps_a_screen_shape(void **state)
 {
     (void)state;
@@ -301,6 +302,16 @@ static void middle_sized_map_keeps_a_screen_shape(void **state)
     gmv_model_free(m);
     gmv_snapshot_free(snap);
 
+    snap = load_sample("swiss-tables"); /* --table 0: all 128 groups of a table (was 2563 x 12759 px) */
+    assert_int_equal(gmv_snapshot_build_model(&m, snap, NULL), 0);
+    gmv_graph_options table = {.has_focus_table = true, .focus_table = 0};
+    svg = render(m, NULL, &table, GMV_GRAPH_SVG, &len);
+    svg_size(svg, &width, &height);
+    assert_true(width / height >= 0.75 && width / height <= 2.5);
+    free(svg);
+    gmv_model_free(m);
+    gmv_snapshot_free(snap);
+
     snap = load_sample("chains"); /* 8 buckets: one column */
     assert_int_equal(gmv_snapshot_build_model(&m, snap, NULL), 0);
     char *dot = render(m, NULL, NULL, GMV_GRAPH_DOT, &len);
@@ -310,21 +321,38 @@ static void middle_sized_map_keeps_a_screen_shape(void **state)
     gmv_snapshot_free(snap);
 }
 
-/* A PNG past 32767 pixels on a side is refused, not shrunk or clipped. */
+/* A PNG past 32767 pixels on a side is refused, not shrunk or clipped: one
+ * bucket whose key is 6000 characters, drawn whole (--max-text 100000). */
 static void png_too_large_is_refused(void **state)
 {
     (void)state;
-    gmv_snapshot *snap = load_sample("swiss-tables"); /* 384 groups */
+    fake_memory *mem = fake_memory_new();
+    gmv_layout l = fake_layout_string_int();
+    uint64_t hmap = 0x100000, array = 0x200000, text = 0x300000;
+    size_t len = 6000;
+    fake_memory_map(mem, hmap, 48);
+    fake_memory_map(mem, array, l.bucket_size);
+    memset(fake_memory_map(mem, text, len), 'x', len);
+    uint64_t header[2] = {text, len};
+    int64_t v = 1;
+    fake_write_cell(mem, &l, array, 0, 0x42, header, &v);
+    fake_write_hmap(mem, &l, hmap, &(fake_hmap){.count = 1, .B = 0, .buckets = array});
+    gmv_source *src = fake_memory_source(mem);
     gmv_model *m = NULL;
-    assert_int_equal(gmv_snapshot_build_model(&m, snap, NULL), 0);
-    gmv_graph_options opt = {.full_limit = 100000};
+    assert_int_equal(gmv_model_build(&m, src, &l, hmap, NULL), 0);
+    gmv_graph_options opt = {.max_text = 100000};
     FILE *out = tmpfile();
     assert_non_null(out);
     assert_int_equal(gmv_render_graph(out, m, NULL, &opt, GMV_GRAPH_PNG), GMV_ERR_UNSUPPORTED);
     assert_non_null(strstr(gmv_error_last(), "past the 32767 a PNG can have on a side"));
     fclose(out);
+    opt.max_text = 0; /* the default cuts the key at 20 characters: a PNG of a normal size */
+    size_t png_len;
+    free(render(m, NULL, &opt, GMV_GRAPH_PNG, &png_len));
+    assert_true(png_len > 0);
     gmv_model_free(m);
-    gmv_snapshot_free(snap);
+    gmv_source_free(src);
+    fake_memory_free(mem);
 }
 
 static void png_is_a_png(void **state)
