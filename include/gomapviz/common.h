@@ -63,6 +63,32 @@ typedef void (*gmv_progress_fn)(void *ctx, const char *stage, uint64_t done, uin
  * JSON output; the callback decides whether to show anything. */
 void gmv_set_progress(gmv_progress_fn fn, void *ctx);
 
+/* The settings a message may tell the caller to change ("raise X to read
+ * more"). Messages name them as the library's API does (the default:
+ * "limits.max_bytes", "allow_nil", ...) or as the program using the library
+ * says (gmv_set_option_name: a command line names its flags). */
+typedef enum gmv_option {
+    GMV_OPTION_MAX_BYTES,   /* gmv_limits.max_bytes */
+    GMV_OPTION_MAX_BUCKETS, /* gmv_limits.max_buckets */
+    GMV_OPTION_ALLOW_NIL,   /* the allow_nil argument of a capture */
+    GMV_OPTION_FORCE,       /* the force argument of gmv_diff_build */
+    GMV_OPTION_KEY,         /* gmv_graph_options.focus_key */
+    GMV_OPTION_BUCKETS,     /* gmv_graph_options.focus_first..focus_last */
+    GMV_OPTION_LONGEST,     /* gmv_graph_options.longest_chains */
+    GMV_OPTION_TABLE,       /* gmv_graph_options.focus_table */
+    GMV_OPTION_GROUPS,      /* gmv_graph_options.groups_first..groups_last */
+    GMV_OPTION_FORMAT,      /* the picture format */
+    GMV_OPTION_ADDR,        /* the map's address (gmv_capture_request.hmap_address) */
+    GMV_OPTION_TYPE,        /* the map type given to gmv_binary_map_layout */
+    GMV_OPTION_EXE,         /* the executable given to gmv_binary_open */
+    GMV_OPTION_COUNT
+} gmv_option;
+
+/* Makes messages call `option` `name` (e.g. "--max-bytes"); NULL restores
+ * the library's own name. For the whole process: set names before any
+ * thread uses the library. `name` is not copied: it must stay valid. */
+void gmv_set_option_name(gmv_option option, const char *name);
+
 /* Bounds on the work done on untrusted memory. Zero fields mean "default". */
 typedef struct gmv_limits {
     uint64_t max_bytes;   /* total bytes read from a source (default 4 GiB) */

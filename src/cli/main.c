@@ -110,8 +110,28 @@ static int run_command(const char *name, int argc, char **argv)
     return status;
 }
 
+/* Makes the library's messages name the settings by this command line's flags. */
+static void name_options(void)
+{
+    static const struct {
+        gmv_option option;
+        const char *flag;
+    } flags[] = {
+        {GMV_OPTION_MAX_BYTES, "--max-bytes"}, {GMV_OPTION_MAX_BUCKETS, "--max-buckets"},
+        {GMV_OPTION_ALLOW_NIL, "--allow-nil"}, {GMV_OPTION_FORCE, "--force"},
+        {GMV_OPTION_KEY, "--key"},             {GMV_OPTION_BUCKETS, "--buckets"},
+        {GMV_OPTION_LONGEST, "--longest"},     {GMV_OPTION_TABLE, "--table"},
+        {GMV_OPTION_GROUPS, "--groups"},       {GMV_OPTION_FORMAT, "--format"},
+        {GMV_OPTION_ADDR, "--addr"},           {GMV_OPTION_TYPE, "--type"},
+        {GMV_OPTION_EXE, "--exe"},
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        gmv_set_option_name(flags[i].option, flags[i].flag);
+}
+
 int main(int argc, char **argv)
 {
+    name_options();
     if (argc < 2) {
         cli_print_help(NULL);
         return EXIT_USAGE;

@@ -28,6 +28,37 @@ void gmv_error_clear(void)
     last_code = GMV_OK;
 }
 
+/* The names messages use for the settings, by gmv_option. */
+static const char *const api_option_names[GMV_OPTION_COUNT] = {
+    [GMV_OPTION_MAX_BYTES] = "limits.max_bytes",
+    [GMV_OPTION_MAX_BUCKETS] = "limits.max_buckets",
+    [GMV_OPTION_ALLOW_NIL] = "allow_nil",
+    [GMV_OPTION_FORCE] = "force",
+    [GMV_OPTION_KEY] = "focus_key",
+    [GMV_OPTION_BUCKETS] = "focus_first..focus_last",
+    [GMV_OPTION_LONGEST] = "longest_chains",
+    [GMV_OPTION_TABLE] = "focus_table",
+    [GMV_OPTION_GROUPS] = "groups_first..groups_last",
+    [GMV_OPTION_FORMAT] = "the format",
+    [GMV_OPTION_ADDR] = "hmap_address",
+    [GMV_OPTION_TYPE] = "the map type",
+    [GMV_OPTION_EXE] = "the executable",
+};
+static const char *option_names[GMV_OPTION_COUNT];
+
+void gmv_set_option_name(gmv_option option, const char *name)
+{
+    if ((unsigned)option < GMV_OPTION_COUNT)
+        option_names[option] = name;
+}
+
+const char *gmv_option_name(gmv_option option)
+{
+    if ((unsigned)option >= GMV_OPTION_COUNT)
+        return "?";
+    return option_names[option] ? option_names[option] : api_option_names[option];
+}
+
 static _Thread_local gmv_progress_fn progress_fn;
 static _Thread_local void *progress_ctx;
 

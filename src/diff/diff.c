@@ -152,13 +152,13 @@ static int check_same_map(const gmv_model *a, const gmv_model *b)
     const gmv_layout *la = gmv_model_layout(a), *lb = gmv_model_layout(b);
     const gmv_header *ha = gmv_model_header(a), *hb = gmv_model_header(b);
     if (strcmp(la->map_type, lb->map_type) != 0 || la->ptr_size != lb->ptr_size)
-        return gmv_fail(GMV_ERR_INVALID, "the snapshots hold different map types (%s and %s); pass --force to compare anyway",
-                        la->map_type, lb->map_type);
+        return gmv_fail(GMV_ERR_INVALID, "the snapshots hold different map types (%s and %s); pass %s to compare anyway",
+                        la->map_type, lb->map_type, gmv_option_name(GMV_OPTION_FORCE));
     if (ha->address != hb->address)
         return gmv_fail(GMV_ERR_INVALID,
                         "the snapshots are of different maps (headers at 0x%" PRIx64 " and 0x%" PRIx64
-                        "); pass --force to compare anyway",
-                        ha->address, hb->address);
+                        "); pass %s to compare anyway",
+                        ha->address, hb->address, gmv_option_name(GMV_OPTION_FORCE));
     return 0;
 }
 

@@ -47,9 +47,10 @@ static int untyped_variable(const gmv_binary *bin, const char *name, uint64_t ad
                                  : "the file has no DWARF (built with -ldflags=-w?)";
     return gmv_fail(GMV_ERR_UNSUPPORTED,
                     "%s is at 0x%llx in %s but %s, so its map type is unknown; pass the map's own address "
-                    "(the hmap pointer the variable holds, as fmt.Printf(\"%%p\", m) prints it) with --addr "
-                    "0xHMAP --type 'map[K]V', and --exe a build of the same source with DWARF for the type",
-                    name, (unsigned long long)addr, bin->path, why);
+                    "(the hmap pointer the variable holds, as fmt.Printf(\"%%p\", m) prints it) with %s "
+                    "0xHMAP %s 'map[K]V', and %s a build of the same source with DWARF for the type",
+                    name, (unsigned long long)addr, bin->path, why, gmv_option_name(GMV_OPTION_ADDR),
+                    gmv_option_name(GMV_OPTION_TYPE), gmv_option_name(GMV_OPTION_EXE));
 }
 
 /* Looks `name` up without DWARF: in the symbol table if there is one. */
@@ -60,9 +61,10 @@ static int find_without_dwarf(const gmv_binary *bin, const char *name, uint64_t 
         return gmv_fail(GMV_ERR_UNSUPPORTED,
                         "%s is stripped (no symbols, no DWARF: built with -ldflags='-s -w'?), so "
                         "%s cannot be looked up in it; pass the map's own address (as fmt.Printf(\"%%p\", m) "
-                        "prints it) with --addr 0xHMAP --type 'map[K]V', and --exe a build of the same source "
+                        "prints it) with %s 0xHMAP %s 'map[K]V', and %s a build of the same source "
                         "with DWARF for the type",
-                        bin->path, name);
+                        bin->path, name, gmv_option_name(GMV_OPTION_ADDR), gmv_option_name(GMV_OPTION_TYPE),
+                        gmv_option_name(GMV_OPTION_EXE));
     if (!gmv_symtab_find(bin, name, &addr, NULL))
         return unknown_variable(bin, name);
     *addr_out = addr;
@@ -118,9 +120,9 @@ int gmv_binary_map_layout(const gmv_binary *bin, const char *map_type, gmv_layou
     if (!bin->dwarf)
         return gmv_fail(GMV_ERR_UNSUPPORTED,
                         "%s has no DWARF (built with -ldflags=-w or stripped), so the layout of "
-                        "%s is unknown; give --exe a build of the same source with DWARF (any build that "
+                        "%s is unknown; give %s a build of the same source with DWARF (any build that "
                         "uses this map type describes it)",
-                        bin->path, map_type);
+                        bin->path, map_type, gmv_option_name(GMV_OPTION_EXE));
     const gmv_dwarf_map *m = gmv_dwarf_find_map(bin, map_type);
     if (!m) {
         char hint[HINT_MAX];

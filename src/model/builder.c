@@ -18,8 +18,8 @@ static size_t within_byte_limit(gmv_builder *b, uint64_t addr, size_t len)
         return len;
     if (!b->byte_limit_hit)
         gmv_model_add_anomaly(b->model, "byte_limit_reached", addr, -1, false,
-                              "stopped reading after %" PRIu64 " bytes (raise --max-bytes to read more)",
-                              b->bytes_read);
+                              "stopped reading after %" PRIu64 " bytes (raise %s to read more)",
+                              b->bytes_read, gmv_option_name(GMV_OPTION_MAX_BYTES));
     b->byte_limit_hit = true;
     return (size_t)left;
 }

@@ -115,8 +115,8 @@ static bool may_follow(gmv_builder *b, const chain_walk *w, const gmv_bucket *re
     if (b->records_walked >= b->limits.max_buckets) {
         if (!b->bucket_limit_hit)
             gmv_model_add_anomaly(b->model, "bucket_limit_reached", rec->address, (int64_t)index, w->old,
-                                  "stopped after %" PRIu64 " buckets (raise --max-buckets to walk more)",
-                                  b->records_walked);
+                                  "stopped after %" PRIu64 " buckets (raise %s to walk more)",
+                                  b->records_walked, gmv_option_name(GMV_OPTION_MAX_BUCKETS));
         b->bucket_limit_hit = true;
         return false;
     }
@@ -199,8 +199,8 @@ static bool array_within_limits(gmv_builder *b, uint64_t nbuckets, bool old)
     uint64_t bsize = b->model->layout.bucket_size;
     if (nbuckets > b->limits.max_buckets || nbuckets > b->limits.max_bytes / bsize) {
         gmv_model_add_anomaly(b->model, "array_too_large", 0, -1, old,
-                              "%s array of %" PRIu64 " buckets exceeds the limits (raise --max-bytes/--max-buckets)",
-                              old ? "the old" : "the", nbuckets);
+                              "%s array of %" PRIu64 " buckets exceeds the limits (raise %s/%s)",
+                              old ? "the old" : "the", nbuckets, gmv_option_name(GMV_OPTION_MAX_BYTES), gmv_option_name(GMV_OPTION_MAX_BUCKETS));
         return false;
     }
     return true;
@@ -242,8 +242,8 @@ static int walk_array(gmv_builder *b, gmv_array *a, uint64_t addr, uint64_t nbuc
     for (uint64_t i = 0; i < walked; i++) {
         if (b->records_walked >= b->limits.max_buckets) {
             gmv_model_add_anomaly(b->model, "bucket_limit_reached", addr + i * bsize, (int64_t)i, old,
-                                  "stopped after %" PRIu64 " buckets (raise --max-buckets to walk more)",
-                                  b->records_walked);
+                                  "stopped after %" PRIu64 " buckets (raise %s to walk more)",
+                                  b->records_walked, gmv_option_name(GMV_OPTION_MAX_BUCKETS));
             break;
         }
         if (b->prefetch && i % PREFETCH_BUCKETS == 0 && i < readable) {

@@ -65,7 +65,8 @@ static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout
     if (rc != 0) {
         gmv_model_free(m);
         if (rc == GMV_ERR_NOMEM)
-            return gmv_fail(rc, "out of memory building the model (lower --max-bytes?)");
+            return gmv_fail(rc, "out of memory building the model (lower %s?)",
+                            gmv_option_name(GMV_OPTION_MAX_BYTES));
         return rc;
     }
     finish(m, b.bytes_read);

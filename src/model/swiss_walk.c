@@ -146,7 +146,8 @@ static int read_directory(gmv_builder *b)
     if (h->dir_len > b->limits.max_buckets || h->dir_len > b->limits.max_bytes / p) {
         return gmv_model_add_swiss_anomaly(m, "directory_too_large", h->dir_ptr, -1, -1,
                                            "a directory of %" PRIu64 " entries exceeds the limits "
-                                           "(raise --max-bytes/--max-buckets)", h->dir_len);
+                                           "(raise %s/%s)", h->dir_len, gmv_option_name(GMV_OPTION_MAX_BYTES),
+                                           gmv_option_name(GMV_OPTION_MAX_BUCKETS));
     }
     uint64_t readable = 0;
     const uint8_t *raw = gmv_builder_read_blocks(b, h->dir_ptr, h->dir_len, p, &readable);
@@ -268,8 +269,8 @@ static uint64_t walkable_groups(gmv_builder *b, const gmv_table *t, size_t ti)
     if (n == 0 || n > b->limits.max_buckets || n > b->limits.max_bytes / gsize) {
         gmv_model_add_swiss_anomaly(b->model, "table_too_large", t->address, (int64_t)ti, -1,
                                     "table 0x%" PRIx64 " claims %" PRIu64 " groups (lengthMask %" PRIu64
-                                    "), beyond the limits (raise --max-bytes/--max-buckets)",
-                                    t->address, n, t->length_mask);
+                                    "), beyond the limits (raise %s/%s)",
+                                    t->address, n, t->length_mask, gmv_option_name(GMV_OPTION_MAX_BYTES), gmv_option_name(GMV_OPTION_MAX_BUCKETS));
         return 0;
     }
     return n;
@@ -326,8 +327,8 @@ static int record_groups(gmv_builder *b, size_t ti, const uint8_t *raw, uint64_t
         if (b->records_walked >= b->limits.max_buckets) {
             if (!b->bucket_limit_hit)
                 gmv_model_add_swiss_anomaly(m, "group_limit_reached", t->groups_data + j * gsize, (int64_t)ti,
-                                            (int64_t)j, "stopped after %" PRIu64 " groups (raise --max-buckets to walk more)",
-                                            b->records_walked);
+                                            (int64_t)j, "stopped after %" PRIu64 " groups (raise %s to walk more)",
+                                            b->records_walked, gmv_option_name(GMV_OPTION_MAX_BUCKETS));
             b->bucket_limit_hit = true;
             return 0;
         }

@@ -295,7 +295,9 @@ static int select_all(graph_ctx *ctx)
 {
     if (ctx->opt.has_focus_table || ctx->opt.has_focus_groups)
         return gmv_fail(GMV_ERR_INVALID, "a classic map has buckets, not tables or groups: draw some with "
-                                         "--buckets A-B, the longest chains with --longest N, or a key with --key");
+                                         "%s A-B, the longest chains with %s N, or a key with %s",
+                        gmv_option_name(GMV_OPTION_BUCKETS), gmv_option_name(GMV_OPTION_LONGEST),
+                        gmv_option_name(GMV_OPTION_KEY));
     int rc_new = graph_select_chains(ctx, &ctx->current);
     int rc_old = ctx->old.array ? graph_select_chains(ctx, &ctx->old) : 1;
     if (rc_new < 0 || rc_old < 0)
@@ -305,8 +307,9 @@ static int select_all(graph_ctx *ctx)
             return gmv_fail(GMV_ERR_INVALID, "no entry has the key %s (write it as Go prints it, without quotes)",
                             ctx->opt.focus_key);
         if (!ctx->opt.has_focus_range)
-            return gmv_fail(GMV_ERR_INVALID, "no bucket of the map has an overflow chain, so --longest draws "
-                                             "nothing; draw the whole map without it");
+            return gmv_fail(GMV_ERR_INVALID, "no bucket of the map has an overflow chain, so %s draws "
+                                             "nothing; draw the whole map without it",
+                            gmv_option_name(GMV_OPTION_LONGEST));
         return gmv_fail(GMV_ERR_INVALID, "no bucket in %" PRIu64 "-%" PRIu64 " (the map has %" PRIu64 " buckets)",
                         ctx->opt.focus_first, ctx->opt.focus_last, ctx->current.array->nbuckets);
     }
@@ -388,6 +391,7 @@ int gmv_graph_format_from_name(const char *name, gmv_graph_format *out)
     else if (strcmp(ext, "png") == 0)
         *out = GMV_GRAPH_PNG;
     else
-        return gmv_fail(GMV_ERR_INVALID, "unknown picture format '%s': use .dot, .svg or .png (or --format)", ext);
+        return gmv_fail(GMV_ERR_INVALID, "unknown picture format '%s': use .dot, .svg or .png (or %s)", ext,
+                        gmv_option_name(GMV_OPTION_FORMAT));
     return 0;
 }

@@ -368,7 +368,9 @@ static int select_groups(swiss_draw *d)
     const gmv_graph_options *o = &d->opt;
     if (o->has_focus_range || o->focus_longest)
         return gmv_fail(GMV_ERR_INVALID, "a Swiss-table map has groups, not buckets or overflow chains: draw one "
-                                         "table with --table N, some of its groups with --groups A-B, or a key with --key");
+                                         "table with %s N, some of its groups with %s A-B, or a key with %s",
+                        gmv_option_name(GMV_OPTION_TABLE), gmv_option_name(GMV_OPTION_GROUPS),
+                        gmv_option_name(GMV_OPTION_KEY));
     bool focused = o->focus_key || o->has_focus_table || o->has_focus_groups;
     d->summary = focused || d->ngroups > o->full_limit;
     if (!d->summary) {

@@ -355,8 +355,9 @@ static int capture_once(gmv_source *recsrc, recorder *rec, const gmv_capture_req
     if (*hmap == 0) {
         if (!allow_nil)
             return gmv_fail(GMV_ERR_NIL_MAP, "%s is a nil map: it has no header or buckets to read "
-                            "(pass --allow-nil to capture it anyway)",
-                            req->origin.variable[0] ? req->origin.variable : "the map");
+                            "(pass %s to capture it anyway)",
+                            req->origin.variable[0] ? req->origin.variable : "the map",
+                            gmv_option_name(GMV_OPTION_ALLOW_NIL));
         return 0;
     }
     if (!last_try && writer_active(rec->inner, req->layout, *hmap)) {

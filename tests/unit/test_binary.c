@@ -465,8 +465,15 @@ static void stripped_build_says_what_to_do(void **state)
     assert_int_equal(strncmp(gmv_binary_go_version(bin), "go1.19", 6), 0);
     int rc = gmv_binary_find_map_variable(bin, "main.cache", &addr, &layout);
     assert_error(rc, GMV_ERR_UNSUPPORTED, "is stripped");
-    assert_error(rc, GMV_ERR_UNSUPPORTED, "--addr 0xHMAP --type 'map[K]V'");
-    assert_error(rc, GMV_ERR_UNSUPPORTED, "--exe");
+    /* the library names the settings as its API does, a program as it likes */
+    assert_error(rc, GMV_ERR_UNSUPPORTED, "with hmap_address 0xHMAP the map type 'map[K]V', and the executable");
+    gmv_set_option_name(GMV_OPTION_ADDR, "--addr");
+    gmv_set_option_name(GMV_OPTION_TYPE, "--type");
+    gmv_set_option_name(GMV_OPTION_EXE, "--exe");
+    rc = gmv_binary_find_map_variable(bin, "main.cache", &addr, &layout);
+    assert_error(rc, GMV_ERR_UNSUPPORTED, "with --addr 0xHMAP --type 'map[K]V', and --exe a build");
+    for (int o = 0; o < GMV_OPTION_COUNT; o++)
+        gmv_set_option_name((gmv_option)o, NULL);
     rc = gmv_binary_map_layout(bin, "map[string]int", &layout);
     assert_error(rc, GMV_ERR_UNSUPPORTED, "has no DWARF");
     gmv_binary_free(bin);
@@ -483,8 +490,8 @@ static void symbols_without_dwarf_give_the_address(void **state)
     assert_false(gmv_binary_has_dwarf(bin));
     int rc = gmv_binary_find_map_variable(bin, "main.cache", &addr, NULL);
     snprintf(text, sizeof text, "main.cache is at 0x%llx", (unsigned long long)want);
-    assert_error(rc, GMV_ERR_UNSUPPORTED, text); /* where the variable is; --addr wants the hmap it holds */
-    assert_error(rc, GMV_ERR_UNSUPPORTED, "--addr 0xHMAP --type 'map[K]V'");
+    assert_error(rc, GMV_ERR_UNSUPPORTED, text); /* where the variable is; the address wanted is the hmap's */
+    assert_error(rc, GMV_ERR_UNSUPPORTED, "hmap_address 0xHMAP the map type 'map[K]V'");
     assert_error(rc, GMV_ERR_UNSUPPORTED, "no DWARF");
     assert_int_equal(addr, want);
     rc = gmv_binary_find_map_variable(bin, "main.cahce", &addr, NULL);
