@@ -76,7 +76,8 @@ int gmv_snapshot_capture(gmv_snapshot **out, gmv_source *src, const gmv_capture_
 int gmv_snapshot_capture_to_file(const char *path, gmv_source *src, const gmv_capture_request *req, bool allow_nil,
                                  gmv_capture_summary *summary, uint64_t *bytes);
 
-/* Reads and checks a snapshot file: magic, version, checksum, every length. */
+/* Reads and checks a snapshot file ("-": standard input): magic, version,
+ * checksum, every length. */
 int gmv_snapshot_read_file(gmv_snapshot **out, const char *path);
 
 /* Parses a snapshot from `len` bytes in memory (what read_file does after

@@ -1,9 +1,7 @@
 /* Turning the input options into a snapshot: a file, or a fresh capture. */
-#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -274,51 +272,10 @@ static int capture_target(const cli_options *o, gmv_snapshot **out, const char *
     return rc;
 }
 
-/* Reads all of standard input into a snapshot (gmv_snapshot_parse). */
-static int read_standard_input(gmv_snapshot **out)
-{
-    size_t len = 0, cap = 1 << 16;
-    uint8_t *data = malloc(cap);
-    while (data) {
-        len += fread(data + len, 1, cap - len, stdin);
-        if (len < cap)
-            break;
-        uint8_t *grown = cap <= SIZE_MAX / 2 ? realloc(data, cap * 2) : NULL;
-        if (!grown) {
-            free(data);
-            data = NULL;
-            break;
-        }
-        data = grown;
-        cap *= 2;
-    }
-    if (!data) {
-        snprintf(input_message, sizeof input_message, "out of memory reading a snapshot from standard input");
-        return GMV_ERR_NOMEM;
-    }
-    int rc = GMV_OK;
-    if (ferror(stdin)) {
-        rc = GMV_ERR_IO;
-        snprintf(input_message, sizeof input_message, "cannot read standard input: %s", strerror(errno));
-    } else if (len == 0) {
-        rc = GMV_ERR_FORMAT;
-        snprintf(input_message, sizeof input_message,
-                 "standard input is empty: pipe a snapshot into it (gomapviz capture ... -o -)");
-    } else {
-        rc = gmv_snapshot_parse(out, data, len);
-        if (rc != 0)
-            snprintf(input_message, sizeof input_message, "standard input: %.900s", gmv_error_last());
-    }
-    free(data);
-    return rc;
-}
-
 int cli_read_snapshot(const char *path, gmv_snapshot **out)
 {
     input_message[0] = '\0';
-    if (strcmp(path, "-") == 0)
-        return read_standard_input(out);
-    int rc = gmv_snapshot_read_file(out, path);
+    int rc = gmv_snapshot_read_file(out, path); /* "-" reads standard input */
     if (rc == GMV_ERR_NOT_FOUND)
         snprintf(input_message, sizeof input_message,
                  "no snapshot file %s; check the path (gomapviz capture ... -o FILE.gmvs writes one)", path);

@@ -542,11 +542,14 @@ int gmv_snapshot_parse(gmv_snapshot **out, const uint8_t *data, size_t len)
 
 /* Reads the whole file at `path` into a malloc'd buffer: as large as the
  * file says it is, growing only if it turns out longer. */
-static int slurp(const char *path, uint8_t **out, size_t *len)
+/* Reads the file `path` ("-": standard input, named `name` in messages)
+ * into a malloc'd buffer. */
+static int slurp(const char *path, const char *name, uint8_t **out, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    bool standard_input = strcmp(path, "-") == 0;
+    FILE *f = standard_input ? stdin : fopen(path, "rb");
     if (!f)
-        return gmv_fail(errno == ENOENT ? GMV_ERR_NOT_FOUND : GMV_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+        return gmv_fail(errno == ENOENT ? GMV_ERR_NOT_FOUND : GMV_ERR_IO, "cannot open %s: %s", name, strerror(errno));
     struct stat st;
     size_t cap = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < SIZE_MAX - 1
                      ? (size_t)st.st_size + 1 /* one more byte tells the end was reached */
@@ -567,12 +570,13 @@ static int slurp(const char *path, uint8_t **out, size_t *len)
         cap *= 2;
     }
     int failed = ferror(f);
-    fclose(f);
+    if (!standard_input)
+        fclose(f);
     if (!buf)
-        return gmv_fail(GMV_ERR_NOMEM, "out of memory reading %s", path);
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory reading %s", name);
     if (failed) {
         free(buf);
-        return gmv_fail(GMV_ERR_IO, "cannot read %s", path);
+        return gmv_fail(GMV_ERR_IO, "cannot read %s", name);
     }
     *out = buf;
     *len = used;
@@ -584,14 +588,15 @@ int gmv_snapshot_read_file(gmv_snapshot **out, const char *path)
     *out = NULL;
     uint8_t *data = NULL;
     size_t len = 0;
-    int rc = slurp(path, &data, &len);
+    const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+    int rc = slurp(path, name, &data, &len);
     if (rc != 0)
         return rc;
     rc = parse_owned(out, data, len);
     if (rc != 0) {
         char reason[512];
         snprintf(reason, sizeof reason, "%s", gmv_error_last());
-        return gmv_fail(rc, "%s: %s", path, reason);
+        return gmv_fail(rc, "%s: %s", name, reason);
     }
     return 0;
 }

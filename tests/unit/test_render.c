@@ -230,6 +230,26 @@ static void hostile_keys_stay_text_in_svg_and_dot(void **state)
     fake_memory_free(mem);
 }
 
+/* A map[string]int64 of one entry in one bucket (B = 0, no flag set): key
+ * `key` of `len` bytes, value 1, in `mem`. */
+static gmv_model *one_entry_model(fake_memory *mem, const char *key, size_t len)
+{
+    gmv_layout l = fake_layout_string_int();
+    uint64_t hmap = 0x100000, array = 0x200000, text = 0x300000;
+    fake_memory_map(mem, hmap, 48);
+    fake_memory_map(mem, array, l.bucket_size);
+    memcpy(fake_memory_map(mem, text, len), key, len);
+    uint64_t header[2] = {text, len};
+    int64_t v = 1;
+    fake_write_cell(mem, &l, array, 0, 0x42, header, &v);
+    fake_write_hmap(mem, &l, hmap, &(fake_hmap){.count = 1, .B = 0, .buckets = array});
+    gmv_source *src = fake_memory_source(mem);
+    gmv_model *m = NULL;
+    assert_int_equal(gmv_model_build(&m, src, &l, hmap, NULL), 0);
+    gmv_source_free(src);
+    return m;
+}
+
 /* A map of one entry in one bucket, no flag set: text and pictures say
  * "1 bucket", "1 entry" and "flags none" alike (they said "1 buckets",
  * "1 entries", and "0" for the flags in pictures). */
@@ -237,18 +257,7 @@ static void one_of_each_reads_in_the_singular(void **state)
 {
     (void)state;
     fake_memory *mem = fake_memory_new();
-    gmv_layout l = fake_layout_string_int();
-    uint64_t hmap = 0x100000, array = 0x200000, text = 0x300000;
-    fake_memory_map(mem, hmap, 48);
-    fake_memory_map(mem, array, l.bucket_size);
-    memcpy(fake_memory_map(mem, text, 16), "one", 3);
-    uint64_t header[2] = {text, 3};
-    int64_t v = 1;
-    fake_write_cell(mem, &l, array, 0, 0x42, header, &v);
-    fake_write_hmap(mem, &l, hmap, &(fake_hmap){.count = 1, .B = 0, .buckets = array});
-    gmv_source *src = fake_memory_source(mem);
-    gmv_model *m = NULL;
-    assert_int_equal(gmv_model_build(&m, src, &l, hmap, NULL), 0);
+    gmv_model *m = one_entry_model(mem, "one", 3);
     size_t len;
     char *dot = render(m, NULL, NULL, GMV_GRAPH_DOT, &len);
     assert_non_null(strstr(dot, "1 entry in 1 bucket"));
@@ -267,7 +276,6 @@ static void one_of_each_reads_in_the_singular(void **state)
     assert_non_null(strstr(stats, "flags none"));
     assert_non_null(strstr(stats, " 1 live entry,"));
     gmv_model_free(m);
-    gmv_source_free(src);
     fake_memory_free(mem);
 }
 
@@ -327,19 +335,9 @@ static void png_too_large_is_refused(void **state)
 {
     (void)state;
     fake_memory *mem = fake_memory_new();
-    gmv_layout l = fake_layout_string_int();
-    uint64_t hmap = 0x100000, array = 0x200000, text = 0x300000;
-    size_t len = 6000;
-    fake_memory_map(mem, hmap, 48);
-    fake_memory_map(mem, array, l.bucket_size);
-    memset(fake_memory_map(mem, text, len), 'x', len);
-    uint64_t header[2] = {text, len};
-    int64_t v = 1;
-    fake_write_cell(mem, &l, array, 0, 0x42, header, &v);
-    fake_write_hmap(mem, &l, hmap, &(fake_hmap){.count = 1, .B = 0, .buckets = array});
-    gmv_source *src = fake_memory_source(mem);
-    gmv_model *m = NULL;
-    assert_int_equal(gmv_model_build(&m, src, &l, hmap, NULL), 0);
+    char key[6000];
+    memset(key, 'x', sizeof key);
+    gmv_model *m = one_entry_model(mem, key, sizeof key);
     gmv_graph_options opt = {.max_text = 100000};
     FILE *out = tmpfile();
     assert_non_null(out);
@@ -351,7 +349,6 @@ static void png_too_large_is_refused(void **state)
     free(render(m, NULL, &opt, GMV_GRAPH_PNG, &png_len));
     assert_true(png_len > 0);
     gmv_model_free(m);
-    gmv_source_free(src);
     fake_memory_free(mem);
 }
 
