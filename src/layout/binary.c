@@ -79,37 +79,39 @@ static bool go_section_name(const char *name)
            (n >= sizeof pcln - 1 && strcmp(name + n - (sizeof pcln - 1), pcln) == 0);
 }
 
-/* Scans the section headers: notes whether there is a non-empty .symtab and
- * a .debug_info, and returns true when a Go section is present. */
-static bool scan_sections(gmv_binary *bin)
+void gmv_elf_scan_sections(Elf *elf, gmv_elf_sections *out)
 {
     size_t shstrndx = 0;
-    bool go = false;
-    if (elf_getshdrstrndx(bin->elf, &shstrndx) != 0)
-        return false;
-    for (Elf_Scn *scn = elf_nextscn(bin->elf, NULL); scn; scn = elf_nextscn(bin->elf, scn)) {
+    *out = (gmv_elf_sections){false, false, false};
+    if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+        return;
+    for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn)) {
         GElf_Shdr sh;
         if (!gelf_getshdr(scn, &sh))
             continue;
         if (sh.sh_type == SHT_SYMTAB && sh.sh_size > sh.sh_entsize)
-            bin->has_symtab = true;
-        const char *name = elf_strptr(bin->elf, shstrndx, sh.sh_name);
+            out->symtab = true;
+        const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
         if (!name)
             continue;
-        if (strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0)
-            bin->has_debug_info = true;
+        /* (a stripped file may keep the header of a debug section, NOBITS) */
+        if ((strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0) && sh.sh_type != SHT_NOBITS)
+            out->dwarf = true;
         if (go_section_name(name))
-            go = true;
+            out->go = true;
     }
-    return go;
 }
 
-/* Checks that the ELF file is a Go program. Returns 0 or GMV_ERR_FORMAT. */
+/* Notes what the sections hold (bin->has_symtab, bin->has_debug_info) and
+ * checks that the ELF file is a Go program. Returns 0 or GMV_ERR_FORMAT. */
 static int check_go(gmv_binary *bin)
 {
     uint64_t addr = 0;
-    bool go = scan_sections(bin);
-    if (go || (bin->has_symtab && gmv_symtab_find(bin, "runtime.buildVersion", &addr, NULL)))
+    gmv_elf_sections sections;
+    gmv_elf_scan_sections(bin->elf, &sections);
+    bin->has_symtab = sections.symtab;
+    bin->has_debug_info = sections.dwarf;
+    if (sections.go || (bin->has_symtab && gmv_symtab_find(bin, "runtime.buildVersion", &addr, NULL)))
         return GMV_OK;
     return gmv_fail(GMV_ERR_FORMAT,
                     "%s is not a Go program (no .go.buildinfo, .gopclntab or runtime.buildVersion); "

@@ -65,6 +65,18 @@ struct gmv_binary {
     size_t nmaps;
 };
 
+/* --- binary.c --- */
+
+/* What an ELF file's section headers say it holds. */
+typedef struct gmv_elf_sections {
+    bool symtab; /* a .symtab with at least one symbol */
+    bool dwarf;  /* a .debug_info (or Go's older .zdebug_info) with its bytes in the file */
+    bool go;     /* a section only Go writes (.go.buildinfo, .note.go.buildid, .gopclntab) */
+} gmv_elf_sections;
+
+/* Reads the section headers of `elf` (the executable, or a debug file). */
+void gmv_elf_scan_sections(Elf *elf, gmv_elf_sections *out);
+
 /* --- build_id.c --- */
 
 /* The build ID note of `elf`: Go's, else GNU's. Sets *kind ("Go" or "GNU")

@@ -51,28 +51,12 @@ static bool open_candidate(const char *path, candidate *c)
     return true;
 }
 
-/* True if `elf` has a section of type `type` named `name` (NULL: any name)
- * with more than `min_size` bytes. */
-static bool has_section(Elf *elf, const char *name, Elf64_Word type, size_t min_size)
-{
-    size_t shstrndx = 0;
-    if (elf_getshdrstrndx(elf, &shstrndx) != 0)
-        return false;
-    for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn)) {
-        GElf_Shdr sh;
-        if (!gelf_getshdr(scn, &sh) || sh.sh_type != type || sh.sh_size <= min_size)
-            continue;
-        const char *sname = elf_strptr(elf, shstrndx, sh.sh_name);
-        if (!name || (sname && strcmp(sname, name) == 0))
-            return true;
-    }
-    return false;
-}
-
-/* True if `elf` holds DWARF (.debug_info, or Go's older .zdebug_info). */
+/* True if `elf` holds DWARF. */
 static bool has_dwarf(Elf *elf)
 {
-    return has_section(elf, ".debug_info", SHT_PROGBITS, 0) || has_section(elf, ".zdebug_info", SHT_PROGBITS, 0);
+    gmv_elf_sections sections;
+    gmv_elf_scan_sections(elf, &sections);
+    return sections.dwarf;
 }
 
 /* True if the candidate carries the binary's build ID (Go's or GNU's). */
@@ -109,7 +93,9 @@ static int adopt(gmv_binary *bin, const char *path, candidate *c)
     bin->debug_fd = c->fd;
     bin->debug_elf = c->elf;
     bin->has_debug_info = true;
-    if (!bin->has_symtab && has_section(c->elf, NULL, SHT_SYMTAB, 0)) {
+    gmv_elf_sections sections;
+    gmv_elf_scan_sections(c->elf, &sections);
+    if (!bin->has_symtab && sections.symtab) {
         bin->sym_elf = c->elf;
         bin->has_symtab = true;
     }
