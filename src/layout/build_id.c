@@ -57,6 +57,17 @@ static bool find_note(Elf *elf, const char *owner, uint32_t type, build_id_note 
     return false;
 }
 
+/* Finds the build ID note of `elf`: Go's, else GNU's; sets *type to its
+ * note type. Returns false if the file has neither. */
+static bool find_build_id_note(Elf *elf, build_id_note *note, uint32_t *type)
+{
+    *type = GO_NOTE_TYPE;
+    if (find_note(elf, "Go", GO_NOTE_TYPE, note))
+        return true;
+    *type = NT_GNU_BUILD_ID;
+    return find_note(elf, "GNU", NT_GNU_BUILD_ID, note);
+}
+
 /* Writes build ID bytes as text: Go's as they are (unprintable bytes as
  * '?'), GNU's in hex. */
 static void id_text(const char *kind, const uint8_t *id, size_t len, char *out, size_t size)
@@ -105,12 +116,9 @@ int gmv_binary_check_build_id(const gmv_binary *bin, gmv_source *src, uint64_t b
         out = &local;
     memset(out, 0, sizeof *out);
     build_id_note note;
-    uint32_t type = GO_NOTE_TYPE;
-    if (!find_note(bin->elf, "Go", GO_NOTE_TYPE, &note)) {
-        type = NT_GNU_BUILD_ID;
-        if (!find_note(bin->elf, "GNU", NT_GNU_BUILD_ID, &note))
-            return GMV_OK; /* nothing to compare */
-    }
+    uint32_t type = 0;
+    if (!find_build_id_note(bin->elf, &note, &type))
+        return GMV_OK; /* nothing to compare */
     snprintf(out->kind, sizeof out->kind, "%s", note.kind);
     id_text(note.kind, note.desc, note.desc_len, out->in_file, sizeof out->in_file);
     out->address = note.desc_vaddr + bias;
@@ -130,7 +138,8 @@ int gmv_binary_check_build_id(const gmv_binary *bin, gmv_source *src, uint64_t b
 bool gmv_elf_build_id(Elf *elf, const char **kind, char *out, size_t size)
 {
     build_id_note note;
-    if (!find_note(elf, "Go", GO_NOTE_TYPE, &note) && !find_note(elf, "GNU", NT_GNU_BUILD_ID, &note))
+    uint32_t type = 0;
+    if (!find_build_id_note(elf, &note, &type))
         return false;
     *kind = note.kind;
     id_text(note.kind, note.desc, note.desc_len, out, size);
