@@ -284,6 +284,13 @@ typedef enum gmv_entry_mode {
  * an address a user gave, before gmv_model_build reads it as a map. */
 int gmv_model_probe_header(gmv_source *src, const gmv_layout *layout, uint64_t addr);
 
+/* Tells whether `addr` holds a pointer to a plausible header of `layout`
+ * (gmv_model_probe_header): the address of a map variable, where a map's own
+ * address was wanted. Returns 0 and stores the map's address in *map_addr,
+ * GMV_ERR_NOT_FOUND if it holds no such pointer, or a negative status from
+ * the source. */
+int gmv_model_probe_map_pointer(gmv_source *src, const gmv_layout *layout, uint64_t addr, uint64_t *map_addr);
+
 /* Like gmv_model_build, with the entries handled as `mode` says. With
  * GMV_ENTRIES_REVISIT the model owns `src` once the build succeeds (it is
  * freed with the model; at the byte limit the model lists its entries

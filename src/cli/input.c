@@ -21,17 +21,15 @@ const char *cli_failure_message(void)
     return input_message[0] ? input_message : gmv_error_last();
 }
 
-/* The executable to read symbols from: --exe, or the file the target runs.
- * That is named by its real path when /proc/PID/exe leads to that very file,
- * so that messages name it; else (deleted or replaced since the process
- * started) by the /proc link, which still opens the file the process runs. */
-static const char *executable_path(const cli_options *o, char *buf, size_t size)
+/* The file process `pid` runs, written into `buf`: its real path when
+ * /proc/PID/exe leads to that very file, so that messages name it; else
+ * (deleted or replaced since the process started) the /proc link, which
+ * still opens the file the process runs. */
+static const char *running_executable(long pid, char *buf, size_t size)
 {
-    if (o->exe)
-        return o->exe;
     char link[64];
     struct stat running, named;
-    snprintf(link, sizeof link, "/proc/%ld/exe", o->pid);
+    snprintf(link, sizeof link, "/proc/%ld/exe", pid);
     ssize_t n = readlink(link, buf, size - 1);
     if (n > 0 && (size_t)n < size - 1) {
         buf[n] = '\0';
@@ -41,6 +39,12 @@ static const char *executable_path(const cli_options *o, char *buf, size_t size)
     }
     snprintf(buf, size, "%s", link);
     return buf;
+}
+
+/* The executable to read symbols from: --exe, or the file the target runs. */
+static const char *executable_path(const cli_options *o, char *buf, size_t size)
+{
+    return o->exe ? o->exe : running_executable(o->pid, buf, size);
 }
 
 /* True if process `pid` is gone or a zombie (it has exited). */
@@ -77,14 +81,11 @@ static void explain_exe_mismatch(const cli_options *o, const char *exe, const gm
                  "give --exe the program that dumped the core %.80s",
                  exe, o->core, id->kind, id->in_file, id->in_memory[0] ? id->in_memory : "(none there)", skip);
     } else {
-        char running[PATH_MAX], link[64];
-        snprintf(link, sizeof link, "/proc/%ld/exe", o->pid);
-        ssize_t n = readlink(link, running, sizeof running - 1);
-        running[n > 0 ? n : 0] = '\0';
+        char running[PATH_MAX];
         snprintf(input_message, sizeof input_message,
                  "%.300s is not the executable of process %ld, which runs %.300s: the %.3s build ID of %.300s is %.136s, the "
                  "process's %.136s; leave --exe out to read the process's own executable %.80s",
-                 exe, o->pid, n > 0 ? running : link, id->kind, exe, id->in_file,
+                 exe, o->pid, running_executable(o->pid, running, sizeof running), id->kind, exe, id->in_file,
                  id->in_memory[0] ? id->in_memory : "(none there)", skip);
     }
 }
@@ -155,13 +156,8 @@ static int check_map_address(const cli_options *o, gmv_source *src, const gmv_la
         return rc;
     char why[512];
     snprintf(why, sizeof why, "%s", gmv_error_last());
-    uint8_t word[8] = {0};
     uint64_t held = 0;
-    if (gmv_source_read(src, o->addr, word, layout->ptr_size) == (int64_t)layout->ptr_size) {
-        for (uint32_t i = 0; i < layout->ptr_size; i++)
-            held |= (uint64_t)word[i] << (8 * i);
-    }
-    if (held != 0 && gmv_model_probe_header(src, layout, held) == 0) {
+    if (gmv_model_probe_map_pointer(src, layout, o->addr, &held) == 0) {
         snprintf(input_message, sizeof input_message,
                  "0x%" PRIx64 " is the address of a map variable (what print &m gives); the map it holds is at "
                  "0x%" PRIx64 ": use --addr 0x%" PRIx64, o->addr, held, held);

@@ -66,3 +66,19 @@ int gmv_model_probe_header(gmv_source *src, const gmv_layout *layout, uint64_t a
         return gmv_fail(GMV_ERR_IO, "cannot read the map header at 0x%" PRIx64 ": memory is not readable", addr);
     return layout->impl == GMV_IMPL_SWISS ? probe_swiss(layout, raw, addr) : probe_classic(layout, raw, addr);
 }
+
+int gmv_model_probe_map_pointer(gmv_source *src, const gmv_layout *layout, uint64_t addr, uint64_t *map_addr)
+{
+    uint8_t word[8];
+    uint32_t p = layout->ptr_size;
+    if (p != 4 && p != 8)
+        return gmv_fail(GMV_ERR_INVALID, "a pointer of %u bytes is not one gomapviz knows", p);
+    int64_t got = gmv_source_read(src, addr, word, p);
+    if (got < 0)
+        return (int)got;
+    uint64_t held = got == (int64_t)p ? gmv_load_le(word, p) : 0;
+    if (held == 0 || gmv_model_probe_header(src, layout, held) != 0)
+        return gmv_fail(GMV_ERR_NOT_FOUND, "0x%" PRIx64 " holds no pointer to a map header", addr);
+    *map_addr = held;
+    return GMV_OK;
+}
