@@ -296,20 +296,17 @@ static int pick_diff_output(const cli_options *o, diff_output *kind, gmv_graph_f
     if (check_format_matches_output(o, diff_extension, same_diff_output) != 0)
         return EXIT_USAGE;
     const char *name = o->format ? o->format : o->output;
-    const char *dot = name ? strrchr(name, '.') : NULL;
-    const char *ext = dot ? dot + 1 : name;
     *kind = DIFF_TEXT;
-    if (!name || strcmp(name, "-") == 0 || strcmp(ext, "txt") == 0 || strcmp(ext, "text") == 0)
+    if (!name || strcmp(name, "-") == 0)
         return 0;
-    if (strcmp(ext, "json") == 0) {
-        *kind = DIFF_JSON;
-        return 0;
-    }
-    if (gmv_graph_format_from_name(name, format) != 0) {
+    const char *dot = strrchr(name, '.');
+    const char *ext = dot ? dot + 1 : name;
+    if (!diff_kind_of(ext, kind)) {
         cli_error("unknown diff output '%s': use .txt, .json, .dot, .svg or .png", name);
         return EXIT_USAGE;
     }
-    *kind = DIFF_PICTURE;
+    if (*kind == DIFF_PICTURE)
+        gmv_graph_format_from_name(ext, format);
     return 0;
 }
 
