@@ -80,11 +80,12 @@ static size_t column_count(uint64_t drawn, uint64_t overflow)
     return (size_t)k;
 }
 
-/* The longest drawn chain's overflow bucket count. */
-static uint64_t longest_drawn_overflow(const array_view *view)
+/* The overflow bucket count of the longest chain drawn among positions
+ * [from, end) of the array. */
+static uint64_t longest_drawn_overflow(const array_view *view, size_t from, size_t end)
 {
     uint64_t longest = 0;
-    for (size_t i = 0; i < view->array->nchains; i++) {
+    for (size_t i = from; i < end; i++) {
         uint64_t len = view->array->chains[i].length;
         if (view->drawn[i] && len > 1 && len - 1 > longest)
             longest = len - 1;
@@ -95,10 +96,9 @@ static uint64_t longest_drawn_overflow(const array_view *view)
 /* Draws the drawn chains from position `from` on, `rows` of them, as one
  * column node called `name` (primary buckets in index order from the top,
  * ports b<i> and ovf<i>), then each chain's overflow buckets to its right.
- * Returns the position after the last chain drawn and, through *overflow,
- * the longest chain's overflow count in this column. */
+ * Returns the position after the last chain drawn. */
 static size_t draw_column(graph_ctx *ctx, array_view *view, size_t from, uint64_t rows, const char *name,
-                          gva_node **node, uint64_t *overflow)
+                          gva_node **node)
 {
     const gmv_array *a = view->array;
     char port[40];
@@ -117,13 +117,10 @@ static size_t draw_column(graph_ctx *ctx, array_view *view, size_t from, uint64_
     gmv_text_puts(&ctx->html, "</TABLE>");
     *node = html_node(ctx, view->cluster, name);
     gva_node_set(*node, "group", view->old ? "old" : "new");
-    *overflow = 0;
     for (size_t i = from; i < end; i++) {
         if (!view->drawn[i])
             continue;
         view->first[i] = *node;
-        if (a->chains[i].length - 1 > *overflow)
-            *overflow = a->chains[i].length - 1;
         snprintf(port, sizeof port, "ovf%" PRIu64 ":e", a->chains[i].index);
         draw_overflow(ctx, view, i, *node, port);
     }
@@ -135,7 +132,7 @@ static size_t draw_column(graph_ctx *ctx, array_view *view, size_t from, uint64_
  * overflow buckets of the one before); view->array_node is the first. */
 static void draw_array_node(graph_ctx *ctx, array_view *view)
 {
-    size_t columns = column_count(view->drawn_count, longest_drawn_overflow(view));
+    size_t columns = column_count(view->drawn_count, longest_drawn_overflow(view, 0, view->array->nchains));
     uint64_t rows = (view->drawn_count + columns - 1) / columns;
     const char *base = view->old ? "oldbuckets" : "buckets";
     gva_node *previous = NULL;
@@ -148,8 +145,8 @@ static void draw_array_node(graph_ctx *ctx, array_view *view)
         else
             snprintf(name, sizeof name, "%s_column%zu", base, c);
         gva_node *node = NULL;
-        uint64_t overflow = 0;
-        pos = draw_column(ctx, view, pos, rows, name, &node, &overflow);
+        size_t first = pos;
+        pos = draw_column(ctx, view, pos, rows, name, &node);
         if (c == 0)
             view->array_node = node;
         if (previous) {
@@ -159,7 +156,7 @@ static void draw_array_node(graph_ctx *ctx, array_view *view)
             gva_edge_set(e, "minlen", minlen);
         }
         previous = node;
-        previous_overflow = overflow;
+        previous_overflow = longest_drawn_overflow(view, first, pos);
     }
 }
 
