@@ -174,22 +174,24 @@ static const char *const HOSTILE[] = {
     "<svg onload=alert(3)>",
 };
 
-static gmv_model *hostile_model(fake_memory *mem)
+/* A map[string]int64 in one bucket (B = 0, no flag set): `n` (<= 8) keys,
+ * key i of `lens[i]` bytes at `keys[i]`, value i, tophash 0x10 + i, in `mem`. */
+static gmv_model *string_map_model(fake_memory *mem, const char *const *keys, const size_t *lens, size_t n)
 {
     gmv_layout l = fake_layout_string_int();
-    uint64_t hmap = 0x100000, array = 0x200000, text = 0x300000;
+    uint64_t hmap = 0x100000, array = 0x200000, text = 0x300000, total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += lens[i];
     fake_memory_map(mem, hmap, 48);
     fake_memory_map(mem, array, l.bucket_size);
-    uint8_t *bytes = fake_memory_map(mem, text, 512);
+    uint8_t *bytes = fake_memory_map(mem, text, total ? total : 1);
     uint64_t at = text;
-    size_t n = sizeof HOSTILE / sizeof HOSTILE[0];
     for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(HOSTILE[i]);
-        memcpy(bytes + (at - text), HOSTILE[i], len);
-        uint64_t header[2] = {at, len};
+        memcpy(bytes + (at - text), keys[i], lens[i]);
+        uint64_t header[2] = {at, lens[i]};
         int64_t v = (int64_t)i;
         fake_write_cell(mem, &l, array, (int)i, (uint8_t)(0x10 + i), header, &v);
-        at += len;
+        at += lens[i];
     }
     fake_write_hmap(mem, &l, hmap, &(fake_hmap){.count = n, .B = 0, .buckets = array});
     gmv_source *src = fake_memory_source(mem);
@@ -197,6 +199,15 @@ static gmv_model *hostile_model(fake_memory *mem)
     assert_int_equal(gmv_model_build(&m, src, &l, hmap, NULL), 0);
     gmv_source_free(src);
     return m;
+}
+
+/* The HOSTILE keys as a map. */
+static gmv_model *hostile_model(fake_memory *mem)
+{
+    size_t n = sizeof HOSTILE / sizeof HOSTILE[0], lens[sizeof HOSTILE / sizeof HOSTILE[0]];
+    for (size_t i = 0; i < n; i++)
+        lens[i] = strlen(HOSTILE[i]);
+    return string_map_model(mem, HOSTILE, lens, n);
 }
 
 static void hostile_keys_stay_text_in_svg_and_dot(void **state)
@@ -230,25 +241,6 @@ static void hostile_keys_stay_text_in_svg_and_dot(void **state)
     fake_memory_free(mem);
 }
 
-/* A map[string]int64 of one entry in one bucket (B = 0, no flag set): key
- * `key` of `len` bytes, value 1, in `mem`. */
-static gmv_model *one_entry_model(fake_memory *mem, const char *key, size_t len)
-{
-    gmv_layout l = fake_layout_string_int();
-    uint64_t hmap = 0x100000, array = 0x200000, text = 0x300000;
-    fake_memory_map(mem, hmap, 48);
-    fake_memory_map(mem, array, l.bucket_size);
-    memcpy(fake_memory_map(mem, text, len), key, len);
-    uint64_t header[2] = {text, len};
-    int64_t v = 1;
-    fake_write_cell(mem, &l, array, 0, 0x42, header, &v);
-    fake_write_hmap(mem, &l, hmap, &(fake_hmap){.count = 1, .B = 0, .buckets = array});
-    gmv_source *src = fake_memory_source(mem);
-    gmv_model *m = NULL;
-    assert_int_equal(gmv_model_build(&m, src, &l, hmap, NULL), 0);
-    gmv_source_free(src);
-    return m;
-}
 
 /* A map of one entry in one bucket, no flag set: text and pictures say
  * "1 bucket", "1 entry" and "flags none" alike (they said "1 buckets",
@@ -257,7 +249,7 @@ static void one_of_each_reads_in_the_singular(void **state)
 {
     (void)state;
     fake_memory *mem = fake_memory_new();
-    gmv_model *m = one_entry_model(mem, "one", 3);
+    gmv_model *m = string_map_model(mem, (const char *const[]){"one"}, (const size_t[]){3}, 1);
     size_t len;
     char *dot = render(m, NULL, NULL, GMV_GRAPH_DOT, &len);
     assert_non_null(strstr(dot, "1 entry in 1 bucket"));
@@ -337,7 +329,7 @@ static void png_too_large_is_refused(void **state)
     fake_memory *mem = fake_memory_new();
     char key[6000];
     memset(key, 'x', sizeof key);
-    gmv_model *m = one_entry_model(mem, key, sizeof key);
+    gmv_model *m = string_map_model(mem, (const char *const[]){key}, (const size_t[]){sizeof key}, 1);
     gmv_graph_options opt = {.max_text = 100000};
     FILE *out = tmpfile();
     assert_non_null(out);
