@@ -70,6 +70,7 @@ typedef enum { STAGE_OPEN, STAGE_BINARY, STAGE_CHECK, STAGE_LOCATE, STAGE_CAPTUR
 static void explain_exe_mismatch(const cli_options *o, const char *exe, const gmv_build_id_check *id, int rc)
 {
     const char *skip = "(--skip-exe-check reads anyway, at the risk of a wrong picture)";
+    const char *theirs = id->in_memory[0] ? id->in_memory : "is not there (its memory holds no build ID at that place)";
     if (rc == GMV_ERR_NOT_FOUND && o->core) {
         snprintf(input_message, sizeof input_message,
                  "core file %.300s does not hold the bytes at 0x%" PRIx64 " where %.300s keeps its %.3s build ID, so "
@@ -77,16 +78,16 @@ static void explain_exe_mismatch(const cli_options *o, const char *exe, const gm
                  o->core, id->address, exe, id->kind, skip);
     } else if (o->core) {
         snprintf(input_message, sizeof input_message,
-                 "%.300s is not the executable core file %.300s was dumped from: its %.3s build ID is %.136s, the core's %.136s; "
-                 "give --exe the program that dumped the core %.80s",
-                 exe, o->core, id->kind, id->in_file, id->in_memory[0] ? id->in_memory : "(none there)", skip);
+                 "%.300s is not the executable core file %.300s was dumped from: its %.3s build ID is %.136s, the core's "
+                 "%.160s; give --exe the program that dumped the core %.80s",
+                 exe, o->core, id->kind, id->in_file, theirs, skip);
     } else {
         char running[PATH_MAX];
         snprintf(input_message, sizeof input_message,
                  "%.300s is not the executable of process %ld, which runs %.300s: the %.3s build ID of %.300s is %.136s, the "
-                 "process's %.136s; leave --exe out to read the process's own executable %.80s",
-                 exe, o->pid, running_executable(o->pid, running, sizeof running), id->kind, exe, id->in_file,
-                 id->in_memory[0] ? id->in_memory : "(none there)", skip);
+                 "process's %.160s; leave --exe out to read the process's own executable %.80s",
+                 exe, o->pid, running_executable(o->pid, running, sizeof running), id->kind, exe, id->in_file, theirs,
+                 skip);
     }
 }
 
