@@ -34,11 +34,12 @@ typedef enum gmv_kind {
     GMV_KIND_BOOL,
     GMV_KIND_FLOAT,     /* size 4 or 8 */
     GMV_KIND_STRING,    /* a (pointer, length) header */
-    GMV_KIND_POINTER    /* pointers, channels, funcs, unsafe.Pointer: an address */
+    GMV_KIND_POINTER,   /* pointers, channels, funcs, unsafe.Pointer: an address */
+    GMV_KIND_NODE       /* decoded values only: a tree through its Go type (gmv_node) */
 } gmv_kind;
 
 /* The lower-case name of a kind ("other", "int", "uint", "bool", "float",
- * "string", "pointer"), or "unknown". */
+ * "string", "pointer", "node"), or "unknown". */
 const char *gmv_kind_name(gmv_kind kind);
 
 /* A key or value type. */
@@ -235,6 +236,160 @@ int gmv_binary_find_map_variable(const gmv_binary *bin, const char *name, uint64
  * which implementation it is. Fails with GMV_ERR_NOT_FOUND (the message
  * suggests close type names) or GMV_ERR_UNSUPPORTED (no DWARF). */
 int gmv_binary_map_layout(const gmv_binary *bin, const char *map_type, gmv_layout *out);
+
+/* ---- Go types of keys and values, for decoding them in full ----
+ *
+ * A gmv_types is a table of Go types read from DWARF: the key and value
+ * types of one map and every type they reach (struct fields, array and
+ * slice elements, pointer targets, nested maps), plus what decoding found
+ * on the way: the dynamic types of interfaces (looked up by the address of
+ * their runtime type descriptor) and the names of functions (looked up by
+ * code address). A table made from a binary asks the binary for those
+ * lazily; a table read back from a snapshot holds exactly what the capture
+ * asked for, so decoding offline gives what it gave live.
+ *
+ * Types refer to each other by index (GMV_NO_TYPE: none). Names and field
+ * lists are owned by the table and live as long as it does. */
+
+#define GMV_NO_TYPE UINT32_MAX
+#define GMV_MAX_VALUE_SIZE (UINT64_C(1) << 32) /* a larger Go type is refused */
+
+/* What a Go type is (reflect.Kind, grouped). */
+typedef enum gmv_go_kind {
+    GMV_GO_BOOL = 0,
+    GMV_GO_INT,        /* int, int8..int64 */
+    GMV_GO_UINT,       /* uint, uint8..uint64 */
+    GMV_GO_UINTPTR,
+    GMV_GO_FLOAT,      /* float32, float64 */
+    GMV_GO_COMPLEX,    /* complex64, complex128 */
+    GMV_GO_STRING,
+    GMV_GO_UNSAFE_POINTER,
+    GMV_GO_POINTER,    /* elem: the target */
+    GMV_GO_ARRAY,      /* elem, len */
+    GMV_GO_SLICE,      /* elem */
+    GMV_GO_STRUCT,     /* fields */
+    GMV_GO_INTERFACE,  /* with methods: (itab, data) */
+    GMV_GO_EMPTY_INTERFACE, /* interface {} / any: (type, data) */
+    GMV_GO_FUNC,       /* a pointer to a funcval */
+    GMV_GO_CHAN,       /* a pointer to an hchan */
+    GMV_GO_MAP,        /* a pointer to an hmap or a Swiss Map */
+    GMV_GO_KIND_COUNT
+} gmv_go_kind;
+
+/* "bool", "int", ... "map": the JSON and snapshot name of a kind, or "unknown". */
+const char *gmv_go_kind_name(gmv_go_kind kind);
+
+/* A struct field (blank `_` fields are left out: they are padding). */
+typedef struct gmv_go_field {
+    const char *name;
+    uint64_t offset;
+    uint32_t type;
+    bool embedded;
+} gmv_go_field;
+
+/* A named constant of a type (DW_TAG_constant): `type Color int; const Red Color = 0`. */
+typedef struct gmv_go_const {
+    const char *name; /* "main.Red" */
+    int64_t value;    /* as stored (an unsigned constant's bits) */
+} gmv_go_const;
+
+/* One Go type. */
+typedef struct gmv_go_type {
+    const char *name;          /* Go spelling: "main.Point", "*main.User", "[]uint8" */
+    gmv_go_kind kind;
+    uint64_t size;
+    uint32_t elem;             /* pointer target, array/slice/chan element, map value; GMV_NO_TYPE */
+    uint32_t key;              /* map key; GMV_NO_TYPE */
+    uint64_t len;              /* arrays: the length */
+    const gmv_go_field *fields; /* structs, in memory order */
+    uint32_t nfields;
+    const gmv_go_const *consts; /* named constants, sorted by value */
+    uint32_t nconsts;
+    bool direct_iface;         /* an interface holding it stores the value itself, not a pointer */
+    gmv_map_impl map_impl;     /* maps: which implementation */
+    uint32_t map_count_offset; /* maps: where the count is in the header (hmap.count, Map.used) */
+    uint32_t map_count_size;   /* maps: its size */
+} gmv_go_type;
+
+typedef struct gmv_types gmv_types;
+
+/* Reads from `bin`'s DWARF the key and value types of the map type
+ * `map_type` (as gmv_binary_map_layout spells it) into a new table, which
+ * keeps `bin` (borrowed: it must outlive the table, or until
+ * gmv_types_detach) to look up interface types and function names as
+ * decoding meets them. `bias` is the PIE load bias of the target (0 for
+ * other executables and cores of them): memory addresses minus it are link
+ * addresses. Fails with GMV_ERR_UNSUPPORTED (no DWARF), GMV_ERR_NOT_FOUND
+ * or GMV_ERR_FORMAT. The caller frees the table with gmv_types_free. */
+int gmv_binary_value_types(const gmv_binary *bin, const char *map_type, uint64_t bias, gmv_types **out);
+
+/* A new empty table with no binary (for a reader of saved tables); NULL when
+ * memory runs out. */
+gmv_types *gmv_types_new(uint64_t bias);
+
+/* Frees the table. Accepts NULL. */
+void gmv_types_free(gmv_types *types);
+
+/* A copy of the table without its binary (what a snapshot keeps): its
+ * types, key and value, bias and remembered look-ups. NULL when memory runs
+ * out. */
+gmv_types *gmv_types_copy(const gmv_types *types);
+
+/* Forgets the binary: later look-ups find only what the table holds. */
+void gmv_types_detach(gmv_types *types);
+
+/* The types of the map's keys and values (GMV_NO_TYPE when unset). */
+uint32_t gmv_types_key(const gmv_types *types);
+uint32_t gmv_types_elem(const gmv_types *types);
+
+/* Sets them (a reader of saved tables). Returns 0 or GMV_ERR_INVALID. */
+int gmv_types_set_roots(gmv_types *types, uint32_t key, uint32_t elem);
+
+/* The PIE load bias the table was made with. */
+uint64_t gmv_types_bias(const gmv_types *types);
+
+/* How many types the table holds, and type `index` (NULL if out of range). Borrowed. */
+uint32_t gmv_types_count(const gmv_types *types);
+const gmv_go_type *gmv_types_at(const gmv_types *types, uint32_t index);
+
+/* Adds a copy of `type` (its strings, fields and constants are copied; its
+ * indices are taken as they are) and returns its index, or GMV_NO_TYPE when
+ * memory runs out. For readers of saved tables; check the result with
+ * gmv_types_validate. */
+uint32_t gmv_types_add(gmv_types *types, const gmv_go_type *type);
+
+/* Checks every type's references and sizes (indices in range, fields inside
+ * their struct, an array's size its length times its element's). Returns 0
+ * or GMV_ERR_FORMAT with a message naming the type. */
+int gmv_types_validate(const gmv_types *types);
+
+/* The element type of type `index` (gmv_go_type.elem); for a pointer or a
+ * slice it is read from the binary when first asked for (a table read back
+ * holds those a capture asked for). GMV_NO_TYPE when unknown. */
+uint32_t gmv_types_elem_of(gmv_types *types, uint32_t index);
+
+/* The type whose runtime type descriptor is at `address` in the target's
+ * memory (the type word of an interface), added from the binary on first
+ * use; GMV_NO_TYPE when unknown. The answer, known or not, is remembered. */
+uint32_t gmv_types_by_runtime_type(gmv_types *types, uint64_t address);
+
+/* The name of the function whose code starts at `address` in the target's
+ * memory ("main.hello", "main.main.func1"), looked up in the binary's symbols
+ * on first use; NULL when unknown. Borrowed from the table. */
+const char *gmv_types_func_name(gmv_types *types, uint64_t address);
+
+/* Records what look-ups gave (a reader of saved tables): the runtime type at
+ * memory address `address` is `type` (GMV_NO_TYPE: unknown), the function at
+ * `address` is `name` (NULL: unknown). Return 0 or GMV_ERR_NOMEM. */
+int gmv_types_remember_runtime_type(gmv_types *types, uint64_t address, uint32_t type);
+int gmv_types_remember_func(gmv_types *types, uint64_t address, const char *name);
+
+/* Calls `visit` for every remembered look-up, in the order they were made
+ * (for writers of saved tables). `name` is NULL for an unknown function. */
+void gmv_types_each_runtime_type(const gmv_types *types, void (*visit)(void *ctx, uint64_t address, uint32_t type),
+                                 void *ctx);
+void gmv_types_each_func(const gmv_types *types, void (*visit)(void *ctx, uint64_t address, const char *name),
+                         void *ctx);
 
 #pragma GCC visibility pop
 

@@ -228,6 +228,8 @@ void gmv_binary_free(gmv_binary *bin)
     gmv_image_release(&bin->image);
     free(bin->vars);
     free(bin->maps);
+    free(bin->consts);
+    free(bin->rtypes);
     free(bin->path);
     free(bin);
 }

@@ -45,6 +45,19 @@ typedef struct gmv_dwarf_map {
     Dwarf_Off die;    /* offset of the typedef */
 } gmv_dwarf_map;
 
+/* A named constant found in the DWARF (DW_TAG_constant). */
+typedef struct gmv_dwarf_const {
+    Dwarf_Off type;   /* offset of its type's DIE */
+    const char *name; /* "main.Red"; borrowed from libdw */
+    int64_t value;
+} gmv_dwarf_const;
+
+/* A type DIE with the address of its runtime type descriptor (DW_AT_go_runtime_type). */
+typedef struct gmv_dwarf_rtype {
+    uint64_t runtime_type; /* link address */
+    Dwarf_Off die;
+} gmv_dwarf_rtype;
+
 struct gmv_binary {
     char *path;
     int fd;
@@ -63,6 +76,10 @@ struct gmv_binary {
     size_t nvars;
     gmv_dwarf_map *maps; /* sorted by name */
     size_t nmaps;
+    gmv_dwarf_const *consts; /* sorted by type, then value */
+    size_t nconsts;
+    gmv_dwarf_rtype *rtypes; /* sorted by runtime_type */
+    size_t nrtypes;
 };
 
 /* --- binary.c --- */
@@ -133,6 +150,10 @@ bool gmv_symtab_find(const gmv_binary *bin, const char *name, uint64_t *value_ou
 void gmv_symtab_each_object(const gmv_binary *bin, void (*visit)(const char *, void *),
                             void *ctx);
 
+/* The function symbol (STT_FUNC) whose value is `address` (a link
+ * address), or NULL. Borrowed from libelf. One pass over the symbols. */
+const char *gmv_symtab_func_named_at(const gmv_binary *bin, uint64_t address);
+
 /* --- go_version.c --- */
 
 /* Decodes the Go version from a `.go.buildinfo` blob of `len` bytes into
@@ -148,9 +169,17 @@ void gmv_binary_read_go_version(gmv_binary *bin);
 /* --- dwarf_index.c --- */
 
 /* Walks the top-level DIEs of every compilation unit of bin->dwarf and fills
- * bin->vars and bin->maps, sorted by name. Returns 0, GMV_ERR_NOMEM or
+ * bin->vars and bin->maps, sorted by name, bin->consts and bin->rtypes. Returns 0, GMV_ERR_NOMEM or
  * GMV_ERR_FORMAT. */
 int gmv_dwarf_index(gmv_binary *bin);
+
+/* The indexed constants of the type DIE `type`: *count of them from the
+ * returned one (NULL when none). Borrowed. */
+const gmv_dwarf_const *gmv_dwarf_find_consts(const gmv_binary *bin, Dwarf_Off type, size_t *count);
+
+/* The DIE of the type whose runtime type descriptor is at link address
+ * `runtime_type`, or 0. */
+Dwarf_Off gmv_dwarf_find_rtype(const gmv_binary *bin, uint64_t runtime_type);
 
 /* Returns the indexed variable named `name`, or NULL. Borrowed. */
 const gmv_dwarf_var *gmv_dwarf_find_var(const gmv_binary *bin, const char *name);

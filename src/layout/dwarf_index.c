@@ -10,8 +10,10 @@
 
 typedef struct index_builder {
     gmv_binary *bin;
-    size_t vars_cap, maps_cap;
+    size_t vars_cap, maps_cap, consts_cap, rtypes_cap;
 } index_builder;
+
+#define DW_AT_GO_RUNTIME_TYPE 0x2904
 
 /* Grows the array `*items` of `size`-byte elements, holding `count`, so that
  * one more fits. Returns 0 or GMV_ERR_NOMEM. */
@@ -89,16 +91,70 @@ static int index_typedef(index_builder *b, Dwarf_Die *die)
     return rc;
 }
 
+/* Adds a DW_TAG_constant with a name, a type and a value. */
+static int index_constant(index_builder *b, Dwarf_Die *die)
+{
+    gmv_dwarf_const c = {.name = dwarf_diename(die)};
+    Dwarf_Attribute attr;
+    Dwarf_Sword value;
+    if (!c.name || !type_offset(die, &c.type) || !dwarf_attr(die, DW_AT_const_value, &attr) ||
+        dwarf_formsdata(&attr, &value) != 0)
+        return GMV_OK;
+    c.value = (int64_t)value;
+    gmv_binary *bin = b->bin;
+    int rc = reserve((void **)&bin->consts, sizeof *bin->consts, bin->nconsts, &b->consts_cap);
+    if (!rc)
+        bin->consts[bin->nconsts++] = c;
+    return rc;
+}
+
+/* Adds a type DIE that names its runtime type descriptor. */
+static int index_runtime_type(index_builder *b, Dwarf_Die *die)
+{
+    Dwarf_Attribute attr;
+    Dwarf_Addr addr = 0;
+    Dwarf_Word word = 0;
+    if (!dwarf_attr(die, DW_AT_GO_RUNTIME_TYPE, &attr))
+        return GMV_OK;
+    if (dwarf_formaddr(&attr, &addr) != 0 && dwarf_formudata(&attr, &word) == 0)
+        addr = word;
+    if (addr == 0)
+        return GMV_OK;
+    gmv_binary *bin = b->bin;
+    int rc = reserve((void **)&bin->rtypes, sizeof *bin->rtypes, bin->nrtypes, &b->rtypes_cap);
+    if (!rc)
+        bin->rtypes[bin->nrtypes++] = (gmv_dwarf_rtype){addr, dwarf_dieoffset(die)};
+    return rc;
+}
+
+/* Indexes one top-level DIE. */
+static int index_die(index_builder *b, Dwarf_Die *die)
+{
+    switch (dwarf_tag(die)) {
+    case DW_TAG_variable: return index_variable(b, die);
+    case DW_TAG_constant: return index_constant(b, die);
+    case DW_TAG_typedef: {
+        int rc = index_typedef(b, die);
+        return rc ? rc : index_runtime_type(b, die);
+    }
+    case DW_TAG_base_type:
+    case DW_TAG_structure_type:
+    case DW_TAG_pointer_type:
+    case DW_TAG_array_type:
+    case DW_TAG_subroutine_type:
+        return index_runtime_type(b, die);
+    default:
+        return GMV_OK;
+    }
+}
+
 /* Indexes the top-level DIEs under the compilation unit `cu`. */
 static int index_unit(index_builder *b, Dwarf_Die *cu)
 {
     Dwarf_Die die, next;
     int more = dwarf_child(cu, &die);
     while (more == 0) {
-        int tag = dwarf_tag(&die);
-        int rc = tag == DW_TAG_variable ? index_variable(b, &die)
-                 : tag == DW_TAG_typedef ? index_typedef(b, &die)
-                                         : GMV_OK;
+        int rc = index_die(b, &die);
         if (rc)
             return rc;
         more = dwarf_siblingof(&die, &next);
@@ -114,6 +170,22 @@ static int index_unit(index_builder *b, Dwarf_Die *cu)
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int by_const_type(const void *a, const void *b)
+{
+    const gmv_dwarf_const *x = a, *y = b;
+    if (x->type != y->type)
+        return x->type < y->type ? -1 : 1;
+    return x->value < y->value ? -1 : x->value > y->value;
+}
+
+static int by_runtime_type(const void *a, const void *b)
+{
+    const gmv_dwarf_rtype *x = a, *y = b;
+    if (x->runtime_type != y->runtime_type)
+        return x->runtime_type < y->runtime_type ? -1 : 1;
+    return x->die < y->die ? -1 : x->die > y->die;
 }
 
 int gmv_dwarf_index(gmv_binary *bin)
@@ -137,7 +209,47 @@ int gmv_dwarf_index(gmv_binary *bin)
         qsort(bin->vars, bin->nvars, sizeof *bin->vars, by_name);
     if (bin->nmaps)
         qsort(bin->maps, bin->nmaps, sizeof *bin->maps, by_name);
+    if (bin->nconsts)
+        qsort(bin->consts, bin->nconsts, sizeof *bin->consts, by_const_type);
+    /* DW_AT_go_runtime_type is the descriptor's offset from runtime.types */
+    uint64_t types_base = 0;
+    if (!bin->has_symtab || !gmv_symtab_find(bin, "runtime.types", &types_base, NULL))
+        bin->nrtypes = 0;
+    for (size_t i = 0; i < bin->nrtypes; i++)
+        bin->rtypes[i].runtime_type += types_base;
+    if (bin->nrtypes)
+        qsort(bin->rtypes, bin->nrtypes, sizeof *bin->rtypes, by_runtime_type);
     return GMV_OK;
+}
+
+const gmv_dwarf_const *gmv_dwarf_find_consts(const gmv_binary *bin, Dwarf_Off type, size_t *count)
+{
+    size_t lo = 0, hi = bin->nconsts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (bin->consts[mid].type < type)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < bin->nconsts && bin->consts[end].type == type)
+        end++;
+    *count = end - lo;
+    return *count ? &bin->consts[lo] : NULL;
+}
+
+Dwarf_Off gmv_dwarf_find_rtype(const gmv_binary *bin, uint64_t runtime_type)
+{
+    size_t lo = 0, hi = bin->nrtypes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (bin->rtypes[mid].runtime_type < runtime_type)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < bin->nrtypes && bin->rtypes[lo].runtime_type == runtime_type ? bin->rtypes[lo].die : 0;
 }
 
 const gmv_dwarf_var *gmv_dwarf_find_var(const gmv_binary *bin, const char *name)

@@ -207,3 +207,24 @@ void gmv_symtab_each_object(const gmv_binary *bin, void (*visit)(const char *, v
     each_ctx e = {visit, ctx};
     symtab_scan(bin, pass_objects, &e);
 }
+
+typedef struct func_at_ctx {
+    uint64_t address;
+    const char *name;
+} func_at_ctx;
+
+/* symtab_scan visitor: stops at the function starting at ctx->address. */
+static bool match_func(const GElf_Sym *sym, const char *name, void *ctx)
+{
+    func_at_ctx *f = ctx;
+    if (GELF_ST_TYPE(sym->st_info) != STT_FUNC || sym->st_shndx == SHN_UNDEF || sym->st_value != f->address)
+        return false;
+    f->name = name;
+    return true;
+}
+
+const char *gmv_symtab_func_named_at(const gmv_binary *bin, uint64_t address)
+{
+    func_at_ctx f = {.address = address};
+    return symtab_scan(bin, match_func, &f) ? f.name : NULL;
+}

@@ -15,7 +15,7 @@ const char *gmv_map_impl_name(gmv_map_impl impl)
 
 const char *gmv_kind_name(gmv_kind kind)
 {
-    static const char *const names[] = {"other", "int", "uint", "bool", "float", "string", "pointer"};
+    static const char *const names[] = {"other", "int", "uint", "bool", "float", "string", "pointer", "node"};
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "unknown";
 }
 

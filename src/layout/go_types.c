@@ -1,0 +1,275 @@
+/* The gmv_types table: Go types by index, their strings, and the
+ * remembered look-ups of runtime types and function names. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/grow.h"
+#include "layout/types_impl.h"
+
+const char *gmv_go_kind_name(gmv_go_kind kind)
+{
+    static const char *const names[GMV_GO_KIND_COUNT] = {
+        "bool",      "int",         "uint",      "uintptr", "float",     "complex",
+        "string",    "unsafe_pointer", "pointer", "array",  "slice",     "struct",
+        "interface", "empty_interface", "func",  "chan",    "map"};
+    return (unsigned)kind < GMV_GO_KIND_COUNT ? names[kind] : "unknown";
+}
+
+gmv_types *gmv_types_new(uint64_t bias)
+{
+    gmv_types *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->key = t->elem = GMV_NO_TYPE;
+    t->bias = bias;
+    return t;
+}
+
+void gmv_types_free(gmv_types *t)
+{
+    if (!t)
+        return;
+    free(t->types);
+    free(t->rts);
+    free(t->funcs);
+    free(t->dies);
+    free(t->pending);
+    gmv_arena_release(&t->strings);
+    free(t);
+}
+
+void gmv_types_detach(gmv_types *t)
+{
+    t->bin = NULL;
+}
+
+uint32_t gmv_types_key(const gmv_types *t) { return t->key; }
+uint32_t gmv_types_elem(const gmv_types *t) { return t->elem; }
+uint64_t gmv_types_bias(const gmv_types *t) { return t->bias; }
+uint32_t gmv_types_count(const gmv_types *t) { return (uint32_t)t->ntypes; }
+
+const gmv_go_type *gmv_types_at(const gmv_types *t, uint32_t index)
+{
+    return t && index < t->ntypes ? &t->types[index] : NULL;
+}
+
+int gmv_types_set_roots(gmv_types *t, uint32_t key, uint32_t elem)
+{
+    if (key >= t->ntypes || elem >= t->ntypes)
+        return gmv_fail(GMV_ERR_INVALID, "the key or value type is not in the type table");
+    t->key = key;
+    t->elem = elem;
+    return GMV_OK;
+}
+
+const char *gmv_types_intern(gmv_types *t, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *copy = gmv_arena_alloc(&t->strings, n);
+    if (copy)
+        memcpy(copy, s, n);
+    return copy;
+}
+
+uint32_t gmv_types_push(gmv_types *t, const gmv_go_type *type)
+{
+    if (t->ntypes >= GMV_NO_TYPE - 1)
+        return GMV_NO_TYPE;
+    gmv_go_type *grown = gmv_grow(t->types, &t->types_cap, t->ntypes, sizeof *t->types, 16);
+    if (!grown)
+        return GMV_NO_TYPE;
+    t->types = grown;
+    if (t->pending_cap < t->types_cap) {
+        uint64_t *pending = realloc(t->pending, t->types_cap * sizeof *pending);
+        if (!pending)
+            return GMV_NO_TYPE;
+        memset(pending + t->pending_cap, 0, (t->types_cap - t->pending_cap) * sizeof *pending);
+        t->pending = pending;
+        t->pending_cap = t->types_cap;
+    }
+    t->types[t->ntypes] = *type;
+    return (uint32_t)t->ntypes++;
+}
+
+uint32_t gmv_types_add(gmv_types *t, const gmv_go_type *type)
+{
+    gmv_go_type copy = *type;
+    copy.name = gmv_types_intern(t, type->name ? type->name : "");
+    gmv_go_field *fields = type->nfields ? gmv_arena_alloc(&t->strings, type->nfields * sizeof *fields) : NULL;
+    gmv_go_const *consts = type->nconsts ? gmv_arena_alloc(&t->strings, type->nconsts * sizeof *consts) : NULL;
+    if (!copy.name || (type->nfields && !fields) || (type->nconsts && !consts))
+        return GMV_NO_TYPE;
+    for (uint32_t i = 0; i < type->nfields; i++) {
+        fields[i] = type->fields[i];
+        if (!(fields[i].name = gmv_types_intern(t, type->fields[i].name ? type->fields[i].name : "")))
+            return GMV_NO_TYPE;
+    }
+    for (uint32_t i = 0; i < type->nconsts; i++) {
+        consts[i] = type->consts[i];
+        if (!(consts[i].name = gmv_types_intern(t, type->consts[i].name ? type->consts[i].name : "")))
+            return GMV_NO_TYPE;
+    }
+    copy.fields = fields;
+    copy.consts = consts;
+    return gmv_types_push(t, &copy);
+}
+
+/* True when `index` names a type of the table or is GMV_NO_TYPE. */
+static bool ref_ok(const gmv_types *t, uint32_t index)
+{
+    return index == GMV_NO_TYPE || index < t->ntypes;
+}
+
+/* Checks the references and sizes of one type. */
+static bool type_ok(const gmv_types *t, const gmv_go_type *g)
+{
+    if ((unsigned)g->kind >= GMV_GO_KIND_COUNT || !ref_ok(t, g->elem) || !ref_ok(t, g->key) ||
+        g->size > GMV_MAX_VALUE_SIZE)
+        return false;
+    switch (g->kind) {
+    case GMV_GO_ARRAY:
+        return g->elem != GMV_NO_TYPE && (g->len == 0 || t->types[g->elem].size <= g->size / g->len) &&
+               g->len * t->types[g->elem].size == g->size;
+    case GMV_GO_STRUCT:
+        for (uint32_t i = 0; i < g->nfields; i++) {
+            const gmv_go_field *f = &g->fields[i];
+            if (f->offset > g->size || (f->type != GMV_NO_TYPE && t->types[f->type].size > g->size - f->offset))
+                return false;
+        }
+        return true;
+    case GMV_GO_MAP:
+        return g->map_count_size <= 8 && g->map_count_offset <= 4096;
+    default:
+        return true;
+    }
+}
+
+int gmv_types_validate(const gmv_types *t)
+{
+    for (size_t i = 0; i < t->ntypes; i++)
+        if (!type_ok(t, &t->types[i]))
+            return gmv_fail(GMV_ERR_FORMAT, "type %zu (%s) of the type table does not add up", i,
+                            t->types[i].name ? t->types[i].name : "?");
+    if (t->ntypes && (t->key >= t->ntypes || t->elem >= t->ntypes))
+        return gmv_fail(GMV_ERR_FORMAT, "the type table names no key or value type");
+    return GMV_OK;
+}
+
+/* ---- remembered look-ups, sorted by address ---- */
+
+/* The position of `address` in `memo` (n entries), or where it would go. */
+static size_t memo_find(const gmv_type_memo *memo, size_t n, uint64_t address)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (memo[mid].address < address)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Inserts `entry` at its place in *memo; replaces one at the same address. */
+static int memo_put(gmv_type_memo **memo, size_t *n, size_t *cap, gmv_type_memo entry)
+{
+    size_t at = memo_find(*memo, *n, entry.address);
+    if (at < *n && (*memo)[at].address == entry.address) {
+        (*memo)[at] = entry;
+        return GMV_OK;
+    }
+    gmv_type_memo *grown = gmv_grow(*memo, cap, *n, sizeof **memo, 16);
+    if (!grown)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory looking up types");
+    *memo = grown;
+    memmove(grown + at + 1, grown + at, (*n - at) * sizeof *grown);
+    grown[at] = entry;
+    (*n)++;
+    return GMV_OK;
+}
+
+int gmv_types_remember_runtime_type(gmv_types *t, uint64_t address, uint32_t type)
+{
+    return memo_put(&t->rts, &t->nrts, &t->rts_cap, (gmv_type_memo){.address = address, .type = type});
+}
+
+int gmv_types_remember_func(gmv_types *t, uint64_t address, const char *name)
+{
+    const char *copy = name ? gmv_types_intern(t, name) : NULL;
+    if (name && !copy)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory looking up functions");
+    return memo_put(&t->funcs, &t->nfuncs, &t->funcs_cap, (gmv_type_memo){.address = address, .name = copy});
+}
+
+uint32_t gmv_types_by_runtime_type(gmv_types *t, uint64_t address)
+{
+    size_t at = memo_find(t->rts, t->nrts, address);
+    if (at < t->nrts && t->rts[at].address == address)
+        return t->rts[at].type;
+    if (!t->bin)
+        return GMV_NO_TYPE;
+    uint64_t die = gmv_dwarf_find_rtype(t->bin, address - t->bias);
+    uint32_t type = die ? gmv_dwarf_value_type(t, die) : GMV_NO_TYPE;
+    gmv_types_remember_runtime_type(t, address, type);
+    return type;
+}
+
+uint32_t gmv_types_elem_of(gmv_types *t, uint32_t index)
+{
+    if (index >= t->ntypes)
+        return GMV_NO_TYPE;
+    if (t->types[index].elem == GMV_NO_TYPE && t->pending[index] && t->bin) {
+        uint64_t die = t->pending[index];
+        t->pending[index] = 0;
+        uint32_t elem = gmv_dwarf_value_type(t, die);
+        t->types[index].elem = elem;
+    }
+    return t->types[index].elem;
+}
+
+const char *gmv_types_func_name(gmv_types *t, uint64_t address)
+{
+    size_t at = memo_find(t->funcs, t->nfuncs, address);
+    if (at < t->nfuncs && t->funcs[at].address == address)
+        return t->funcs[at].name;
+    if (!t->bin)
+        return NULL;
+    const char *name = gmv_symtab_func_named_at(t->bin, address - t->bias);
+    if (gmv_types_remember_func(t, address, name) != 0)
+        return NULL;
+    at = memo_find(t->funcs, t->nfuncs, address);
+    return t->funcs[at].name;
+}
+
+void gmv_types_each_runtime_type(const gmv_types *t, void (*visit)(void *, uint64_t, uint32_t), void *ctx)
+{
+    for (size_t i = 0; i < t->nrts; i++)
+        visit(ctx, t->rts[i].address, t->rts[i].type);
+}
+
+void gmv_types_each_func(const gmv_types *t, void (*visit)(void *, uint64_t, const char *), void *ctx)
+{
+    for (size_t i = 0; i < t->nfuncs; i++)
+        visit(ctx, t->funcs[i].address, t->funcs[i].name);
+}
+
+gmv_types *gmv_types_copy(const gmv_types *from)
+{
+    gmv_types *t = gmv_types_new(from->bias);
+    bool ok = t != NULL;
+    for (size_t i = 0; ok && i < from->ntypes; i++)
+        ok = gmv_types_add(t, &from->types[i]) != GMV_NO_TYPE;
+    for (size_t i = 0; ok && i < from->nrts; i++)
+        ok = gmv_types_remember_runtime_type(t, from->rts[i].address, from->rts[i].type) == GMV_OK;
+    for (size_t i = 0; ok && i < from->nfuncs; i++)
+        ok = gmv_types_remember_func(t, from->funcs[i].address, from->funcs[i].name) == GMV_OK;
+    if (!ok) {
+        gmv_types_free(t);
+        return NULL;
+    }
+    t->key = from->key;
+    t->elem = from->elem;
+    return t;
+}
