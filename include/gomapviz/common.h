@@ -94,7 +94,15 @@ typedef struct gmv_limits {
     uint64_t max_bytes;   /* total bytes read from a source (default 4 GiB) */
     uint64_t max_buckets; /* bucket records walked, overflow included (default 2^26) */
     uint64_t max_string;  /* bytes read of one string key or value (default 1 MiB, at most 4 GiB - 1) */
+    uint64_t follow_depth; /* pointers followed from a key or value (default 3; GMV_FOLLOW_NONE: none) */
+    uint64_t max_elems;   /* elements of an array or slice decoded (default 16, at most 4096) */
 } gmv_limits;
+
+#define GMV_FOLLOW_NONE UINT64_MAX
+#define GMV_DEFAULT_FOLLOW_DEPTH 3
+#define GMV_MAX_FOLLOW_DEPTH 64
+#define GMV_DEFAULT_MAX_ELEMS 16
+#define GMV_MAX_ELEMS 4096
 
 #define GMV_DEFAULT_MAX_BYTES (UINT64_C(4) << 30)
 #define GMV_DEFAULT_MAX_BUCKETS (UINT64_C(1) << 26)

@@ -54,6 +54,8 @@ typedef enum gmv_cell_state {
 /* Returns the lower-case JSON name of a state ("empty_rest", ...). */
 const char *gmv_cell_state_name(gmv_cell_state state);
 
+typedef struct gmv_node gmv_node;
+
 /* A decoded key or value (32 bytes: a model can hold millions). Byte
  * pointers point into the model's storage. */
 typedef struct gmv_value {
@@ -62,6 +64,7 @@ typedef struct gmv_value {
         uint64_t u;      /* also pointers */
         double f;
         bool b;
+        const gmv_node *node; /* kind GMV_KIND_NODE: the value decoded through its Go type */
     } as;
     const uint8_t *bytes; /* string bytes or raw bytes (OTHER, and the scalars' own bytes) */
     union {
@@ -69,10 +72,46 @@ typedef struct gmv_value {
         uint64_t address;  /* indirect keys and values (> 128 bytes): where they live */
     };
     uint32_t len;         /* bytes available in `bytes` */
-    uint8_t kind;         /* a gmv_kind: how it was decoded; GMV_KIND_OTHER means hex */
+    uint8_t kind;         /* a gmv_kind: how it was decoded; GMV_KIND_OTHER means hex, GMV_KIND_NODE a tree */
     bool readable;        /* false: its memory (or a string's bytes) was unreadable */
     bool truncated;       /* a string longer than the limit: `bytes` holds a prefix */
 } gmv_value;
+
+/* Why a node shows no more than it does. */
+typedef enum gmv_node_note {
+    GMV_NODE_OK = 0,
+    GMV_NODE_NIL,          /* a nil pointer, slice, map, chan, func or interface */
+    GMV_NODE_CYCLE,        /* a pointer to a value already being shown on the way here */
+    GMV_NODE_DEPTH,        /* a pointer not followed: gmv_limits.follow_depth */
+    GMV_NODE_UNREADABLE,   /* memory it needed could not be read */
+    GMV_NODE_UNKNOWN_TYPE  /* a type gomapviz could not read (an interface's dynamic type the
+                              binary does not describe, a pointer's target): addresses only */
+} gmv_node_note;
+
+/* A key or value decoded through its Go type (gmv_types): a tree of nodes,
+ * one per value shown. Everything it points to is the model's (and the
+ * types table's, which must outlive the model). */
+struct gmv_node {
+    const gmv_go_type *type;    /* its static type */
+    gmv_value value;            /* scalars and strings as a flat value; other kinds: `bytes`
+                                   holds the value's own bytes (byte arrays are shown from them) */
+    double imag;                /* complex numbers: value.as.f is the real part */
+    uint64_t address;           /* pointers, slices (data), chans, maps, funcs (the funcval),
+                                   interfaces (the data word): the pointer as read */
+    uint64_t len, cap;          /* slices as read; arrays: the type's length */
+    uint64_t code;              /* funcs: the code address in the funcval */
+    const char *name;           /* funcs: the function's symbol; integers: the named constant of the
+                                   value (NULL: none) */
+    const gmv_go_type *dynamic; /* interfaces: the dynamic type (NULL: nil or unknown) */
+    uint64_t dynamic_type;      /* interfaces: the address of the dynamic type's descriptor */
+    uint64_t count;             /* maps: the count in their header (has_count) */
+    const gmv_node *children;   /* struct fields (the type's order), the array or slice elements
+                                   shown, a pointer's target, an interface's value */
+    uint32_t nchildren;
+    uint8_t note;               /* a gmv_node_note */
+    bool truncated;             /* an array or slice with more elements than shown */
+    bool has_count;             /* maps: `count` was read */
+};
 
 /* One bucket as read: a primary bucket or one of its overflow buckets. */
 typedef struct gmv_bucket {
@@ -298,6 +337,19 @@ int gmv_model_probe_map_pointer(gmv_source *src, const gmv_layout *layout, uint6
  * failure the caller keeps it. */
 int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
                          const gmv_limits *limits, gmv_entry_mode mode);
+
+/* Like gmv_model_build_with, decoding keys and values through `types`
+ * (gmv_binary_value_types, or a snapshot's): structs, arrays, pointers
+ * (followed limits->follow_depth deep), interfaces, slices, funcs, chans,
+ * nested maps and named constants become trees (gmv_value kind
+ * GMV_KIND_NODE). `types` may be NULL (keys and values as bytes, strings
+ * and numbers); decoding may add to it (interface types and function names
+ * looked up in its binary). It must outlive the model. */
+int gmv_model_build_typed(gmv_model **out, gmv_source *src, const gmv_layout *layout, gmv_types *types,
+                          uint64_t map_addr, const gmv_limits *limits, gmv_entry_mode mode);
+
+/* The types the model's keys and values were decoded through, or NULL. Borrowed. */
+const gmv_types *gmv_model_types(const gmv_model *model);
 
 /* Frees the model. Accepts NULL. */
 void gmv_model_free(gmv_model *model);

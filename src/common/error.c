@@ -97,5 +97,13 @@ gmv_limits gmv_limits_resolve(const gmv_limits *limits)
         out.max_string = GMV_DEFAULT_MAX_STRING;
     if (out.max_string > UINT32_MAX)
         out.max_string = UINT32_MAX;
+    if (!out.follow_depth)
+        out.follow_depth = GMV_DEFAULT_FOLLOW_DEPTH;
+    else if (out.follow_depth != GMV_FOLLOW_NONE && out.follow_depth > GMV_MAX_FOLLOW_DEPTH)
+        out.follow_depth = GMV_MAX_FOLLOW_DEPTH;
+    if (!out.max_elems)
+        out.max_elems = GMV_DEFAULT_MAX_ELEMS;
+    else if (out.max_elems > GMV_MAX_ELEMS)
+        out.max_elems = GMV_MAX_ELEMS;
     return out;
 }

@@ -171,4 +171,5 @@ void gmv_builder_release(gmv_builder *b)
     }
     free(b->pieces);
     b->pieces = NULL;
+    gmv_arena_release(&b->tree_scratch);
 }

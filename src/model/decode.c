@@ -157,7 +157,7 @@ static void decode_inline(const gmv_type *t, const uint8_t *data, gmv_value *out
     out->len = (uint32_t)t->size;
 }
 
-int gmv_decode_value(gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv_value *out)
+int gmv_decode_value(gmv_builder *b, const gmv_type *t, uint32_t tree_type, const uint8_t *slot, gmv_value *out)
 {
     uint32_t ptr_size = b->model->layout.ptr_size;
     memset(out, 0, sizeof *out);
@@ -176,6 +176,11 @@ int gmv_decode_value(gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv
         }
         data = raw.bytes;
     }
+    if (tree_type != GMV_NO_TYPE) {
+        int rc = gmv_decode_tree(b, tree_type, data, out);
+        out->address = t->indirect ? out->address : 0;
+        return rc;
+    }
     if (t->kind == GMV_KIND_STRING)
         return decode_string(b, data, ptr_size, out);
     decode_inline(t, data, out);
@@ -185,11 +190,15 @@ int gmv_decode_value(gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv
 int gmv_decode_cell(gmv_builder *b, const uint8_t *raw, int slot, gmv_entry *e)
 {
     const gmv_layout *l = &b->model->layout;
+    if (b->types && !b->keep_entries)
+        gmv_arena_release(&b->tree_scratch); /* the trees of the entry before */
     b->scratch_for = 0;
-    int rc = gmv_decode_value(b, &l->key, raw + l->keys_offset + (size_t)slot * l->key_stride, &e->key);
+    int rc = gmv_decode_value(b, &l->key, b->tree_type[0], raw + l->keys_offset + (size_t)slot * l->key_stride,
+                              &e->key);
     b->scratch_for = 1;
     if (rc == 0)
-        rc = gmv_decode_value(b, &l->elem, raw + l->elems_offset + (size_t)slot * l->elem_stride, &e->elem);
+        rc = gmv_decode_value(b, &l->elem, b->tree_type[1], raw + l->elems_offset + (size_t)slot * l->elem_stride,
+                              &e->elem);
     b->scratch_for = 0;
     return rc;
 }

@@ -39,8 +39,26 @@ static void finish(gmv_model *m, uint64_t bytes_read)
 
 /* One walk of the map into a new model, its entries kept or not (and with
  * `release_views`, no group bytes kept either). */
-static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
-                      const gmv_limits *limits, bool keep_entries, bool release_views)
+/* Points the builder at `types` (may be NULL) for the model's key and value. */
+static void use_types(gmv_builder *b, gmv_types *types)
+{
+    b->types = types;
+    for (int i = 0; i < 2; i++) {
+        uint32_t root = !types ? GMV_NO_TYPE : i == 0 ? gmv_types_key(types) : gmv_types_elem(types);
+        b->tree_type[i] = gmv_type_is_tree(types, root) ? root : GMV_NO_TYPE;
+    }
+}
+
+/* True when `types` describe the layout's key and value (same sizes). */
+static bool types_fit(const gmv_types *types, const gmv_layout *l)
+{
+    const gmv_go_type *k = gmv_types_at(types, gmv_types_key(types));
+    const gmv_go_type *e = gmv_types_at(types, gmv_types_elem(types));
+    return k && e && k->size == l->key.size && e->size == l->elem.size;
+}
+
+static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout, gmv_types *types,
+                      uint64_t map_addr, const gmv_limits *limits, bool keep_entries, bool release_views)
 {
     *out = NULL;
     int rc = gmv_layout_validate(layout);
@@ -50,9 +68,17 @@ static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout
     if (!m)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory building the model");
     m->layout = *layout;
+    if (types && !types_fit(types, layout)) {
+        free(m);
+        return gmv_fail(GMV_ERR_INVALID, "the key and value types given do not have the sizes of the map's (%s)",
+                        layout->map_type);
+    }
+    m->types = types;
     gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits), .keep_entries = keep_entries,
                      .release_views = release_views};
-    b.decode_unkept = gmv_type_reads_more(&layout->key) || gmv_type_reads_more(&layout->elem);
+    use_types(&b, types);
+    b.decode_unkept = gmv_type_reads_more(&layout->key) || gmv_type_reads_more(&layout->elem) ||
+                      b.tree_type[0] != GMV_NO_TYPE || b.tree_type[1] != GMV_NO_TYPE;
     b.prefetch = gmv_source_can_prefetch(src) && b.decode_unkept;
     if (map_addr == 0)
         m->header.nil = true;
@@ -77,21 +103,27 @@ static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout
 int gmv_model_build(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
                     const gmv_limits *limits)
 {
-    return build_once(out, src, layout, map_addr, limits, true, false);
+    return build_once(out, src, layout, NULL, map_addr, limits, true, false);
 }
 
 int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
                          const gmv_limits *limits, gmv_entry_mode mode)
 {
+    return gmv_model_build_typed(out, src, layout, NULL, map_addr, limits, mode);
+}
+
+int gmv_model_build_typed(gmv_model **out, gmv_source *src, const gmv_layout *layout, gmv_types *types,
+                          uint64_t map_addr, const gmv_limits *limits, gmv_entry_mode mode)
+{
     if (mode == GMV_ENTRIES_KEEP)
-        return build_once(out, src, layout, map_addr, limits, true, false);
-    int rc = build_once(out, src, layout, map_addr, limits, false, mode == GMV_ENTRIES_READ);
+        return build_once(out, src, layout, types, map_addr, limits, true, false);
+    int rc = build_once(out, src, layout, types, map_addr, limits, false, mode == GMV_ENTRIES_READ);
     if (rc != 0 || mode == GMV_ENTRIES_READ)
         return rc;
     if ((*out)->byte_limit_hit) {
         /* decoding again could read what the build could not: list them */
         gmv_model_free(*out);
-        rc = build_once(out, src, layout, map_addr, limits, true, false);
+        rc = build_once(out, src, layout, types, map_addr, limits, true, false);
         if (rc != 0)
             return rc;
         (*out)->entry_source = NULL;
@@ -107,6 +139,7 @@ int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *lay
 const gmv_layout *gmv_model_layout(const gmv_model *m) { return &m->layout; }
 gmv_map_impl gmv_model_implementation(const gmv_model *m) { return m->layout.impl; }
 const gmv_header *gmv_model_header(const gmv_model *m) { return &m->header; }
+const gmv_types *gmv_model_types(const gmv_model *m) { return m->types; }
 const gmv_array *gmv_model_buckets(const gmv_model *m) { return &m->buckets; }
 const gmv_stats *gmv_model_stats(const gmv_model *m) { return &m->stats; }
 
@@ -185,6 +218,7 @@ int gmv_model_each_entry(const gmv_model *m, gmv_entry_visitor visit, void *ctx)
      * no byte limit adds no anomaly: the cast does not write through. */
     gmv_builder b = {.model = (gmv_model *)m, .src = m->entry_source, .limits = m->limits};
     b.limits.max_bytes = UINT64_MAX;
+    use_types(&b, m->types);
     int rc = m->layout.impl == GMV_IMPL_SWISS ? gmv_swiss_each_entry(&b, visit, ctx)
                                              : gmv_classic_each_entry(&b, visit, ctx);
     gmv_builder_release(&b);

@@ -26,6 +26,7 @@ struct gmv_model {
     /* A model built without its entry list: the source its entries are
      * decoded from again when visited (owned; NULL for a model with a list). */
     gmv_source *entry_source;
+    gmv_types *types;           /* borrowed: keys and values decoded through them, or NULL */
     /* classic */
     gmv_array buckets;
     gmv_array oldbuckets;
@@ -64,6 +65,10 @@ typedef struct gmv_builder {
     bool prefetch;              /* the source gains from hints and entries read more memory */
     gmv_piece *pieces;          /* room for the pieces of one prefetch */
     gmv_entry unkept;           /* where a walk that keeps no entries decodes one */
+    /* Keys and values decoded through their Go types (NULL: flat) */
+    gmv_types *types;
+    uint32_t tree_type[2];      /* the key's and value's type, GMV_NO_TYPE when decoded flat */
+    gmv_arena tree_scratch;     /* the trees of an entry not kept, until the next one */
 } gmv_builder;
 
 /* The one group of a small Swiss map, or NULL (gmv_model_small_group). */
@@ -126,7 +131,19 @@ void gmv_builder_release(gmv_builder *b);
 /* Decodes the key or value of type `t` stored in a cell at `slot` (its bytes
  * live in the model or the source). Indirect values and string bytes are
  * read through the builder. Returns 0 or a hard-failure status. */
-int gmv_decode_value(gmv_builder *b, const gmv_type *t, const uint8_t *slot, gmv_value *out);
+int gmv_decode_value(gmv_builder *b, const gmv_type *t, uint32_t tree_type, const uint8_t *slot, gmv_value *out);
+
+/* ---- decode_tree.c ---- */
+
+/* True when values of `type` are decoded as a tree (structs, pointers,
+ * interfaces, constants...), false for the flat kinds (numbers, strings). */
+bool gmv_type_is_tree(const gmv_types *types, uint32_t type);
+
+/* Decodes the value of `type` whose bytes are `data` (in model storage)
+ * through b->types into a tree in model storage (or, for entries not kept,
+ * b->tree_scratch); sets `out` (kind GMV_KIND_NODE). Returns 0 or a
+ * hard-failure status. */
+int gmv_decode_tree(gmv_builder *b, uint32_t type, const uint8_t *data, gmv_value *out);
 
 /* Decodes the key and value of cell `slot` of the bucket or group whose
  * bytes are `raw` into e->key and e->elem (the place is the caller's to
