@@ -50,6 +50,9 @@ typedef struct gmv_capture_request {
     gmv_origin origin;         /* copied into the snapshot (pid, paths, names) */
     gmv_limits limits;
     uint32_t writer_retries;   /* retries while hashWriting is set (default 5) */
+    gmv_types *types;          /* may be NULL: keys and values decoded through these types
+                                  (gmv_binary_value_types; decoding adds to them), and the
+                                  memory they reach recorded; the snapshot keeps a copy */
 } gmv_capture_request;
 
 /* What the capture walk found, for a one-line report. */
@@ -97,11 +100,16 @@ const gmv_origin *gmv_snapshot_origin(const gmv_snapshot *snap);
 uint64_t gmv_snapshot_hmap_address(const gmv_snapshot *snap); /* the hmap or Map; 0: nil map */
 uint64_t gmv_snapshot_byte_count(const gmv_snapshot *snap);
 
+/* The types the snapshot's keys and values are decoded through, or NULL
+ * (a capture without them, or a file from before them). Borrowed. */
+const gmv_types *gmv_snapshot_types(const gmv_snapshot *snap);
+
 /* Opens a source replaying the snapshot's memory; the snapshot must outlive it. */
 int gmv_snapshot_open_source(gmv_source **out, const gmv_snapshot *snap);
 
 /* Builds the model of the snapshot's map from its recorded memory (what the
- * capture saw). `limits` may be NULL. The model points into the snapshot's
+ * capture saw), its keys and values decoded through the snapshot's types
+ * with the capture's follow_depth and max_elems. `limits` may be NULL. The model points into the snapshot's
  * memory (bucket bytes are not copied): free the model before the snapshot. */
 int gmv_snapshot_build_model(gmv_model **out, const gmv_snapshot *snap, const gmv_limits *limits);
 

@@ -365,7 +365,7 @@ static int capture_once(gmv_source *recsrc, recorder *rec, const gmv_capture_req
         return 0;
     }
     gmv_model *model = NULL; /* the walk reads what a model needs, keeping no entries */
-    rc = gmv_model_build_with(&model, recsrc, req->layout, *hmap, &req->limits, GMV_ENTRIES_READ);
+    rc = gmv_model_build_typed(&model, recsrc, req->layout, req->types, *hmap, &req->limits, GMV_ENTRIES_READ);
     if (rc == 0) {
         gmv_model_anomalies(model, &summary->anomalies);
         summary->anomalies += (size_t)gmv_model_anomalies_dropped(model);
@@ -428,8 +428,13 @@ static int capture_into(recorder *rec, const gmv_capture_request *req, bool allo
     free(rec->lent);
     free(rec->recent);
     free(rec->bounce);
+    if (rc == 0 && req->types && !(snap->types = gmv_types_copy(req->types)))
+        rc = gmv_fail(GMV_ERR_NOMEM, "out of memory capturing the map");
     if (rc != 0)
         return rc;
+    gmv_limits used = gmv_limits_resolve(&req->limits);
+    snap->follow_depth = used.follow_depth;
+    snap->max_elems = used.max_elems;
     snap->layout = *req->layout;
     snap->origin = req->origin;
     snap->origin.frozen = frozen;

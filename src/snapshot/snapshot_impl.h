@@ -21,6 +21,8 @@ struct gmv_snapshot {
     uint64_t nbytes;   /* sum of the record lengths */
     uint8_t **blocks;  /* owned: the memory the chunks point into */
     size_t nblocks, blocks_cap;
+    gmv_types *types;            /* owned; NULL: keys and values decoded flat */
+    uint64_t follow_depth, max_elems; /* the capture's (resolved) limits for decoding through types */
     bool has_summary;            /* made by a capture in this process */
     gmv_capture_summary summary;
 };

@@ -95,11 +95,76 @@ static json_t *origin_json(const gmv_origin *o)
                      o->frozen, "writer_retries", (int)o->writer_retries);
 }
 
+/* --- the value types (docs/snapshot-format.md, "value_types") --- */
+
+static json_int_t type_ref(uint32_t index)
+{
+    return index == GMV_NO_TYPE ? -1 : (json_int_t)index;
+}
+
+static json_t *go_type_json(const gmv_go_type *g)
+{
+    json_t *obj = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b}", "name", g->name, "kind", gmv_go_kind_name(g->kind),
+                            "size", (json_int_t)g->size, "elem", type_ref(g->elem), "key", type_ref(g->key), "len",
+                            (json_int_t)g->len, "direct_iface", g->direct_iface);
+    if (obj && g->nfields) {
+        json_t *fields = json_array();
+        for (uint32_t i = 0; i < g->nfields; i++) {
+            const gmv_go_field *f = &g->fields[i];
+            json_array_append_new(fields, json_pack("{s:s, s:I, s:I, s:b}", "name", f->name, "offset",
+                                                    (json_int_t)f->offset, "type", type_ref(f->type), "embedded",
+                                                    f->embedded));
+        }
+        json_object_set_new(obj, "fields", fields);
+    }
+    if (obj && g->nconsts) {
+        json_t *consts = json_array();
+        for (uint32_t i = 0; i < g->nconsts; i++)
+            json_array_append_new(consts, json_pack("{s:s, s:I}", "name", g->consts[i].name, "value",
+                                                    (json_int_t)g->consts[i].value));
+        json_object_set_new(obj, "consts", consts);
+    }
+    if (obj && g->kind == GMV_GO_MAP)
+        json_object_set_new(obj, "map", json_pack("{s:s, s:i, s:i}", "implementation", gmv_map_impl_name(g->map_impl),
+                                                  "count_offset", (int)g->map_count_offset, "count_size",
+                                                  (int)g->map_count_size));
+    return obj;
+}
+
+static void runtime_type_json(void *ctx, uint64_t address, uint32_t type)
+{
+    json_array_append_new(ctx, json_pack("{s:o, s:I}", "address", address_json(address), "type", type_ref(type)));
+}
+
+static void func_json(void *ctx, uint64_t address, const char *name)
+{
+    json_array_append_new(ctx, json_pack("{s:o, s:o}", "address", address_json(address), "name",
+                                         name ? json_string(name) : json_null()));
+}
+
+static json_t *value_types_json(const gmv_snapshot *snap)
+{
+    const gmv_types *t = snap->types;
+    json_t *types = json_array(), *rts = json_array(), *funcs = json_array();
+    for (uint32_t i = 0; i < gmv_types_count(t); i++)
+        json_array_append_new(types, go_type_json(gmv_types_at(t, i)));
+    gmv_types_each_runtime_type(t, runtime_type_json, rts);
+    gmv_types_each_func(t, func_json, funcs);
+    return json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "bias", address_json(gmv_types_bias(t)), "key",
+                     type_ref(gmv_types_key(t)), "elem", type_ref(gmv_types_elem(t)), "follow_depth",
+                     snap->follow_depth == GMV_FOLLOW_NONE ? (json_int_t)-1 : (json_int_t)snap->follow_depth,
+                     "max_elems", (json_int_t)snap->max_elems, "types", types, "runtime_types", rts, "funcs", funcs);
+}
+
 char *gmv_snapshot_meta_encode(const gmv_snapshot *snap)
 {
     json_t *root = json_pack("{s:s, s:o, s:o, s:o}", "format", "gomapviz-snapshot", "hmap_address",
                              address_json(snap->hmap_address), "origin", origin_json(&snap->origin), "layout",
                              layout_json(&snap->layout));
+    if (root && snap->types && json_object_set_new(root, "value_types", value_types_json(snap)) != 0) {
+        json_decref(root);
+        return NULL;
+    }
     if (!root)
         return NULL;
     char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(1));
@@ -339,6 +404,145 @@ static void get_origin(meta_reader *r, json_t *obj, gmv_origin *o)
     o->writer_retries = (uint32_t)get_uint(r, obj, "writer_retries", 1000);
 }
 
+/* A type reference: -1 (none) or an index below `count`. */
+static uint32_t get_type_ref(meta_reader *r, json_t *obj, const char *key, uint64_t count)
+{
+    json_t *v = member(r, obj, key);
+    if (v && json_is_integer(v) && json_integer_value(v) == -1)
+        return GMV_NO_TYPE;
+    return (uint32_t)get_uint(r, obj, key, count ? count - 1 : 0);
+}
+
+/* A string member of any length, or NULL (with an error). Borrowed from `obj`. */
+static const char *get_string(meta_reader *r, json_t *obj, const char *key)
+{
+    json_t *v = member(r, obj, key);
+    if (v && json_is_string(v) && strlen(json_string_value(v)) == json_string_length(v))
+        return json_string_value(v);
+    if (r->rc == 0)
+        r->rc = gmv_fail(GMV_ERR_FORMAT, "snapshot metadata: %s.%s is not a string", r->path, key);
+    return NULL;
+}
+
+static gmv_go_kind get_go_kind(meta_reader *r, json_t *obj)
+{
+    char name[32];
+    get_text(r, obj, "kind", name, sizeof name);
+    for (int k = 0; k < GMV_GO_KIND_COUNT; k++)
+        if (strcmp(name, gmv_go_kind_name((gmv_go_kind)k)) == 0)
+            return (gmv_go_kind)k;
+    if (r->rc == 0)
+        r->rc = gmv_fail(GMV_ERR_FORMAT, "snapshot metadata: a value type has kind \"%s\"", name);
+    return GMV_GO_BOOL;
+}
+
+/* Reads the optional fields and constants of a type into malloc'd arrays. */
+static void get_members(meta_reader *r, json_t *obj, gmv_go_type *g, uint64_t count)
+{
+    json_t *fields = json_object_get(obj, "fields"), *consts = json_object_get(obj, "consts"), *item;
+    size_t i;
+    if (fields && json_is_array(fields) && json_array_size(fields) < UINT32_MAX) {
+        gmv_go_field *out = calloc(json_array_size(fields) + 1, sizeof *out);
+        json_array_foreach(fields, i, item) {
+            if (!out)
+                break;
+            out[i] = (gmv_go_field){.name = get_string(r, item, "name"),
+                                    .offset = get_uint(r, item, "offset", GMV_MAX_VALUE_SIZE),
+                                    .type = get_type_ref(r, item, "type", count),
+                                    .embedded = get_bool(r, item, "embedded")};
+        }
+        g->fields = out;
+        g->nfields = out ? (uint32_t)json_array_size(fields) : 0;
+    }
+    if (consts && json_is_array(consts) && json_array_size(consts) < UINT32_MAX) {
+        gmv_go_const *out = calloc(json_array_size(consts) + 1, sizeof *out);
+        json_array_foreach(consts, i, item) {
+            json_t *value = out ? member(r, item, "value") : NULL;
+            if (!value)
+                break;
+            out[i] = (gmv_go_const){.name = get_string(r, item, "name"), .value = json_integer_value(value)};
+        }
+        g->consts = out;
+        g->nconsts = out ? (uint32_t)json_array_size(consts) : 0;
+    }
+}
+
+static void get_go_type(meta_reader *r, json_t *obj, gmv_types *t, uint64_t count)
+{
+    gmv_go_type g = {.name = get_string(r, obj, "name"), .kind = get_go_kind(r, obj),
+                     .size = get_uint(r, obj, "size", GMV_MAX_VALUE_SIZE), .elem = get_type_ref(r, obj, "elem", count),
+                     .key = get_type_ref(r, obj, "key", count), .len = get_uint(r, obj, "len", GMV_MAX_VALUE_SIZE),
+                     .direct_iface = get_bool(r, obj, "direct_iface")};
+    get_members(r, obj, &g, count);
+    json_t *map = json_object_get(obj, "map");
+    if (g.kind == GMV_GO_MAP) {
+        g.map_impl = get_impl(r, map);
+        g.map_count_offset = (uint32_t)get_uint(r, map, "count_offset", 4096);
+        g.map_count_size = (uint32_t)get_uint(r, map, "count_size", 8);
+    }
+    if (r->rc == 0 && gmv_types_add(t, &g) == GMV_NO_TYPE)
+        r->rc = gmv_fail(GMV_ERR_NOMEM, "out of memory reading the snapshot's types");
+    free((void *)g.fields);
+    free((void *)g.consts);
+}
+
+static void get_memos(meta_reader *r, json_t *root, gmv_types *t, uint64_t count)
+{
+    json_t *rts = member(r, root, "runtime_types"), *funcs = member(r, root, "funcs"), *item;
+    size_t i;
+    json_array_foreach(rts, i, item) {
+        uint64_t address = get_address(r, item, "address");
+        uint32_t type = get_type_ref(r, item, "type", count);
+        if (r->rc == 0)
+            r->rc = gmv_types_remember_runtime_type(t, address, type);
+    }
+    json_array_foreach(funcs, i, item) {
+        uint64_t address = get_address(r, item, "address");
+        json_t *name = member(r, item, "name");
+        const char *text = name && !json_is_null(name) ? get_string(r, item, "name") : NULL;
+        if (r->rc == 0)
+            r->rc = gmv_types_remember_func(t, address, text);
+    }
+}
+
+/* Reads "value_types" (absent in snapshots from before them: no types). */
+static void get_value_types(meta_reader *r, json_t *root, gmv_snapshot *snap)
+{
+    json_t *obj = json_object_get(root, "value_types");
+    if (!obj || r->rc != 0)
+        return;
+    meta_reader sub = {.path = "value_types"};
+    json_t *types = member(&sub, obj, "types"), *item;
+    uint64_t count = json_is_array(types) ? json_array_size(types) : 0;
+    gmv_types *t = gmv_types_new(get_address(&sub, obj, "bias"));
+    if (!t) {
+        r->rc = gmv_fail(GMV_ERR_NOMEM, "out of memory reading the snapshot's types");
+        return;
+    }
+    size_t i;
+    json_array_foreach(types, i, item) {
+        if (sub.rc == 0)
+            get_go_type(&sub, item, t, count);
+    }
+    uint32_t key = get_type_ref(&sub, obj, "key", count), elem = get_type_ref(&sub, obj, "elem", count);
+    json_t *depth = member(&sub, obj, "follow_depth");
+    snap->follow_depth = depth && json_is_integer(depth) && json_integer_value(depth) == -1
+                             ? GMV_FOLLOW_NONE
+                             : get_uint(&sub, obj, "follow_depth", GMV_MAX_FOLLOW_DEPTH);
+    snap->max_elems = get_uint(&sub, obj, "max_elems", GMV_MAX_ELEMS);
+    get_memos(&sub, obj, t, count);
+    if (sub.rc == 0)
+        sub.rc = gmv_types_set_roots(t, key, elem);
+    if (sub.rc == 0)
+        sub.rc = gmv_types_validate(t);
+    if (sub.rc != 0) {
+        gmv_types_free(t);
+        r->rc = sub.rc == GMV_ERR_NOMEM ? sub.rc : GMV_ERR_FORMAT;
+        return;
+    }
+    snap->types = t;
+}
+
 int gmv_snapshot_meta_decode(gmv_snapshot *snap, const char *text, size_t len)
 {
     json_error_t error;
@@ -353,6 +557,7 @@ int gmv_snapshot_meta_decode(gmv_snapshot *snap, const char *text, size_t len)
     snap->hmap_address = get_address(&r, root, "hmap_address");
     get_origin(&r, member(&r, root, "origin"), &snap->origin);
     get_layout(&r, member(&r, root, "layout"), &snap->layout);
+    get_value_types(&r, root, snap);
     json_decref(root);
     if (r.rc != 0)
         return r.rc;

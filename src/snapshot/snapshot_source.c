@@ -219,13 +219,40 @@ int gmv_snapshot_open_source(gmv_source **out, const gmv_snapshot *snap)
     return rc;
 }
 
+/* The snapshot's types for a model build: a table without a binary is only
+ * read by decoding (look-ups it cannot answer add nothing), so the const
+ * snapshot is not changed. */
+static gmv_types *types_of(const gmv_snapshot *snap)
+{
+    return (gmv_types *)snap->types;
+}
+
+/* `limits` with the capture's own for decoding through types: reading
+ * deeper than the capture did would find nothing recorded. */
+static gmv_limits capture_limits(const gmv_snapshot *snap, const gmv_limits *limits)
+{
+    gmv_limits out = gmv_limits_resolve(limits);
+    if (snap->types) {
+        out.follow_depth = snap->follow_depth;
+        out.max_elems = snap->max_elems;
+    }
+    return out;
+}
+
+const gmv_types *gmv_snapshot_types(const gmv_snapshot *snap)
+{
+    return snap->types;
+}
+
 int gmv_snapshot_build_model(gmv_model **out, const gmv_snapshot *snap, const gmv_limits *limits)
 {
     *out = NULL;
     gmv_source *src = NULL;
+    gmv_limits used = capture_limits(snap, limits);
     int rc = gmv_snapshot_open_source(&src, snap);
     if (rc == 0)
-        rc = gmv_model_build(out, src, &snap->layout, snap->hmap_address, limits);
+        rc = gmv_model_build_typed(out, src, &snap->layout, types_of(snap), snap->hmap_address, &used,
+                                   GMV_ENTRIES_KEEP);
     gmv_source_free(src);
     return rc;
 }
@@ -234,9 +261,11 @@ int gmv_snapshot_build_lean_model(gmv_model **out, const gmv_snapshot *snap, con
 {
     *out = NULL;
     gmv_source *src = NULL;
+    gmv_limits used = capture_limits(snap, limits);
     int rc = gmv_snapshot_open_source(&src, snap);
     if (rc == 0)
-        rc = gmv_model_build_with(out, src, &snap->layout, snap->hmap_address, limits, GMV_ENTRIES_REVISIT);
+        rc = gmv_model_build_typed(out, src, &snap->layout, types_of(snap), snap->hmap_address, &used,
+                                   GMV_ENTRIES_REVISIT);
     if (rc != 0)
         gmv_source_free(src); /* on success the model owns it */
     return rc;
@@ -287,5 +316,6 @@ void gmv_snapshot_free(gmv_snapshot *snap)
     for (size_t i = 0; i < snap->nblocks; i++)
         free(snap->blocks[i]);
     free(snap->blocks);
+    gmv_types_free(snap->types);
     free(snap);
 }
