@@ -14,11 +14,13 @@
 #define DEFAULT_LONGEST 8
 #define DEFAULT_MAX_TEXT 20
 
-/* Creates node `name` in `parent` with the label now in ctx->html. */
+/* Creates node `name` in `parent` with the label now in ctx->html, and the
+ * paths of the func values in it. */
 static gva_node *html_node(graph_ctx *ctx, gva_graph *parent, const char *name)
 {
     gva_node *n = gva_node_new(parent, name);
     gva_node_set_html(n, ctx->html.data && !ctx->html.failed ? ctx->html.data : NULL);
+    func_links_draw(&ctx->funcs, ctx->g, n);
     return n;
 }
 
@@ -373,6 +375,7 @@ int classic_render_graph(FILE *out, const gmv_model *model, const gmv_origin *or
     free(ctx.old.drawn);
     free(ctx.old.first);
     gmv_text_free(&ctx.scratch);
+    func_links_free(&ctx.funcs);
     gmv_text_free(&ctx.html);
     return rc;
 }

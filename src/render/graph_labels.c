@@ -44,14 +44,6 @@ static void put_text(graph_ctx *ctx, const char *s)
     gmv_text_append_html(&ctx->html, s);
 }
 
-/* Appends a key or value as escaped text. */
-static void put_value(graph_ctx *ctx, const gmv_value *v, uint64_t size)
-{
-    gmv_text_clear(&ctx->scratch);
-    gmv_value_to_text(&ctx->scratch, v, size, ctx->opt.max_text);
-    put_text(ctx, ctx->scratch.data ? ctx->scratch.data : "");
-}
-
 /* Appends one "name | value" row of the header table. */
 static void header_row(graph_ctx *ctx, const char *name, const char *port, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -127,17 +119,13 @@ static void bucket_cell(graph_ctx *ctx, const gmv_bucket *b, int slot, bool with
     uint32_t e = b->entry[slot];
     bool live = e != GMV_NO_ENTRY && e < n;
     bool focus = live && ctx->opt.focus_key && graph_entry_has_key(ctx, &entries[e], ctx->opt.focus_key);
-    gmv_text_printf(&ctx->html, "<TR><TD>%d</TD><TD BGCOLOR=\"%s\">%02x%s</TD><TD ALIGN=\"LEFT\"%s>", slot,
-                    state_color(s), b->tophash[slot], state_word(s), focus ? " BGCOLOR=\"" COLOR_FOCUS_KEY "\"" : "");
-    if (live)
-        put_value(ctx, &entries[e].key, l->key.size);
-    gmv_text_puts(&ctx->html, "</TD>");
-    if (with_values) {
-        gmv_text_puts(&ctx->html, "<TD ALIGN=\"LEFT\">");
-        if (live)
-            put_value(ctx, &entries[e].elem, l->elem.size);
-        gmv_text_puts(&ctx->html, "</TD>");
-    }
+    gmv_text_printf(&ctx->html, "<TR><TD>%d</TD><TD BGCOLOR=\"%s\">%02x%s</TD>", slot, state_color(s),
+                    b->tophash[slot], state_word(s));
+    gmv_value_cell(&ctx->html, &ctx->scratch, live ? &entries[e].key : NULL, l->key.size, ctx->opt.max_text,
+                   focus ? COLOR_FOCUS_KEY : NULL, NULL, "");
+    if (with_values)
+        gmv_value_cell(&ctx->html, &ctx->scratch, live ? &entries[e].elem : NULL, l->elem.size, ctx->opt.max_text,
+                       NULL, live ? func_links_add(&ctx->funcs, &entries[e].elem) : NULL, "");
     gmv_text_puts(&ctx->html, "</TR>");
 }
 

@@ -89,12 +89,7 @@ static bool mark_focus_range(const graph_ctx *ctx, array_view *view)
 
 bool graph_entry_has_key(graph_ctx *ctx, const gmv_entry *e, const char *text)
 {
-    const gmv_layout *l = gmv_model_layout(ctx->model);
-    if (e->key.kind == GMV_KIND_STRING && e->key.readable && !e->key.truncated)
-        return e->key.len == strlen(text) && memcmp(e->key.bytes, text, strlen(text)) == 0;
-    gmv_text_clear(&ctx->scratch);
-    gmv_value_to_text(&ctx->scratch, &e->key, l->key.size, 0);
-    return ctx->scratch.data && strcmp(ctx->scratch.data, text) == 0;
+    return gmv_key_matches(&e->key, gmv_model_layout(ctx->model)->key.size, text, &ctx->scratch);
 }
 
 /* Marks the chain holding the focus key; false if no entry has it. */

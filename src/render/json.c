@@ -12,6 +12,10 @@
 /* Writes a decoded key or value by the rules of the schema. */
 void json_write_value(jw *w, const gmv_value *v, uint64_t size)
 {
+    if (v->kind == GMV_KIND_NODE) {
+        json_write_node(w, v->as.node);
+        return;
+    }
     if (!v->readable) {
         jw_object_begin(w);
         jw_key(w, "unreadable");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "render/func_links.h"
 #include "render/graphviz.h"
 #include "render/render_impl.h"
 #include "render/text.h"
@@ -32,6 +33,7 @@ typedef struct swiss_draw {
     gmv_graph_options opt;
     gva_graph *g;
     gmv_text html, scratch;
+    func_links funcs;    /* func values of the label being built */
     const gmv_dir_entry *dir;
     size_t ndir;
     const gmv_table *tables;
@@ -82,22 +84,10 @@ static void put_textf(swiss_draw *d, const char *fmt, ...)
     gmv_text_append_html(&d->html, text);
 }
 
-/* Appends a key or value, shortened, escaped. */
-static void put_value(swiss_draw *d, const gmv_value *v, uint64_t size)
-{
-    gmv_text_clear(&d->scratch);
-    gmv_value_to_text(&d->scratch, v, size, d->opt.max_text);
-    gmv_text_append_html(&d->html, d->scratch.data ? d->scratch.data : "");
-}
-
 /* True if entry `e`'s key reads as `text`, as Go prints it. */
 static bool entry_has_key(swiss_draw *d, const gmv_entry *e, const char *text)
 {
-    if (e->key.kind == GMV_KIND_STRING && e->key.readable && !e->key.truncated)
-        return e->key.len == strlen(text) && memcmp(e->key.bytes, text, strlen(text)) == 0;
-    gmv_text_clear(&d->scratch);
-    gmv_value_to_text(&d->scratch, &e->key, gmv_model_layout(d->model)->key.size, 0);
-    return d->scratch.data && strcmp(d->scratch.data, text) == 0;
+    return gmv_key_matches(&e->key, gmv_model_layout(d->model)->key.size, text, &d->scratch);
 }
 
 /* True if an anomaly names group `group` of table `table` (-1: the table itself). */
@@ -170,12 +160,10 @@ static void slot_cell(swiss_draw *d, const gmv_group *g, int i, bool key)
     uint32_t e = g->entry[i];
     bool live = e != GMV_NO_ENTRY && e < d->nentries;
     bool focus = key && live && d->opt.focus_key && entry_has_key(d, &d->entries[e], d->opt.focus_key);
-    gmv_text_printf(&d->html, "<TD ALIGN=\"LEFT\"%s>", focus ? " BGCOLOR=\"" COLOR_FOCUS_KEY "\"" : "");
-    if (live)
-        put_value(d, key ? &d->entries[e].key : &d->entries[e].elem, key ? l->key.size : l->elem.size);
-    else
-        gmv_text_puts(&d->html, " ");
-    gmv_text_puts(&d->html, "</TD>");
+    const gmv_value *v = !live ? NULL : key ? &d->entries[e].key : &d->entries[e].elem;
+    const char *port = v && !key ? func_links_add(&d->funcs, v) : NULL;
+    gmv_value_cell(&d->html, &d->scratch, v, key ? l->key.size : l->elem.size, d->opt.max_text,
+                   focus ? COLOR_FOCUS_KEY : NULL, port, " ");
 }
 
 /* Appends the table of one group: a heading, its control bytes, then the
@@ -398,11 +386,13 @@ static int select_groups(swiss_draw *d)
 
 /* ---- drawing ---- */
 
-/* A node in `parent` labelled with the HTML now in d->html. */
+/* A node in `parent` labelled with the HTML now in d->html, with the paths
+ * of the func values in it. */
 static gva_node *html_node(swiss_draw *d, gva_graph *parent, const char *name)
 {
     gva_node *n = gva_node_new(parent, name);
     gva_node_set_html(n, d->html.failed ? NULL : d->html.data);
+    func_links_draw(&d->funcs, d->g, n);
     return n;
 }
 
@@ -747,5 +737,6 @@ int swiss_render_graph(FILE *out, const gmv_model *m, const gmv_origin *origin, 
     free(d.table_node);
     gmv_text_free(&d.html);
     gmv_text_free(&d.scratch);
+    func_links_free(&d.funcs);
     return rc;
 }

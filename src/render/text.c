@@ -106,7 +106,7 @@ static size_t utf8_sequence(const uint8_t *s, size_t len)
 }
 
 /* Appends a Go-style quoted string: printable UTF-8 as is, the rest escaped. */
-static void quote_bytes(gmv_text *t, const uint8_t *s, size_t len, size_t max_chars, bool cut)
+void gmv_quote_bytes(gmv_text *t, const uint8_t *s, size_t len, size_t max_chars, bool cut)
 {
     gmv_text_append(t, "\"", 1);
     size_t chars = 0, i = 0;
@@ -136,7 +136,7 @@ static void quote_bytes(gmv_text *t, const uint8_t *s, size_t len, size_t max_ch
 }
 
 /* Appends a float the shortest way that reads back the same. */
-static void float_text(gmv_text *t, double v, bool single)
+void gmv_float_text(gmv_text *t, double v, bool single)
 {
     if (isnan(v)) {
         gmv_text_append(t, "NaN", 3);
@@ -179,14 +179,15 @@ void gmv_value_to_text(gmv_text *t, const gmv_value *v, uint64_t size, size_t ma
     case GMV_KIND_INT: gmv_text_printf(t, "%" PRId64, v->as.i); return;
     case GMV_KIND_UINT: gmv_text_printf(t, "%" PRIu64, v->as.u); return;
     case GMV_KIND_BOOL: gmv_text_printf(t, "%s", v->as.b ? "true" : "false"); return;
-    case GMV_KIND_FLOAT: float_text(t, v->as.f, size == 4); return;
+    case GMV_KIND_FLOAT: gmv_float_text(t, v->as.f, size == 4); return;
+    case GMV_KIND_NODE: gmv_node_to_go(t, v->as.node, GMV_GO_DISPLAY, max_chars); return;
     case GMV_KIND_POINTER:
         if (v->as.u)
             gmv_text_printf(t, "0x%" PRIx64, v->as.u);
         else
             gmv_text_append(t, "nil", 3);
         return;
-    case GMV_KIND_STRING: quote_bytes(t, v->bytes, (size_t)v->len, max_chars, v->truncated); return;
+    case GMV_KIND_STRING: gmv_quote_bytes(t, v->bytes, (size_t)v->len, max_chars, v->truncated); return;
     default: hex_text(t, v->bytes, (size_t)v->len, max_chars); return;
     }
 }
@@ -206,4 +207,36 @@ void gmv_classic_flag_names(uint8_t flags, char *out, size_t size)
     }
     if (flags == 0)
         snprintf(out, size, "none");
+}
+
+void gmv_value_cell(gmv_text *html, gmv_text *scratch, const gmv_value *v, uint64_t size, size_t max_text,
+                    const char *bgcolor, const char *port, const char *empty)
+{
+    gmv_text_puts(html, "<TD ALIGN=\"LEFT\"");
+    if (bgcolor)
+        gmv_text_printf(html, " BGCOLOR=\"%s\"", bgcolor);
+    if (port)
+        gmv_text_printf(html, " PORT=\"%s\"", port);
+    if (!v) {
+        gmv_text_printf(html, ">%s</TD>", empty);
+        return;
+    }
+    gmv_text_clear(scratch);
+    gmv_value_to_text(scratch, v, size, max_text); /* what the cell shows */
+    size_t shown = scratch->len;
+    gmv_value_to_text(scratch, v, size, 0); /* then the whole text */
+    if (scratch->failed) {
+        gmv_text_puts(html, ">(out of memory)</TD>");
+        return;
+    }
+    const char *whole = scratch->data + shown;
+    if (scratch->len - shown != shown || memcmp(scratch->data, whole, shown) != 0) {
+        gmv_text_puts(html, " HREF=\"#\" TOOLTIP=\"");
+        gmv_text_append_html(html, whole);
+        gmv_text_puts(html, "\"");
+    }
+    scratch->data[shown] = '\0';
+    gmv_text_puts(html, ">");
+    gmv_text_append_html(html, scratch->data);
+    gmv_text_puts(html, "</TD>");
 }
