@@ -211,6 +211,15 @@ static void describe_origin(const cli_options *o, const char *exe, gmv_origin *o
     snprintf(origin->executable, sizeof origin->executable, "%.*s", (int)sizeof origin->executable - 1, exe);
 }
 
+/* The key and value types of the map for decoding (NULL in *out: shown as
+ * bytes, numbers and strings, when the DWARF does not describe them in a
+ * way gomapviz reads). Fails only when memory runs out. */
+static int value_types(const gmv_binary *bin, const gmv_layout *layout, uint64_t bias, gmv_types **out)
+{
+    int rc = gmv_binary_value_types(bin, layout->map_type, bias, out);
+    return rc == GMV_ERR_NOMEM ? rc : 0;
+}
+
 /* Captures from a live process or core file: into *out, or with `path`
  * straight into that file (then *res says what it found). */
 static int capture_target(const cli_options *o, gmv_snapshot **out, const char *path, cli_capture_result *res)
@@ -252,6 +261,8 @@ static int capture_target(const cli_options *o, gmv_snapshot **out, const char *
     }
     if (rc == 0 && o->has_addr)
         rc = check_map_address(o, src, &layout);
+    if (rc == 0)
+        rc = value_types(bin, &layout, bias, &req.types);
     if (rc == 0) {
         stage = STAGE_CAPTURE;
         describe_origin(o, exe, &req.origin);
@@ -264,6 +275,7 @@ static int capture_target(const cli_options *o, gmv_snapshot **out, const char *
     }
     if (rc != 0 && !input_message[0])
         explain_failure(o, exe, bin, stage, rc);
+    gmv_types_free(req.types);
     gmv_binary_free(bin);
     gmv_source_free(src);
     return rc;

@@ -22,7 +22,9 @@
     "  --debug-dir DIR          where debug files are installed (default /usr/lib/debug)\n" \
     "  --max-bytes N            stop reading after N bytes of target memory (default 4 GiB)\n" \
     "  --max-buckets N          stop after walking N buckets or groups (default 67108864)\n" \
-    "  --max-string N           read at most N bytes of one string key or value (default 1 MiB)\n"
+    "  --max-string N           read at most N bytes of one string key or value (default 1 MiB)\n" \
+    "  --depth N                follow pointers in keys and values N deep (default 3; 0: none)\n" \
+    "  --elems N                decode the first N elements of an array or slice (default 16)\n"
 
 #define EXIT_HELP \
     "Exit status: 0 done; 1 failed (one line on stderr says why); 2 bad usage;\n" \

@@ -32,7 +32,9 @@ enum {
     OPT_GROUPS,
     OPT_SKIP_EXE_CHECK,
     OPT_DEBUG_FILE,
-    OPT_DEBUG_DIR
+    OPT_DEBUG_DIR,
+    OPT_DEPTH,
+    OPT_ELEMS
 };
 
 static const struct option long_options[] = {
@@ -60,12 +62,14 @@ static const struct option long_options[] = {
     {"skip-exe-check", no_argument, NULL, OPT_SKIP_EXE_CHECK},
     {"debug-file", required_argument, NULL, OPT_DEBUG_FILE},
     {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
+    {"depth", required_argument, NULL, OPT_DEPTH},
+    {"elems", required_argument, NULL, OPT_ELEMS},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-#define OPTION_SLOTS (OPT_DEBUG_DIR - OPT_PID + 3) /* -o, --help, then the long-only options */
+#define OPTION_SLOTS (OPT_ELEMS - OPT_PID + 3) /* -o, --help, then the long-only options */
 
 /* Which commands take an option. */
 enum { CMD_CAPTURE = 1, CMD_DUMP = 2, CMD_STATS = 4, CMD_RENDER = 8, CMD_DIFF = 16 };
@@ -265,6 +269,20 @@ static int apply_option(cli_options *o, int c, const char *arg)
             o->limits.max_buckets = n;
         else
             o->limits.max_string = n;
+        return 0;
+    case OPT_DEPTH:
+        if (!parse_index(arg, &n) || n > GMV_MAX_FOLLOW_DEPTH) {
+            cli_error("--depth wants a number of pointers to follow from 0 to %d, not '%s'", GMV_MAX_FOLLOW_DEPTH, arg);
+            return EXIT_USAGE;
+        }
+        o->limits.follow_depth = n ? n : GMV_FOLLOW_NONE;
+        return 0;
+    case OPT_ELEMS:
+        if (!parse_u64(arg, &n) || n > GMV_MAX_ELEMS) {
+            cli_error("--elems wants a number of elements from 1 to %d, not '%s'", GMV_MAX_ELEMS, arg);
+            return EXIT_USAGE;
+        }
+        o->limits.max_elems = n;
         return 0;
     case OPT_BUCKET:
     case OPT_BUCKETS:
