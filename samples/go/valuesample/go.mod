@@ -1,0 +1,3 @@
+module valuesample
+
+go 1.19

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""End-to-end tests of decoded keys and values on real Go processes.
+
+Usage: values_e2e.py --gomapviz PATH --go-dir DIR [--only REGEX] [--keep-temp]
+
+DIR holds the builds of samples/go/valuesample (BUILDS below: classic maps
+with Go 1.19, Swiss tables with Go 1.26, and a Go 1.26 PIE, whose type and
+function addresses are moved by the load bias). The program fills one map of
+each kind (structs, pointers with a cycle, interfaces, errors, byte slices,
+arrays, nested maps, funcs and closures, named constants, complex numbers,
+struct keys with strings, keys over 128 bytes, chans), and prints every
+entry as it sees it by reflection, in the JSON forms gomapviz writes
+(docs/json-schema.md). For every map, gomapviz must give exactly those
+entries: captured live then dumped from the snapshot, dumped live directly,
+and captured from a gcore core file. Each map's key written in Go syntax
+(key_go) must be found by render --key (and a key not in the map must not),
+and every map renders (DOT that dot accepts, inert SVG, the same twice).
+
+Standard library only; shares its plumbing with e2e.py. Prints one line per
+case and exits 1 if any case failed.
+"""
+
+import argparse
+import collections
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e import Fail, Gmv, Skip, Target, check_render, short  # noqa: E402
+
+BUILDS = collections.OrderedDict([
+    ("valuesample-go1.19", "classic"),
+    ("valuesample-go1.26", "swiss"),
+    ("valuesample-go1.26-pie", "swiss"),
+])
+RENDERED = {"valuesample-go1.19", "valuesample-go1.26"}
+FOCUS_COLOR = "#fff1a8"  # a cell marked by --key (COLOR_FOCUS_KEY in graph_labels.c and swiss_graph.c)
+
+
+def canon(value):
+    return json.dumps(value, sort_keys=True)
+
+
+def entries_of(model):
+    """The dump's entries as a multiset of (key, value) JSON texts."""
+    got = collections.Counter()
+    for e in model.get("entries") or []:
+        got[(canon(e.get("key")), canon(e.get("value")))] += 1
+    return got
+
+
+def compare(view, model, kind):
+    """Raises Fail unless the dump holds exactly the program's entries."""
+    m = model.get("map") or {}
+    if m.get("address") != view["address"]:
+        raise Fail("%s: map address %s, the program says %s" % (kind, m.get("address"), view["address"]))
+    if model.get("anomalies"):
+        raise Fail("%s: anomalies %s" % (kind, short(json.dumps(model["anomalies"]))))
+    want = collections.Counter((canon(k), canon(v)) for k, v in view["entries"])
+    got = entries_of(model)
+    if got != want:
+        missing = list((want - got).elements())[:2]
+        extra = list((got - want).elements())[:2]
+        raise Fail("%s: %d entries differ from the program's; missing %s; instead %s" % (
+            kind, sum(((want - got) + (got - want)).values()), short(repr(missing), 600),
+            short(repr(extra), 600)))
+
+
+class Runner:
+    def __init__(self, args):
+        self.gmv = Gmv(args.gomapviz)
+        self.go_dir = args.go_dir
+        self.only = re.compile(args.only) if args.only else None
+        self.tmp = tempfile.mkdtemp(prefix="gmv-values-")
+        self.counts = collections.Counter()
+        self.failed = []
+        self.seq = 0
+
+    def path(self, name):
+        self.seq += 1
+        return os.path.join(self.tmp, "%03d-%s" % (self.seq, name))
+
+    def case(self, name, fn, *args):
+        if self.only and not self.only.search(name):
+            return
+        t0 = time.monotonic()
+        try:
+            fn(*args)
+            status, reason = "PASS", ""
+        except Skip as e:
+            status, reason = "SKIP", str(e)
+        except Fail as e:
+            status, reason = "FAIL", str(e)
+            self.failed.append(name)
+        self.counts[status] += 1
+        print("%s %s (%.1fs)%s" % (status, name, time.monotonic() - t0, (": " + reason) if reason else ""),
+              flush=True)
+
+    def live(self, target, view):
+        var = view["var"]
+        snap = self.path(var.replace("main.", "") + ".gmvs")
+        self.gmv.ok("capture", "--pid", str(target.pid), "--var", var, "-o", snap)
+        target.check_running("capture")
+        compare(view, self.gmv.dump(snap), "from the snapshot")
+        compare(view, self.gmv.dump("--pid", str(target.pid), "--var", var), "dump --pid")
+        target.check_running("dump --pid")
+        return snap
+
+    def key(self, snap, view):
+        for i, key in enumerate(view["key_go"]):
+            dot = snap[:-5] + "-key%d.dot" % i
+            self.gmv.ok("render", snap, "--key", key, "-o", dot)
+            with open(dot, encoding="utf-8") as f:
+                if f.read().count(FOCUS_COLOR) != 1:
+                    raise Fail("render --key %s did not mark exactly one cell" % key)
+            self.gmv.error("render", snap, "--key", key + "x", "-o", snap[:-5] + "-nokey.dot", mentions="key")
+
+    def core(self, target, exe, views):
+        gcore = shutil.which("gcore")
+        if gcore is None:
+            raise Fail("gcore not found (install the gdb package)")
+        prefix = self.path("core")
+        corefile = "%s.%d" % (prefix, target.pid)
+        proc = subprocess.Popen([gcore, "-o", prefix, str(target.pid)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            out, _ = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise Fail("gcore timed out")
+        try:
+            if proc.returncode != 0 or not os.path.isfile(corefile):
+                raise Fail("gcore failed (%d): %s" % (proc.returncode, short(out.decode("utf-8", "replace"))))
+            target.check_running("gcore")
+            bad = []
+            for view in views:
+                snap = self.path("core-" + view["var"].replace("main.", "") + ".gmvs")
+                try:
+                    self.gmv.ok("capture", "--core", corefile, "--exe", exe, "--var", view["var"], "-o", snap)
+                    compare(view, self.gmv.dump(snap), view["var"] + " from the core")
+                except Fail as e:
+                    bad.append(str(e))
+            if bad:
+                raise Fail("; ".join(bad))
+        finally:
+            try:
+                os.unlink(corefile)
+            except OSError:
+                pass
+
+    def build(self, build):
+        exe = os.path.join(self.go_dir, build)
+        if not os.path.isfile(exe):
+            self.case(build, lambda: (_ for _ in ()).throw(Fail("missing build %s" % exe)))
+            return
+        target = Target(exe, "values", self.tmp)
+        try:
+            if target.view.get("implementation") != BUILDS[build]:
+                raise Fail("%s says its maps are %s" % (build, target.view.get("implementation")))
+            views = target.view["maps"]
+            for view in views:
+                name = "%s/%s" % (build, view["var"])
+                snaps = {}
+                self.case("live/" + name, lambda v=view: snaps.__setitem__(v["var"], self.live(target, v)))
+                if view["var"] in snaps:
+                    self.case("key/" + name, self.key, snaps[view["var"]], view)
+                    if build in RENDERED:
+                        self.case("render/" + name, check_render, self.gmv, snaps[view["var"]])
+            self.case("core/" + build, self.core, target, exe, views)
+        finally:
+            target.kill()
+
+    def run(self):
+        for build in BUILDS:
+            try:
+                self.build(build)
+            except Fail as e:
+                self.case(build, lambda: (_ for _ in ()).throw(e))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--gomapviz", required=True)
+    ap.add_argument("--go-dir", required=True)
+    ap.add_argument("--only")
+    ap.add_argument("--keep-temp", action="store_true")
+    args = ap.parse_args()
+    r = Runner(args)
+    try:
+        r.run()
+    finally:
+        if not args.keep_temp:
+            shutil.rmtree(r.tmp, ignore_errors=True)
+    print("values_e2e: %d passed, %d failed, %d skipped" % (r.counts["PASS"], r.counts["FAIL"], r.counts["SKIP"]))
+    if r.failed:
+        print("failed: " + ", ".join(r.failed))
+    return 1 if r.failed or not r.counts["PASS"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
