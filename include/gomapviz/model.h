@@ -84,8 +84,9 @@ typedef enum gmv_node_note {
     GMV_NODE_CYCLE,        /* a pointer to a value already being shown on the way here */
     GMV_NODE_DEPTH,        /* a pointer not followed: gmv_limits.follow_depth */
     GMV_NODE_UNREADABLE,   /* memory it needed could not be read */
-    GMV_NODE_UNKNOWN_TYPE  /* a type gomapviz could not read (an interface's dynamic type the
+    GMV_NODE_UNKNOWN_TYPE, /* a type gomapviz could not read (an interface's dynamic type the
                               binary does not describe, a pointer's target): addresses only */
+    GMV_NODE_LEFT_OUT      /* its parts are left out: the key or value has more than 65536 */
 } gmv_node_note;
 
 /* A key or value decoded through its Go type (gmv_types): a tree of nodes,

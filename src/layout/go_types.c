@@ -72,7 +72,47 @@ const char *gmv_types_intern(gmv_types *t, const char *s)
     return copy;
 }
 
+/* True when `index` names a type of the table or is GMV_NO_TYPE. */
+static bool ref_ok(const gmv_types *t, uint32_t index)
+{
+    return index == GMV_NO_TYPE || index < t->ntypes;
+}
+
+/* Checks the references and sizes of one type. */
+static bool type_ok(const gmv_types *t, const gmv_go_type *g)
+{
+    if ((unsigned)g->kind >= GMV_GO_KIND_COUNT || !ref_ok(t, g->elem) || !ref_ok(t, g->key) ||
+        g->size > GMV_MAX_VALUE_SIZE)
+        return false;
+    switch (g->kind) {
+    case GMV_GO_ARRAY:
+        return g->elem != GMV_NO_TYPE && (g->len == 0 || t->types[g->elem].size <= g->size / g->len) &&
+               g->len * t->types[g->elem].size == g->size;
+    case GMV_GO_STRUCT:
+        for (uint32_t i = 0; i < g->nfields; i++) {
+            const gmv_go_field *f = &g->fields[i];
+            if (!ref_ok(t, f->type) || f->offset > g->size ||
+                (f->type != GMV_NO_TYPE && t->types[f->type].size > g->size - f->offset))
+                return false;
+        }
+        return true;
+    case GMV_GO_MAP:
+        return g->map_count_size <= 8 && g->map_count_offset <= 4096;
+    default:
+        return true;
+    }
+}
+
+static uint32_t push_unchecked(gmv_types *t, const gmv_go_type *type);
+
 uint32_t gmv_types_push(gmv_types *t, const gmv_go_type *type)
+{
+    return type_ok(t, type) ? push_unchecked(t, type) : GMV_NO_TYPE;
+}
+
+/* Appends `type`, whose references may name types still to come (a table
+ * read back is checked as a whole by gmv_types_validate). */
+static uint32_t push_unchecked(gmv_types *t, const gmv_go_type *type)
 {
     if (t->ntypes >= GMV_NO_TYPE - 1)
         return GMV_NO_TYPE;
@@ -112,43 +152,27 @@ uint32_t gmv_types_add(gmv_types *t, const gmv_go_type *type)
     }
     copy.fields = fields;
     copy.consts = consts;
-    return gmv_types_push(t, &copy);
+    return push_unchecked(t, &copy);
 }
 
-/* True when `index` names a type of the table or is GMV_NO_TYPE. */
-static bool ref_ok(const gmv_types *t, uint32_t index)
+/* True when the types type `index` holds by value (array elements, struct
+ * fields) come before it: no type holds itself, as in any table made from
+ * DWARF, where the parts are read first. */
+static bool parts_first(const gmv_types *t, uint32_t index)
 {
-    return index == GMV_NO_TYPE || index < t->ntypes;
-}
-
-/* Checks the references and sizes of one type. */
-static bool type_ok(const gmv_types *t, const gmv_go_type *g)
-{
-    if ((unsigned)g->kind >= GMV_GO_KIND_COUNT || !ref_ok(t, g->elem) || !ref_ok(t, g->key) ||
-        g->size > GMV_MAX_VALUE_SIZE)
+    const gmv_go_type *g = &t->types[index];
+    if (g->kind == GMV_GO_ARRAY && g->elem >= index)
         return false;
-    switch (g->kind) {
-    case GMV_GO_ARRAY:
-        return g->elem != GMV_NO_TYPE && (g->len == 0 || t->types[g->elem].size <= g->size / g->len) &&
-               g->len * t->types[g->elem].size == g->size;
-    case GMV_GO_STRUCT:
-        for (uint32_t i = 0; i < g->nfields; i++) {
-            const gmv_go_field *f = &g->fields[i];
-            if (f->offset > g->size || (f->type != GMV_NO_TYPE && t->types[f->type].size > g->size - f->offset))
-                return false;
-        }
-        return true;
-    case GMV_GO_MAP:
-        return g->map_count_size <= 8 && g->map_count_offset <= 4096;
-    default:
-        return true;
-    }
+    for (uint32_t i = 0; g->kind == GMV_GO_STRUCT && i < g->nfields; i++)
+        if (g->fields[i].type != GMV_NO_TYPE && g->fields[i].type >= index)
+            return false;
+    return true;
 }
 
 int gmv_types_validate(const gmv_types *t)
 {
     for (size_t i = 0; i < t->ntypes; i++)
-        if (!type_ok(t, &t->types[i]))
+        if (!type_ok(t, &t->types[i]) || !parts_first(t, (uint32_t)i))
             return gmv_fail(GMV_ERR_FORMAT, "type %zu (%s) of the type table does not add up", i,
                             t->types[i].name ? t->types[i].name : "?");
     if (t->ntypes && (t->key >= t->ntypes || t->elem >= t->ntypes))

@@ -20,7 +20,13 @@ typedef struct tree {
     uint64_t max_elems;
     uint64_t path[GMV_MAX_FOLLOW_DEPTH + 1]; /* the pointers followed to get here */
     uint64_t depth;
+    unsigned nesting;      /* values inside values on the way here */
+    uint64_t nodes_left;   /* nodes one key or value may still take */
 } tree;
+
+#define MAX_NODES (UINT64_C(1) << 16) /* of one key or value: beyond, parts are left out */
+
+#define MAX_NESTING 64 /* deeper is no Go type (a table read back may say otherwise) */
 
 static void decode(tree *t, uint32_t type, const uint8_t *bytes, gmv_node *out);
 
@@ -32,6 +38,9 @@ static const gmv_go_type *type_at(const tree *t, uint32_t index)
 /* `n` nodes from the arena, zeroed; NULL (with b->error) when memory runs out. */
 static gmv_node *new_nodes(tree *t, uint64_t n)
 {
+    if (n > t->nodes_left)
+        return NULL;
+    t->nodes_left -= n;
     gmv_node *nodes = gmv_arena_alloc(t->arena, (size_t)(n ? n : 1) * sizeof *nodes);
     if (!nodes) {
         t->b->error = GMV_ERR_NOMEM;
@@ -157,7 +166,7 @@ static void decode_elems(tree *t, uint32_t elem, uint64_t n, const uint8_t *byte
     const gmv_go_type *e = type_at(t, elem);
     gmv_node *kids = e ? new_nodes(t, n) : NULL;
     if (!kids) {
-        out->note = GMV_NODE_UNKNOWN_TYPE;
+        out->note = e ? GMV_NODE_LEFT_OUT : GMV_NODE_UNKNOWN_TYPE;
         return;
     }
     for (uint64_t i = 0; i < n && !t->b->error; i++)
@@ -215,8 +224,10 @@ static void decode_slice(tree *t, uint32_t type, const uint8_t *bytes, gmv_node 
 static void decode_struct(tree *t, const gmv_go_type *g, const uint8_t *bytes, gmv_node *out)
 {
     gmv_node *kids = new_nodes(t, g->nfields);
-    if (!kids)
+    if (!kids) {
+        out->note = GMV_NODE_LEFT_OUT;
         return;
+    }
     for (uint32_t i = 0; i < g->nfields && !t->b->error; i++) {
         if (g->fields[i].type == GMV_NO_TYPE)
             kids[i].note = GMV_NODE_UNKNOWN_TYPE;
@@ -342,15 +353,45 @@ static void decode_map(tree *t, const gmv_go_type *g, const uint8_t *bytes, gmv_
     }
 }
 
+/* True when `g` has the size its kind has on a target of `ptr_size`. */
+static bool shape_ok(const gmv_go_type *g, uint32_t ptr_size)
+{
+    switch (g->kind) {
+    case GMV_GO_BOOL: return g->size == 1;
+    case GMV_GO_INT:
+    case GMV_GO_UINT:
+    case GMV_GO_UINTPTR: return g->size == 1 || g->size == 2 || g->size == 4 || g->size == 8;
+    case GMV_GO_FLOAT: return g->size == 4 || g->size == 8;
+    case GMV_GO_COMPLEX: return g->size == 8 || g->size == 16;
+    case GMV_GO_STRING:
+    case GMV_GO_INTERFACE:
+    case GMV_GO_EMPTY_INTERFACE: return g->size == 2 * (uint64_t)ptr_size;
+    case GMV_GO_SLICE: return g->size == 3 * (uint64_t)ptr_size;
+    case GMV_GO_ARRAY:
+    case GMV_GO_STRUCT: return true; /* checked against their parts (gmv_types_validate) */
+    default: return g->size == ptr_size;
+    }
+}
+
+static void decode_checked(tree *t, uint32_t type, const gmv_go_type *g, const uint8_t *bytes, gmv_node *out);
+
 static void decode(tree *t, uint32_t type, const uint8_t *bytes, gmv_node *out)
 {
     const gmv_go_type *g = type_at(t, type);
     out->type = g;
     out->value.readable = true;
-    if (!g) {
+    if (!g || !shape_ok(g, t->ptr_size) || t->nesting >= MAX_NESTING) {
         out->note = GMV_NODE_UNKNOWN_TYPE;
         return;
     }
+    t->nesting++;
+    decode_checked(t, type, g, bytes, out);
+    t->nesting--;
+}
+
+/* Decodes a value of a type of the right shape. */
+static void decode_checked(tree *t, uint32_t type, const gmv_go_type *g, const uint8_t *bytes, gmv_node *out)
+{
     out->value.bytes = bytes;
     out->value.len = g->size < UINT32_MAX ? (uint32_t)g->size : UINT32_MAX;
     switch (g->kind) {
@@ -396,7 +437,7 @@ int gmv_decode_tree(gmv_builder *b, uint32_t type, const uint8_t *data, gmv_valu
     gmv_arena *arena = b->keep_entries ? &b->model->arena : &b->tree_scratch;
     tree t = {.b = b, .types = b->types, .arena = arena, .ptr_size = b->model->layout.ptr_size,
               .depth_limit = b->limits.follow_depth == GMV_FOLLOW_NONE ? 0 : b->limits.follow_depth,
-              .max_elems = b->limits.max_elems};
+              .max_elems = b->limits.max_elems, .nodes_left = MAX_NODES};
     gmv_node *root = new_nodes(&t, 1);
     if (!root)
         return b->error;

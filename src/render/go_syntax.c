@@ -75,6 +75,10 @@ static void scalar(go_writer *w, const gmv_node *n)
 /* The children of `n` between braces, each after its field name if `fields`. */
 static void braced(go_writer *w, const gmv_node *n, bool fields)
 {
+    if (n->note == GMV_NODE_LEFT_OUT || n->note == GMV_NODE_UNKNOWN_TYPE) {
+        gmv_text_puts(w->t, n->note == GMV_NODE_LEFT_OUT ? "{/* left out */}" : "{/* unknown type */}");
+        return;
+    }
     gmv_text_append(w->t, "{", 1);
     for (uint32_t i = 0; i < n->nchildren; i++) {
         if (i)
@@ -300,17 +304,18 @@ static void normalize(gmv_text *out, const char *s, bool drop_packages)
     }
 }
 
-/* True when `a` and `b` are the same after normalize (either way). */
-static bool same_go(const char *a, const char *b, gmv_text *scratch)
+/* True when the user's `typed` is our `written`, spaces and comments aside,
+ * with or without the package names we write. */
+static bool same_go(const char *written, const char *typed, gmv_text *scratch)
 {
-    gmv_text na = {0};
+    gmv_text ours = {0};
+    normalize(scratch, typed, false);
     bool same = false;
     for (int drop = 0; drop < 2 && !same; drop++) {
-        normalize(&na, a, drop);
-        normalize(scratch, b, drop);
-        same = !na.failed && !scratch->failed && strcmp(na.data, scratch->data) == 0;
+        normalize(&ours, written, drop);
+        same = !ours.failed && !scratch->failed && strcmp(ours.data, scratch->data) == 0;
     }
-    gmv_text_free(&na);
+    gmv_text_free(&ours);
     return same;
 }
 

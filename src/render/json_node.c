@@ -27,8 +27,8 @@ static void note_member(jw *w, const gmv_node *n)
 {
     static const char *const keys[] = {[GMV_NODE_CYCLE] = "cycle", [GMV_NODE_DEPTH] = "depth_limit",
                                        [GMV_NODE_UNREADABLE] = "unreadable",
-                                       [GMV_NODE_UNKNOWN_TYPE] = "unknown_type"};
-    if (n->note > GMV_NODE_NIL && n->note <= GMV_NODE_UNKNOWN_TYPE)
+                                       [GMV_NODE_UNKNOWN_TYPE] = "unknown_type", [GMV_NODE_LEFT_OUT] = "left_out"};
+    if (n->note > GMV_NODE_NIL && n->note <= GMV_NODE_LEFT_OUT)
         flag_member(w, keys[n->note]);
 }
 
@@ -111,6 +111,7 @@ static void structure(jw *w, const gmv_node *n)
 {
     jw_object_begin(w);
     type_member(w, n);
+    note_member(w, n);
     jw_key(w, "fields");
     jw_object_begin(w);
     for (uint32_t i = 0; i < n->nchildren && i < n->type->nfields; i++) {
