@@ -3,13 +3,15 @@
 # and renders their pictures into samples/pictures/ (the README describes the
 # pictures committed now: update its text if you capture new ones):
 #   classic maps: samples/go/mapsample built with Debian's Go 1.19;
-#   Swiss tables: samples/go/swisssample built with Go 1.26.11 (swiss-*).
+#   Swiss tables: samples/go/swisssample built with Go 1.26.11 (swiss-*);
+#   decoded values: samples/go/valuesample built with Go 1.26.11 (values-*).
 # Needs a built ./build/gomapviz (scripts/test.sh or scripts/demo.sh builds it).
 # Every capture gives new addresses and hash seeds.
 #
 #   capture-samples.sh [all]     capture everything, then draw it
 #   capture-samples.sh classic   capture the classic maps and their diffs, draw everything
 #   capture-samples.sh swiss     capture the Swiss maps and their diffs, draw everything
+#   capture-samples.sh values    capture the maps of structs, funcs, pointers, interfaces
 #   capture-samples.sh diffs     capture only the classic phased maps, draw everything
 #   capture-samples.sh pictures  capture nothing: draw again from the committed
 #                                snapshots (after a change to the drawing)
@@ -17,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 gomapviz=${GOMAPVIZ:-./build/gomapviz}
 mode=${1:-all}
-case "$mode" in all | classic | swiss | diffs | pictures) ;; *) echo "usage: $0 [all|classic|swiss|diffs|pictures]" >&2; exit 2 ;; esac
+case "$mode" in all | classic | swiss | values | diffs | pictures) ;; *) echo "usage: $0 [all|classic|swiss|values|diffs|pictures]" >&2; exit 2 ;; esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p samples/snapshots samples/pictures
@@ -76,10 +78,23 @@ if [ "$mode" = all ] || [ "$mode" = swiss ]; then
     capture_phases swisssample smallphases main.smallPhases swiss-small-to-table
 fi
 
+if [ "$mode" = all ] || [ "$mode" = values ]; then
+    build valuesample samples/go/valuesample go1.26.11
+    capture valuesample - main.keyed values-structs
+    capture valuesample - main.funcs values-funcs
+    capture valuesample - main.users values-pointers
+    capture valuesample - main.anys values-interfaces
+fi
+
 # The pictures of every sample, and the diffs the README shows.
 for name in small chains grow-doubling grow-same-size strint swiss-small swiss-tombstones swiss-tables; do
     "$gomapviz" render "samples/snapshots/$name.gmvs" -o "samples/pictures/$name.svg"
     "$gomapviz" render "samples/snapshots/$name.gmvs" -o "samples/pictures/$name.png"
+done
+# keys and values decoded through their types: wider cells
+for name in values-structs values-funcs values-pointers values-interfaces; do
+    "$gomapviz" render "samples/snapshots/$name.gmvs" --max-text 48 -o "samples/pictures/$name.svg"
+    "$gomapviz" render "samples/snapshots/$name.gmvs" --max-text 48 -o "samples/pictures/$name.png"
 done
 for pair in "phases-0 phases-1 diff-grow-start" "phases-1 phases-2 diff-grow-finish" \
             "samephases-1 samephases-2 diff-same-size-grow" "swiss-split-0 swiss-split-1 diff-swiss-split" \

@@ -18,7 +18,11 @@ def names_in(value, out):
     if isinstance(value, dict):
         for k, v in value.items():
             out.add(k)
-            names_in(v, out)
+            if k == "fields" and isinstance(v, dict):  # a struct's fields: the program's names
+                for field in v.values():
+                    names_in(field, out)
+            else:
+                names_in(v, out)
     elif isinstance(value, list):
         for v in value:
             names_in(v, out)

@@ -18,9 +18,9 @@
 #include "support/fake_memory.h"
 #include "support/fake_swiss.h"
 
-static const char *const SAMPLES[] = {"small",       "chains",           "grow-doubling", "grow-same-size",
-                                      "strint",      "swiss-small",      "swiss-tombstones",
-                                      "swiss-tables"};
+static const char *const SAMPLES[] = {"small",          "chains",          "grow-doubling",   "grow-same-size",
+                                      "strint",         "swiss-small",     "swiss-tombstones", "swiss-tables",
+                                      "values-structs", "values-funcs",    "values-pointers", "values-interfaces"};
 
 /* Renders `model` into a malloc'd, NUL-terminated buffer of *len bytes (the
  * caller frees it). Through a temporary file rather than open_memstream,
