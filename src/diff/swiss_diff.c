@@ -174,8 +174,10 @@ static void print_shape(FILE *out, const gmv_diff *d)
     else if (a->dir_len && b->dir_len && b->dir_len > a->dir_len)
         fprintf(out, "structure: directory grew %" PRIu64 " -> %" PRIu64 " entries (globalDepth %u -> %u)\n",
                 a->dir_len, b->dir_len, a->global_depth, b->global_depth);
+    else if (a->small && b->small)
+        fputs("structure: a small map, one group, unchanged\n", out);
     else if (a->dir_len == b->dir_len)
-        fprintf(out, "structure: directory of %" PRIu64 " entries unchanged\n", a->dir_len);
+        fprintf(out, "structure: directory of %" PRIu64 " entr%s unchanged\n", a->dir_len, a->dir_len == 1 ? "y" : "ies");
     else
         fprintf(out, "structure: directory %" PRIu64 " -> %" PRIu64 " entries\n", a->dir_len, b->dir_len);
 }
