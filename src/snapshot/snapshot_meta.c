@@ -535,6 +535,9 @@ static void get_value_types(meta_reader *r, json_t *root, gmv_snapshot *snap)
         sub.rc = gmv_types_set_roots(t, key, elem);
     if (sub.rc == 0)
         sub.rc = gmv_types_validate(t);
+    if (sub.rc == 0 && (gmv_types_at(t, key)->size != snap->layout.key.size ||
+                        gmv_types_at(t, elem)->size != snap->layout.elem.size))
+        sub.rc = gmv_fail(GMV_ERR_FORMAT, "snapshot metadata: the key and value types are not of the layout's sizes");
     if (sub.rc != 0) {
         gmv_types_free(t);
         r->rc = sub.rc == GMV_ERR_NOMEM ? sub.rc : GMV_ERR_FORMAT;
