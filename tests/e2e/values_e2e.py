@@ -4,8 +4,8 @@
 Usage: values_e2e.py --gomapviz PATH --go-dir DIR [--only REGEX] [--keep-temp]
 
 DIR holds the builds of samples/go/valuesample (BUILDS below: classic maps
-with Go 1.19, Swiss tables with Go 1.26, and a Go 1.26 PIE, whose type and
-function addresses are moved by the load bias). The program fills one map of
+with Go 1.19, Swiss tables with Go 1.26, a Go 1.26 PIE, whose type and
+function addresses are moved by the load bias, and a 32-bit Go 1.26 build). The program fills one map of
 each kind (structs, pointers with a cycle, interfaces, errors, byte slices,
 arrays, nested maps, funcs and closures, named constants, complex numbers,
 struct keys with strings, keys over 128 bytes, chans), and prints every
@@ -39,6 +39,7 @@ BUILDS = collections.OrderedDict([
     ("valuesample-go1.19", "classic"),
     ("valuesample-go1.26", "swiss"),
     ("valuesample-go1.26-pie", "swiss"),
+    ("valuesample-go1.26-386", "swiss"),
 ])
 RENDERED = {"valuesample-go1.19", "valuesample-go1.26"}
 FOCUS_COLOR = "#fff1a8"  # a cell marked by --key (COLOR_FOCUS_KEY in graph_labels.c and swiss_graph.c)

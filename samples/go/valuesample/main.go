@@ -114,7 +114,7 @@ func fill() {
 	users = map[string]*User{"ann": ann, "bob": bob, "chain": chain, "nobody": nil}
 
 	anys = map[string]interface{}{
-		"int": 42, "big": 1 << 40, "str": "text", "point": Point{1, 2}, "nil": nil,
+		"int": 42, "big": int64(1) << 40, "str": "text", "point": Point{1, 2}, "nil": nil,
 		"ptr": &Point{3, 4}, "float": 2.5, "bool": true, "users": []string{"a", "b"},
 	}
 
