@@ -10,3 +10,5 @@ apt-get install -y --no-install-recommends \
     clang groff-base golang-go gdb strace valgrind binutils python3 ca-certificates
 # The Go toolchains the tests build their targets with (scripts/go-toolchains.sh).
 bash "$(dirname "$0")/go-toolchains.sh" install
+# delve v1.27.2 for tests/e2e/values_delve.py (Debian's 1.20 reads only old Go).
+bash "$(dirname "$0")/install-delve.sh" /opt/gomapviz-dlv >/dev/null
