@@ -309,6 +309,8 @@ typedef struct gmv_go_type {
     gmv_map_impl map_impl;     /* maps: which implementation */
     uint32_t map_count_offset; /* maps: where the count is in the header (hmap.count, Map.used) */
     uint32_t map_count_size;   /* maps: its size */
+    uint32_t chan_len_offset;  /* chans: where hchan.qcount is (GMV_NO_FIELD: unknown) */
+    uint32_t chan_cap_offset;  /* chans: where hchan.dataqsiz is (both are uints) */
 } gmv_go_type;
 
 typedef struct gmv_types gmv_types;

@@ -99,7 +99,8 @@ struct gmv_node {
     double imag;                /* complex numbers: value.as.f is the real part */
     uint64_t address;           /* pointers, slices (data), chans, maps, funcs (the funcval),
                                    interfaces (the data word): the pointer as read */
-    uint64_t len, cap;          /* slices as read; arrays: the type's length */
+    uint64_t len, cap;          /* slices as read; arrays: the type's length; chans: their
+                                   hchan's qcount and dataqsiz (has_count) */
     uint64_t code;              /* funcs: the code address in the funcval */
     const char *name;           /* funcs: the function's symbol; integers: the named constant of the
                                    value (NULL: none) */
@@ -111,7 +112,7 @@ struct gmv_node {
     uint32_t nchildren;
     uint8_t note;               /* a gmv_node_note */
     bool truncated;             /* an array or slice with more elements than shown */
-    bool has_count;             /* maps: `count` was read */
+    bool has_count;             /* maps: `count` was read; chans: `len` and `cap` were */
 };
 
 /* One bucket as read: a primary bucket or one of its overflow buckets. */

@@ -215,6 +215,21 @@ static bool read_map(gmv_types *t, Dwarf_Die *die, gmv_go_type *g)
     return true;
 }
 
+/* Finds where the chan's hchan keeps its length and capacity (qcount,
+ * dataqsiz): the chan typedef points to a pointer to hchan<T>. */
+static void read_chan(Dwarf_Die *die, gmv_go_type *g)
+{
+    Dwarf_Die hchan, member;
+    uint64_t len = 0, cap = 0;
+    g->chan_len_offset = g->chan_cap_offset = GMV_NO_FIELD;
+    if (gmv_die_pointee_struct(die, &hchan) && gmv_die_find_member(&hchan, "qcount", &member) &&
+        gmv_die_member_location(&member, &len) && gmv_die_find_member(&hchan, "dataqsiz", &member) &&
+        gmv_die_member_location(&member, &cap) && len < 4096 && cap < 4096) {
+        g->chan_len_offset = (uint32_t)len;
+        g->chan_cap_offset = (uint32_t)cap;
+    }
+}
+
 /* Fills `g` for a DIE of Go kind `kind`. Returns false for what is not read. */
 static bool describe(gmv_types *t, Dwarf_Die *die, int kind, gmv_go_type *g, uint64_t *pending, int nesting)
 {
@@ -223,7 +238,7 @@ static bool describe(gmv_types *t, Dwarf_Die *die, int kind, gmv_go_type *g, uin
     switch (kind) {
     case GO_STRING: g->kind = GMV_GO_STRING; g->size = 2 * p; return true;
     case GO_UNSAFE_POINTER: g->kind = GMV_GO_UNSAFE_POINTER; g->size = p; return true;
-    case GO_CHAN: g->kind = GMV_GO_CHAN; g->size = p; return true;
+    case GO_CHAN: g->kind = GMV_GO_CHAN; g->size = p; read_chan(die, g); return true;
     case GO_FUNC: g->kind = GMV_GO_FUNC; g->size = p; return true;
     case GO_MAP: g->kind = GMV_GO_MAP; g->size = p; return read_map(t, die, g);
     case GO_POINTER:

@@ -98,6 +98,9 @@ static bool type_ok(const gmv_types *t, const gmv_go_type *g)
         return true;
     case GMV_GO_MAP:
         return g->map_count_size <= 8 && g->map_count_offset <= 4096;
+    case GMV_GO_CHAN:
+        return (g->chan_len_offset <= 4096 && g->chan_cap_offset <= 4096) ||
+               (g->chan_len_offset == GMV_NO_FIELD && g->chan_cap_offset == GMV_NO_FIELD);
     default:
         return true;
     }

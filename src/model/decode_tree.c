@@ -338,6 +338,25 @@ static void decode_func(tree *t, const uint8_t *bytes, gmv_node *out)
     out->name = gmv_types_func_name(t->types, out->code);
 }
 
+/* A chan: its address, and its length and capacity from its hchan. */
+static void decode_chan(tree *t, const gmv_go_type *g, const uint8_t *bytes, gmv_node *out)
+{
+    out->address = word(t, bytes);
+    if (out->address == 0) {
+        out->note = GMV_NODE_NIL;
+        return;
+    }
+    if (g->chan_len_offset == GMV_NO_FIELD)
+        return;
+    const uint8_t *len = read_at(t, out->address + g->chan_len_offset, t->ptr_size);
+    const uint8_t *cap = len ? read_at(t, out->address + g->chan_cap_offset, t->ptr_size) : NULL;
+    if (cap) {
+        out->len = word(t, len);
+        out->cap = word(t, cap);
+        out->has_count = true;
+    }
+}
+
 static void decode_map(tree *t, const gmv_go_type *g, const uint8_t *bytes, gmv_node *out)
 {
     out->address = word(t, bytes);
@@ -404,10 +423,7 @@ static void decode_checked(tree *t, uint32_t type, const gmv_go_type *g, const u
     case GMV_GO_EMPTY_INTERFACE: decode_interface(t, g, bytes, out); return;
     case GMV_GO_FUNC: decode_func(t, bytes, out); return;
     case GMV_GO_MAP: decode_map(t, g, bytes, out); return;
-    case GMV_GO_CHAN:
-        out->address = word(t, bytes);
-        out->note = out->address ? GMV_NODE_OK : GMV_NODE_NIL;
-        return;
+    case GMV_GO_CHAN: decode_chan(t, g, bytes, out); return;
     default: decode_scalar(g, bytes, out); return;
     }
 }

@@ -233,6 +233,8 @@ static void node(go_writer *w, const gmv_node *n)
             gmv_text_puts(w->t, "nil");
         else
             address_of(w, n, NULL);
+        if (n->has_count)
+            gmv_text_printf(w->t, " /* len %" PRIu64 ", cap %" PRIu64 " */", n->len, n->cap);
         return;
     default: scalar(w, n); return;
     }

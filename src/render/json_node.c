@@ -149,6 +149,11 @@ static void reference(jw *w, const gmv_node *n)
         } else {
             flag_member(w, "unreadable");
         }
+    } else if (n->type->kind == GMV_GO_CHAN && n->has_count) {
+        jw_key(w, "len");
+        jw_uint(w, n->len);
+        jw_key(w, "cap");
+        jw_uint(w, n->cap);
     } else if (n->type->kind == GMV_GO_MAP) {
         jw_key(w, "implementation");
         jw_cstring(w, gmv_map_impl_name(n->type->map_impl));

@@ -124,6 +124,9 @@ static json_t *go_type_json(const gmv_go_type *g)
                                                     (json_int_t)g->consts[i].value));
         json_object_set_new(obj, "consts", consts);
     }
+    if (obj && g->kind == GMV_GO_CHAN)
+        json_object_set_new(obj, "chan", json_pack("{s:I, s:I}", "len_offset", optional_offset(g->chan_len_offset),
+                                                   "cap_offset", optional_offset(g->chan_cap_offset)));
     if (obj && g->kind == GMV_GO_MAP)
         json_object_set_new(obj, "map", json_pack("{s:s, s:i, s:i}", "implementation", gmv_map_impl_name(g->map_impl),
                                                   "count_offset", (int)g->map_count_offset, "count_size",
@@ -475,6 +478,11 @@ static void get_go_type(meta_reader *r, json_t *obj, gmv_types *t, uint64_t coun
                      .direct_iface = get_bool(r, obj, "direct_iface")};
     get_members(r, obj, &g, count);
     json_t *map = json_object_get(obj, "map");
+    if (g.kind == GMV_GO_CHAN) {
+        json_t *chan = json_object_get(obj, "chan"); /* absent: not known */
+        g.chan_len_offset = chan ? get_optional_offset(r, chan, "len_offset") : GMV_NO_FIELD;
+        g.chan_cap_offset = chan ? get_optional_offset(r, chan, "cap_offset") : GMV_NO_FIELD;
+    }
     if (g.kind == GMV_GO_MAP) {
         g.map_impl = get_impl(r, map);
         g.map_count_offset = (uint32_t)get_uint(r, map, "count_offset", 4096);

@@ -64,8 +64,8 @@ compared, never failures):
     (Go 1.26; Go 1.19's DWARF does not describe them); gomapviz gives the
     func name, funcval and code addresses only;
   * channels: delve prints the runtime hchan (qcount, dataqsiz, buf
-    elements, elemtype...; a nil chan as `{}`); gomapviz gives a chan's type
-    and address only.
+    elements, elemtype...; a nil chan as `{}`); gomapviz gives a chan's type,
+    address, and its len and cap (qcount and dataqsiz, which are compared).
 
 Standard library only; shares Target/Gmv/Fail with e2e.py. Prints one line
 per case and exits 1 if any case failed.
@@ -567,8 +567,18 @@ class Compare:
             if k not in ("nil", "struct"):
                 bad("a chan, but delve printed a %s" % k)
             elif k == "struct" and d.fields:
-                noted("channel internals %s (gomapviz gives the chan's address %s only)" % (
-                    short(", ".join("%s" % f for f, _ in d.fields), 120), g.get("address")))
+                fields = dict(d.fields)
+                for field, member in (("qcount", "len"), ("dataqsiz", "cap")):
+                    got = fields.get(field)
+                    if got is None or got.kind != "num":
+                        bad("delve printed no number for the chan's %s" % field)
+                    elif g.get(member) != got.value:
+                        bad("chan %s %s, gomapviz %s %s" % (field, got.value, member, g.get(member)))
+                    elif self.counting:
+                        self.tally["num"] += 1
+                rest = [f for f, _ in d.fields if f not in ("qcount", "dataqsiz")]
+                noted("channel internals %s (gomapviz gives the chan's address %s, len and cap)" % (
+                    short(", ".join(rest), 120), g.get("address")))
             elif k == "struct" and g.get("address") != "0x0":
                 bad("delve prints an empty (nil) chan, gomapviz an address")
             return

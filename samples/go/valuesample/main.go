@@ -156,7 +156,9 @@ func fill() {
 	}
 	bigKeys = map[BigKey]Point{{"big", vals, Point{5, 6}}: {7, 8}, {Name: "zero"}: {}}
 
-	chans = map[string]chan int{"open": make(chan int, 3), "nil": nil}
+	open := make(chan int, 3)
+	open <- 7
+	chans = map[string]chan int{"open": open, "nil": nil, "unbuffered": make(chan int)}
 
 	ptrKeys = map[*Point]string{thePoint: "the point", {9, 9}: "another"}
 
@@ -257,7 +259,11 @@ func encode(v reflect.Value, depth int, path []uintptr) interface{} {
 		}
 		return o
 	case reflect.Chan:
-		return obj{"type": t.String(), "address": address(v.Pointer())}
+		o := obj{"type": t.String(), "address": address(v.Pointer())}
+		if !v.IsNil() {
+			o["len"], o["cap"] = v.Len(), v.Cap()
+		}
+		return o
 	case reflect.Map:
 		o := obj{"type": t.String(), "address": address(v.Pointer()), "implementation": mapImplementation}
 		if !v.IsNil() {
