@@ -375,23 +375,32 @@ uint32_t gmv_types_elem_of(gmv_types *types, uint32_t index);
  * use; GMV_NO_TYPE when unknown. The answer, known or not, is remembered. */
 uint32_t gmv_types_by_runtime_type(gmv_types *types, uint64_t address);
 
-/* The name of the function whose code starts at `address` in the target's
- * memory ("main.hello", "main.main.func1"), looked up in the binary's symbols
- * on first use; NULL when unknown. Borrowed from the table. */
-const char *gmv_types_func_name(gmv_types *types, uint64_t address);
+/* A function met through a func value: its symbol, and for a closure the
+ * variables it captured (Go 1.23 and later describe them in DWARF), each at
+ * `offset` in the funcval (a variable captured by reference is a pointer). */
+typedef struct gmv_go_func {
+    const char *name;             /* "main.hello", "main.main.func1"; NULL: no symbol there */
+    const gmv_go_field *captures; /* name as DWARF spells it ("&n": by reference) */
+    uint32_t ncaptures;
+} gmv_go_func;
+
+/* The function whose code starts at `address` in the target's memory,
+ * looked up in the binary's symbols and DWARF on first use; NULL only when
+ * memory runs out. Borrowed from the table. */
+const gmv_go_func *gmv_types_func(gmv_types *types, uint64_t address);
 
 /* Records what look-ups gave (a reader of saved tables): the runtime type at
  * memory address `address` is `type` (GMV_NO_TYPE: unknown), the function at
- * `address` is `name` (NULL: unknown). Return 0 or GMV_ERR_NOMEM. */
+ * `address` is `func` (copied). Return 0 or GMV_ERR_NOMEM. */
 int gmv_types_remember_runtime_type(gmv_types *types, uint64_t address, uint32_t type);
-int gmv_types_remember_func(gmv_types *types, uint64_t address, const char *name);
+int gmv_types_remember_func(gmv_types *types, uint64_t address, const gmv_go_func *func);
 
-/* Calls `visit` for every remembered look-up, in the order they were made
- * (for writers of saved tables). `name` is NULL for an unknown function. */
+/* Calls `visit` for every remembered look-up, by address (for writers of
+ * saved tables). */
 void gmv_types_each_runtime_type(const gmv_types *types, void (*visit)(void *ctx, uint64_t address, uint32_t type),
                                  void *ctx);
-void gmv_types_each_func(const gmv_types *types, void (*visit)(void *ctx, uint64_t address, const char *name),
-                         void *ctx);
+void gmv_types_each_func(const gmv_types *types,
+                         void (*visit)(void *ctx, uint64_t address, const gmv_go_func *func), void *ctx);
 
 #pragma GCC visibility pop
 

@@ -107,8 +107,10 @@ struct gmv_node {
     const gmv_go_type *dynamic; /* interfaces: the dynamic type (NULL: nil or unknown) */
     uint64_t dynamic_type;      /* interfaces: the address of the dynamic type's descriptor */
     uint64_t count;             /* maps: the count in their header (has_count) */
+    const gmv_go_field *captures; /* funcs: the variables a closure captured (nchildren of them) */
     const gmv_node *children;   /* struct fields (the type's order), the array or slice elements
-                                   shown, a pointer's target, an interface's value */
+                                   shown, a pointer's target, an interface's value, a closure's
+                                   captured variables */
     uint32_t nchildren;
     uint8_t note;               /* a gmv_node_note */
     bool truncated;             /* an array or slice with more elements than shown */

@@ -230,6 +230,7 @@ void gmv_binary_free(gmv_binary *bin)
     free(bin->maps);
     free(bin->consts);
     free(bin->rtypes);
+    free(bin->funcs);
     free(bin->path);
     free(bin);
 }

@@ -58,6 +58,12 @@ typedef struct gmv_dwarf_rtype {
     Dwarf_Off die;
 } gmv_dwarf_rtype;
 
+/* A function found in the DWARF (DW_TAG_subprogram), by its entry. */
+typedef struct gmv_dwarf_func {
+    uint64_t low_pc; /* link address */
+    Dwarf_Off die;
+} gmv_dwarf_func;
+
 struct gmv_binary {
     char *path;
     int fd;
@@ -80,6 +86,8 @@ struct gmv_binary {
     size_t nconsts;
     gmv_dwarf_rtype *rtypes; /* sorted by runtime_type */
     size_t nrtypes;
+    gmv_dwarf_func *funcs;   /* sorted by low_pc */
+    size_t nfuncs;
 };
 
 /* --- binary.c --- */
@@ -169,7 +177,7 @@ void gmv_binary_read_go_version(gmv_binary *bin);
 /* --- dwarf_index.c --- */
 
 /* Walks the top-level DIEs of every compilation unit of bin->dwarf and fills
- * bin->vars and bin->maps, sorted by name, bin->consts and bin->rtypes. Returns 0, GMV_ERR_NOMEM or
+ * bin->vars and bin->maps, sorted by name, bin->consts, bin->rtypes and bin->funcs. Returns 0, GMV_ERR_NOMEM or
  * GMV_ERR_FORMAT. */
 int gmv_dwarf_index(gmv_binary *bin);
 
@@ -180,6 +188,9 @@ const gmv_dwarf_const *gmv_dwarf_find_consts(const gmv_binary *bin, Dwarf_Off ty
 /* The DIE of the type whose runtime type descriptor is at link address
  * `runtime_type`, or 0. */
 Dwarf_Off gmv_dwarf_find_rtype(const gmv_binary *bin, uint64_t runtime_type);
+
+/* The DIE of the function whose code starts at link address `pc`, or 0. */
+Dwarf_Off gmv_dwarf_find_func(const gmv_binary *bin, uint64_t pc);
 
 /* Returns the indexed variable named `name`, or NULL. Borrowed. */
 const gmv_dwarf_var *gmv_dwarf_find_var(const gmv_binary *bin, const char *name);

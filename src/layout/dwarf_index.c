@@ -10,7 +10,7 @@
 
 typedef struct index_builder {
     gmv_binary *bin;
-    size_t vars_cap, maps_cap, consts_cap, rtypes_cap;
+    size_t vars_cap, maps_cap, consts_cap, rtypes_cap, funcs_cap;
 } index_builder;
 
 #define DW_AT_GO_RUNTIME_TYPE 0x2904
@@ -127,12 +127,26 @@ static int index_runtime_type(index_builder *b, Dwarf_Die *die)
     return rc;
 }
 
+/* Adds a DW_TAG_subprogram with an entry address. */
+static int index_subprogram(index_builder *b, Dwarf_Die *die)
+{
+    Dwarf_Addr pc = 0;
+    if (dwarf_lowpc(die, &pc) != 0 || pc == 0)
+        return GMV_OK;
+    gmv_binary *bin = b->bin;
+    int rc = reserve((void **)&bin->funcs, sizeof *bin->funcs, bin->nfuncs, &b->funcs_cap);
+    if (!rc)
+        bin->funcs[bin->nfuncs++] = (gmv_dwarf_func){pc, dwarf_dieoffset(die)};
+    return rc;
+}
+
 /* Indexes one top-level DIE. */
 static int index_die(index_builder *b, Dwarf_Die *die)
 {
     switch (dwarf_tag(die)) {
     case DW_TAG_variable: return index_variable(b, die);
     case DW_TAG_constant: return index_constant(b, die);
+    case DW_TAG_subprogram: return index_subprogram(b, die);
     case DW_TAG_typedef: {
         int rc = index_typedef(b, die);
         return rc ? rc : index_runtime_type(b, die);
@@ -180,6 +194,14 @@ static int by_const_type(const void *a, const void *b)
     return x->value < y->value ? -1 : x->value > y->value;
 }
 
+static int by_low_pc(const void *a, const void *b)
+{
+    const gmv_dwarf_func *x = a, *y = b;
+    if (x->low_pc != y->low_pc)
+        return x->low_pc < y->low_pc ? -1 : 1;
+    return x->die < y->die ? -1 : x->die > y->die;
+}
+
 static int by_runtime_type(const void *a, const void *b)
 {
     const gmv_dwarf_rtype *x = a, *y = b;
@@ -217,6 +239,8 @@ int gmv_dwarf_index(gmv_binary *bin)
         bin->nrtypes = 0;
     for (size_t i = 0; i < bin->nrtypes; i++)
         bin->rtypes[i].runtime_type += types_base;
+    if (bin->nfuncs)
+        qsort(bin->funcs, bin->nfuncs, sizeof *bin->funcs, by_low_pc);
     if (bin->nrtypes)
         qsort(bin->rtypes, bin->nrtypes, sizeof *bin->rtypes, by_runtime_type);
     return GMV_OK;
@@ -237,6 +261,19 @@ const gmv_dwarf_const *gmv_dwarf_find_consts(const gmv_binary *bin, Dwarf_Off ty
         end++;
     *count = end - lo;
     return *count ? &bin->consts[lo] : NULL;
+}
+
+Dwarf_Off gmv_dwarf_find_func(const gmv_binary *bin, uint64_t pc)
+{
+    size_t lo = 0, hi = bin->nfuncs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (bin->funcs[mid].low_pc < pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < bin->nfuncs && bin->funcs[lo].low_pc == pc ? bin->funcs[lo].die : 0;
 }
 
 Dwarf_Off gmv_dwarf_find_rtype(const gmv_binary *bin, uint64_t runtime_type)

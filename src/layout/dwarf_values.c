@@ -13,6 +13,8 @@
 
 #define DW_AT_GO_EMBEDDED 0x2903
 #define MAX_NESTING 32 /* structs and arrays inside each other */
+#define DW_AT_GO_CLOSURE_OFFSET 0x2907
+#define MAX_CAPTURES 256 /* variables one closure captures */
 
 /* reflect.Kind values (internal/abi) of the Go kind attribute. */
 enum {
@@ -320,6 +322,38 @@ uint32_t gmv_dwarf_value_type(gmv_types *t, uint64_t off)
     if (!t->bin || !t->bin->dwarf || !dwarf_offdie(t->bin->dwarf, off, &die))
         return GMV_NO_TYPE;
     return type_of(t, &die, 0);
+}
+
+bool gmv_dwarf_closure_captures(gmv_types *t, uint64_t pc, gmv_go_func *out)
+{
+    Dwarf_Die fn, v, next, vtype;
+    Dwarf_Off off = t->bin->dwarf ? gmv_dwarf_find_func(t->bin, pc) : 0;
+    if (!off || !dwarf_offdie(t->bin->dwarf, off, &fn))
+        return true;
+    gmv_go_field found[MAX_CAPTURES];
+    uint32_t n = 0;
+    for (int more = dwarf_child(&fn, &v); more == 0 && n < MAX_CAPTURES; more = dwarf_siblingof(&v, &next), v = next) {
+        uint64_t offset = 0;
+        const char *name = dwarf_diename(&v);
+        if (dwarf_tag(&v) != DW_TAG_variable || !name || !gmv_die_const(&v, DW_AT_GO_CLOSURE_OFFSET, &offset) ||
+            offset == 0 || offset > GMV_MAX_VALUE_SIZE || !gmv_die_ref(&v, DW_AT_type, &vtype))
+            continue;
+        uint32_t type = type_of(t, &vtype, 0);
+        if (type == GMV_NO_TYPE)
+            continue;
+        found[n] = (gmv_go_field){.name = gmv_types_intern(t, name), .offset = offset, .type = type};
+        if (!found[n++].name)
+            return false;
+    }
+    if (!n)
+        return true;
+    gmv_go_field *kept = gmv_arena_alloc(&t->strings, n * sizeof *kept);
+    if (!kept)
+        return false;
+    memcpy(kept, found, n * sizeof *kept);
+    out->captures = kept;
+    out->ncaptures = n;
+    return true;
 }
 
 int gmv_binary_value_types(const gmv_binary *bin, const char *map_type, uint64_t bias, gmv_types **out)

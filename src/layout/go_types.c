@@ -178,6 +178,12 @@ int gmv_types_validate(const gmv_types *t)
         if (!type_ok(t, &t->types[i]) || !parts_first(t, (uint32_t)i))
             return gmv_fail(GMV_ERR_FORMAT, "type %zu (%s) of the type table does not add up", i,
                             t->types[i].name ? t->types[i].name : "?");
+    for (size_t i = 0; i < t->nfuncs; i++)
+        for (uint32_t c = 0; c < t->funcs[i].func.ncaptures; c++)
+            if (t->funcs[i].func.captures[c].type >= t->ntypes ||
+                t->funcs[i].func.captures[c].offset > GMV_MAX_VALUE_SIZE)
+                return gmv_fail(GMV_ERR_FORMAT, "a captured variable of the function at 0x%llx has no type of the table",
+                                (unsigned long long)t->funcs[i].address);
     if (t->ntypes && (t->key >= t->ntypes || t->elem >= t->ntypes))
         return gmv_fail(GMV_ERR_FORMAT, "the type table names no key or value type");
     return GMV_OK;
@@ -222,12 +228,19 @@ int gmv_types_remember_runtime_type(gmv_types *t, uint64_t address, uint32_t typ
     return memo_put(&t->rts, &t->nrts, &t->rts_cap, (gmv_type_memo){.address = address, .type = type});
 }
 
-int gmv_types_remember_func(gmv_types *t, uint64_t address, const char *name)
+int gmv_types_remember_func(gmv_types *t, uint64_t address, const gmv_go_func *func)
 {
-    const char *copy = name ? gmv_types_intern(t, name) : NULL;
-    if (name && !copy)
+    gmv_go_func copy = {.name = func->name ? gmv_types_intern(t, func->name) : NULL, .ncaptures = func->ncaptures};
+    gmv_go_field *captures = func->ncaptures ? gmv_arena_alloc(&t->strings, func->ncaptures * sizeof *captures) : NULL;
+    bool ok = (!func->name || copy.name) && (!func->ncaptures || captures);
+    for (uint32_t i = 0; ok && i < func->ncaptures; i++) {
+        captures[i] = func->captures[i];
+        ok = (captures[i].name = gmv_types_intern(t, func->captures[i].name ? func->captures[i].name : "")) != NULL;
+    }
+    if (!ok)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory looking up functions");
-    return memo_put(&t->funcs, &t->nfuncs, &t->funcs_cap, (gmv_type_memo){.address = address, .name = copy});
+    copy.captures = captures;
+    return memo_put(&t->funcs, &t->nfuncs, &t->funcs_cap, (gmv_type_memo){.address = address, .func = copy});
 }
 
 uint32_t gmv_types_by_runtime_type(gmv_types *t, uint64_t address)
@@ -256,18 +269,20 @@ uint32_t gmv_types_elem_of(gmv_types *t, uint32_t index)
     return t->types[index].elem;
 }
 
-const char *gmv_types_func_name(gmv_types *t, uint64_t address)
+const gmv_go_func *gmv_types_func(gmv_types *t, uint64_t address)
 {
+    static const gmv_go_func unknown = {0};
     size_t at = memo_find(t->funcs, t->nfuncs, address);
     if (at < t->nfuncs && t->funcs[at].address == address)
-        return t->funcs[at].name;
+        return &t->funcs[at].func;
     if (!t->bin)
-        return NULL;
-    const char *name = gmv_symtab_func_named_at(t->bin, address - t->bias);
-    if (gmv_types_remember_func(t, address, name) != 0)
+        return &unknown;
+    gmv_go_func found = {.name = gmv_symtab_func_named_at(t->bin, address - t->bias)};
+    if (!gmv_dwarf_closure_captures(t, address - t->bias, &found) ||
+        gmv_types_remember_func(t, address, &found) != 0)
         return NULL;
     at = memo_find(t->funcs, t->nfuncs, address);
-    return t->funcs[at].name;
+    return &t->funcs[at].func;
 }
 
 void gmv_types_each_runtime_type(const gmv_types *t, void (*visit)(void *, uint64_t, uint32_t), void *ctx)
@@ -276,10 +291,10 @@ void gmv_types_each_runtime_type(const gmv_types *t, void (*visit)(void *, uint6
         visit(ctx, t->rts[i].address, t->rts[i].type);
 }
 
-void gmv_types_each_func(const gmv_types *t, void (*visit)(void *, uint64_t, const char *), void *ctx)
+void gmv_types_each_func(const gmv_types *t, void (*visit)(void *, uint64_t, const gmv_go_func *), void *ctx)
 {
     for (size_t i = 0; i < t->nfuncs; i++)
-        visit(ctx, t->funcs[i].address, t->funcs[i].name);
+        visit(ctx, t->funcs[i].address, &t->funcs[i].func);
 }
 
 gmv_types *gmv_types_copy(const gmv_types *from)
@@ -291,7 +306,7 @@ gmv_types *gmv_types_copy(const gmv_types *from)
     for (size_t i = 0; ok && i < from->nrts; i++)
         ok = gmv_types_remember_runtime_type(t, from->rts[i].address, from->rts[i].type) == GMV_OK;
     for (size_t i = 0; ok && i < from->nfuncs; i++)
-        ok = gmv_types_remember_func(t, from->funcs[i].address, from->funcs[i].name) == GMV_OK;
+        ok = gmv_types_remember_func(t, from->funcs[i].address, &from->funcs[i].func) == GMV_OK;
     if (!ok) {
         gmv_types_free(t);
         return NULL;

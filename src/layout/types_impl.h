@@ -6,12 +6,12 @@
 #include "common/arena.h"
 #include "layout/binary_impl.h"
 
-/* A remembered look-up: the type at a runtime type address, or a function
- * name at a code address (memory addresses, bias included). */
+/* A remembered look-up: the type at a runtime type address, or the
+ * function at a code address (memory addresses, bias included). */
 typedef struct gmv_type_memo {
     uint64_t address;
     uint32_t type;    /* runtime types: GMV_NO_TYPE when unknown */
-    const char *name; /* functions: NULL when unknown */
+    gmv_go_func func; /* functions */
 } gmv_type_memo;
 
 /* A DWARF type already in the table: its DIE offset and index. */
@@ -50,5 +50,11 @@ uint32_t gmv_types_push(gmv_types *types, const gmv_go_type *type);
  * first asked for: gmv_types_elem_of); GMV_NO_TYPE when the DIE is not a Go
  * type gomapviz reads or memory ran out. */
 uint32_t gmv_dwarf_value_type(gmv_types *types, uint64_t die);
+
+/* Fills out->captures (in the table's storage) with the variables the
+ * closure whose code starts at link address `pc` captured (DWARF's
+ * DW_AT_go_closure_offset); none when it is no closure or the DWARF says
+ * nothing. Returns false only when memory runs out. */
+bool gmv_dwarf_closure_captures(gmv_types *types, uint64_t pc, gmv_go_func *out);
 
 #endif

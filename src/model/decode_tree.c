@@ -322,6 +322,27 @@ static void decode_interface(tree *t, const gmv_go_type *g, const uint8_t *bytes
     out->nchildren = 1;
 }
 
+/* The variables a closure captured: each in its funcval at its offset. */
+static void decode_captures(tree *t, const gmv_go_func *fn, gmv_node *out)
+{
+    gmv_node *kids = new_nodes(t, fn->ncaptures);
+    if (!kids) {
+        out->note = GMV_NODE_LEFT_OUT;
+        return;
+    }
+    for (uint32_t i = 0; i < fn->ncaptures && !t->b->error; i++) {
+        const gmv_go_type *g = type_at(t, fn->captures[i].type);
+        const uint8_t *data = g ? read_at(t, out->address + fn->captures[i].offset, g->size) : NULL;
+        if (data)
+            decode(t, fn->captures[i].type, data, &kids[i]);
+        else
+            kids[i] = (gmv_node){.type = g, .note = g ? GMV_NODE_UNREADABLE : GMV_NODE_UNKNOWN_TYPE};
+    }
+    out->captures = fn->captures;
+    out->children = kids;
+    out->nchildren = fn->ncaptures;
+}
+
 static void decode_func(tree *t, const uint8_t *bytes, gmv_node *out)
 {
     out->address = word(t, bytes);
@@ -335,7 +356,14 @@ static void decode_func(tree *t, const uint8_t *bytes, gmv_node *out)
         return;
     }
     out->code = word(t, funcval);
-    out->name = gmv_types_func_name(t->types, out->code);
+    const gmv_go_func *fn = gmv_types_func(t->types, out->code);
+    if (!fn) {
+        t->b->error = GMV_ERR_NOMEM;
+        return;
+    }
+    out->name = fn->name;
+    if (fn->ncaptures)
+        decode_captures(t, fn, out);
 }
 
 /* A chan: its address, and its length and capacity from its hchan. */

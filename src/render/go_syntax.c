@@ -187,6 +187,14 @@ static void func(go_writer *w, const gmv_node *n)
         gmv_text_puts(w->t, n->name);
     else
         gmv_text_printf(w->t, "(%s)(0x%" PRIx64 ") /* code 0x%" PRIx64 " */", type_name(n), n->address, n->code);
+    if (!n->captures)
+        return;
+    gmv_text_puts(w->t, " /* captures ");
+    for (uint32_t i = 0; i < n->nchildren; i++) {
+        gmv_text_printf(w->t, i ? ", %s = " : "%s = ", n->captures[i].name);
+        node(w, &n->children[i]);
+    }
+    gmv_text_puts(w->t, " */");
 }
 
 static void map(go_writer *w, const gmv_node *n)

@@ -132,13 +132,22 @@ static void reference(jw *w, const gmv_node *n)
         jw_key(w, "target");
         node(w, &n->children[0]);
     }
-    if (n->type->kind == GMV_GO_FUNC && n->note == GMV_NODE_OK) {
+    if (n->type->kind == GMV_GO_FUNC && n->note != GMV_NODE_NIL && n->note != GMV_NODE_UNREADABLE) {
         address_member(w, "code", n->code);
         jw_key(w, "func");
         if (n->name)
             jw_cstring(w, n->name);
         else
             jw_null(w);
+        if (n->captures) {
+            jw_key(w, "captures");
+            jw_object_begin(w);
+            for (uint32_t i = 0; i < n->nchildren; i++) {
+                jw_key(w, n->captures[i].name);
+                node(w, &n->children[i]);
+            }
+            jw_object_end(w);
+        }
     }
     if (n->type->kind == GMV_GO_MAP && n->note != GMV_NODE_NIL) {
         jw_key(w, "implementation");

@@ -102,21 +102,23 @@ static json_int_t type_ref(uint32_t index)
     return index == GMV_NO_TYPE ? -1 : (json_int_t)index;
 }
 
+static json_t *fields_json(const gmv_go_field *fields, uint32_t n)
+{
+    json_t *list = json_array();
+    for (uint32_t i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:b}", "name", fields[i].name, "offset",
+                                              (json_int_t)fields[i].offset, "type", type_ref(fields[i].type),
+                                              "embedded", fields[i].embedded));
+    return list;
+}
+
 static json_t *go_type_json(const gmv_go_type *g)
 {
     json_t *obj = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b}", "name", g->name, "kind", gmv_go_kind_name(g->kind),
                             "size", (json_int_t)g->size, "elem", type_ref(g->elem), "key", type_ref(g->key), "len",
                             (json_int_t)g->len, "direct_iface", g->direct_iface);
-    if (obj && g->nfields) {
-        json_t *fields = json_array();
-        for (uint32_t i = 0; i < g->nfields; i++) {
-            const gmv_go_field *f = &g->fields[i];
-            json_array_append_new(fields, json_pack("{s:s, s:I, s:I, s:b}", "name", f->name, "offset",
-                                                    (json_int_t)f->offset, "type", type_ref(f->type), "embedded",
-                                                    f->embedded));
-        }
-        json_object_set_new(obj, "fields", fields);
-    }
+    if (obj && g->nfields)
+        json_object_set_new(obj, "fields", fields_json(g->fields, g->nfields));
     if (obj && g->nconsts) {
         json_t *consts = json_array();
         for (uint32_t i = 0; i < g->nconsts; i++)
@@ -139,10 +141,13 @@ static void runtime_type_json(void *ctx, uint64_t address, uint32_t type)
     json_array_append_new(ctx, json_pack("{s:o, s:I}", "address", address_json(address), "type", type_ref(type)));
 }
 
-static void func_json(void *ctx, uint64_t address, const char *name)
+static void func_json(void *ctx, uint64_t address, const gmv_go_func *func)
 {
-    json_array_append_new(ctx, json_pack("{s:o, s:o}", "address", address_json(address), "name",
-                                         name ? json_string(name) : json_null()));
+    json_t *obj = json_pack("{s:o, s:o}", "address", address_json(address), "name",
+                            func->name ? json_string(func->name) : json_null());
+    if (obj && func->ncaptures)
+        json_object_set_new(obj, "captures", fields_json(func->captures, func->ncaptures));
+    json_array_append_new(ctx, obj);
 }
 
 static json_t *value_types_json(const gmv_snapshot *snap)
@@ -439,24 +444,34 @@ static gmv_go_kind get_go_kind(meta_reader *r, json_t *obj)
     return GMV_GO_BOOL;
 }
 
+/* Reads a list of fields (a struct's, or a closure's captured variables)
+ * into a malloc'd array (NULL for none); sets *n. */
+static gmv_go_field *get_fields(meta_reader *r, json_t *fields, uint64_t count, uint32_t *n)
+{
+    json_t *item;
+    size_t i;
+    *n = 0;
+    if (!fields || !json_is_array(fields) || json_array_size(fields) >= UINT32_MAX)
+        return NULL;
+    gmv_go_field *out = calloc(json_array_size(fields) + 1, sizeof *out);
+    json_array_foreach(fields, i, item) {
+        if (!out)
+            break;
+        out[i] = (gmv_go_field){.name = get_string(r, item, "name"),
+                                .offset = get_uint(r, item, "offset", GMV_MAX_VALUE_SIZE),
+                                .type = get_type_ref(r, item, "type", count),
+                                .embedded = get_bool(r, item, "embedded")};
+    }
+    *n = out ? (uint32_t)json_array_size(fields) : 0;
+    return out;
+}
+
 /* Reads the optional fields and constants of a type into malloc'd arrays. */
 static void get_members(meta_reader *r, json_t *obj, gmv_go_type *g, uint64_t count)
 {
-    json_t *fields = json_object_get(obj, "fields"), *consts = json_object_get(obj, "consts"), *item;
+    json_t *consts = json_object_get(obj, "consts"), *item;
     size_t i;
-    if (fields && json_is_array(fields) && json_array_size(fields) < UINT32_MAX) {
-        gmv_go_field *out = calloc(json_array_size(fields) + 1, sizeof *out);
-        json_array_foreach(fields, i, item) {
-            if (!out)
-                break;
-            out[i] = (gmv_go_field){.name = get_string(r, item, "name"),
-                                    .offset = get_uint(r, item, "offset", GMV_MAX_VALUE_SIZE),
-                                    .type = get_type_ref(r, item, "type", count),
-                                    .embedded = get_bool(r, item, "embedded")};
-        }
-        g->fields = out;
-        g->nfields = out ? (uint32_t)json_array_size(fields) : 0;
-    }
+    g->fields = get_fields(r, json_object_get(obj, "fields"), count, &g->nfields);
     if (consts && json_is_array(consts) && json_array_size(consts) < UINT32_MAX) {
         gmv_go_const *out = calloc(json_array_size(consts) + 1, sizeof *out);
         json_array_foreach(consts, i, item) {
@@ -507,9 +522,12 @@ static void get_memos(meta_reader *r, json_t *root, gmv_types *t, uint64_t count
     json_array_foreach(funcs, i, item) {
         uint64_t address = get_address(r, item, "address");
         json_t *name = member(r, item, "name");
-        const char *text = name && !json_is_null(name) ? get_string(r, item, "name") : NULL;
+        gmv_go_func func = {.name = name && !json_is_null(name) ? get_string(r, item, "name") : NULL};
+        gmv_go_field *captures = get_fields(r, json_object_get(item, "captures"), count, &func.ncaptures);
+        func.captures = captures;
         if (r->rc == 0)
-            r->rc = gmv_types_remember_func(t, address, text);
+            r->rc = gmv_types_remember_func(t, address, &func);
+        free(captures);
     }
 }
 

@@ -60,9 +60,9 @@ What delve shows that gomapviz does not (printed as NOTE lines, not
 compared, never failures):
 
   * blank struct fields: delve `_: 0`; gomapviz leaves `_` fields out;
-  * a closure's captured variables: delve `main.fill.func2 {n int = 0}`
-    (Go 1.26; Go 1.19's DWARF does not describe them); gomapviz gives the
-    func name, funcval and code addresses only;
+  * (compared, not noted: a closure's captured variables, delve
+    `main.fill.func2 {n int = 0}`, gomapviz "captures": {"&n": ...}, Go
+    1.23 and later; Go 1.19's DWARF does not describe them);
   * channels: delve prints the runtime hchan (qcount, dataqsiz, buf
     elements, elemtype...; a nil chan as `{}`); gomapviz gives a chan's type,
     address, and its len and cap (qcount and dataqsiz, which are compared).
@@ -549,6 +549,25 @@ class Compare:
         self.value(dk, gkey, "key", problems, note=False)
         return not problems
 
+    def compare_captures(self, d, g, bad, noted):
+        """A closure's captured variables: delve `{ n int = 0 }` (the
+        variable, dereferenced when captured by reference), gomapviz
+        "captures": {"&n": {"type": "*int", "target": 0}} (DWARF's name)."""
+        got = g.get("captures") or {}
+        for name, value in re.findall(r'(\w+) [^=]*?= (-?[0-9.]+|"(?:[^"\\]|\\.)*"|true|false)', d.captures):
+            mine = got.get(name, got.get("&" + name))
+            if isinstance(mine, dict) and "&" + name in got:
+                mine = mine.get("target")
+            want = json.loads(value)
+            if mine is None:
+                bad("closure %s: no captured variable %s (delve: %s)" % (d.name, name, value))
+            elif mine != want:
+                bad("closure %s: captured %s = %r, gomapviz %r" % (d.name, name, want, mine))
+            elif self.counting:
+                self.tally["num" if isinstance(want, (int, float)) and not isinstance(want, bool) else "str"] += 1
+        if not re.findall(r'(\w+) [^=]*?= ', d.captures):
+            noted("closure %s captures %s, not compared" % (d.name, short(d.captures, 120)))
+
     def value(self, d, g, path, problems, note=True):
         def bad(what):
             problems.append("%s: %s (delve %s; gomapviz %s)" % (path, what, dshow(d), gshow(g)))
@@ -620,8 +639,7 @@ class Compare:
             elif g.get("func") != d.name:
                 bad("function name %s" % d.name)
             elif d.captures:
-                noted("closure %s captures %s (gomapviz gives the func name and addresses only)" % (
-                    d.name, short(d.captures, 120)))
+                self.compare_captures(d, g, bad, noted)
         elif k == "addr":
             if not is_ptr(g) or addr(g["address"]) != d.value:
                 bad("pointer not followed, address 0x%x" % d.value)

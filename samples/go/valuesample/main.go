@@ -96,6 +96,9 @@ var (
 
 var counter int
 
+// capturedN is the variable the "capture" closure captured (by reference).
+var capturedN *int
+
 func hello()   { fmt.Println("hello") }
 func goodbye() { fmt.Println("goodbye") }
 
@@ -134,6 +137,7 @@ func fill() {
 	}
 
 	n := 0
+	capturedN = &n
 	funcs = map[string]func(){
 		"hello": hello, "goodbye": goodbye, "nil": nil,
 		"closure": func() { counter++ },
@@ -256,6 +260,9 @@ func encode(v reflect.Value, depth int, path []uintptr) interface{} {
 			code := v.Pointer()
 			o["code"] = address(code)
 			o["func"] = runtime.FuncForPC(code).Name()
+			if dwarfCaptures && o["func"] == "main.fill.func2" { // func() { n++; counter += n }
+				o["captures"] = obj{"&n": encode(reflect.ValueOf(capturedN), depth, path)}
+			}
 		}
 		return o
 	case reflect.Chan:
