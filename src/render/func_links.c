@@ -36,13 +36,24 @@ static gva_node *funcval_node(gva_graph *g, const gmv_node *fn, bool *made)
     if (n)
         return n;
     n = gva_node_new(g, name);
-    char html[320];
-    snprintf(html, sizeof html,
-             "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\">"
-             "<TR><TD BGCOLOR=\"" COLOR_FUNCVAL "\"><B>funcval</B> <FONT POINT-SIZE=\"8\">0x%" PRIx64 "</FONT></TD></TR>"
-             "<TR><TD PORT=\"fn\" ALIGN=\"LEFT\">fn: 0x%" PRIx64 "</TD></TR></TABLE>",
-             fn->address, fn->code);
-    gva_node_set_html(n, html);
+    gmv_text html = {0};
+    gmv_text_printf(&html, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\">"
+                           "<TR><TD BGCOLOR=\"" COLOR_FUNCVAL "\"><B>funcval</B> <FONT POINT-SIZE=\"8\">0x%" PRIx64
+                           "</FONT></TD></TR><TR><TD PORT=\"fn\" ALIGN=\"LEFT\">fn: 0x%" PRIx64 "</TD></TR>",
+                    fn->address, fn->code);
+    for (uint32_t i = 0; fn->captures && i < fn->nchildren; i++) { /* a closure's captured variables */
+        gmv_text value = {0};
+        gmv_node_to_go(&value, &fn->children[i], GMV_GO_DISPLAY, 32);
+        gmv_text_printf(&html, "<TR><TD ALIGN=\"LEFT\">+%" PRIu64 " ", fn->captures[i].offset);
+        gmv_text_append_html(&html, fn->captures[i].name);
+        gmv_text_puts(&html, ": ");
+        gmv_text_append_html(&html, value.data ? value.data : "");
+        gmv_text_puts(&html, "</TD></TR>");
+        gmv_text_free(&value);
+    }
+    gmv_text_puts(&html, "</TABLE>");
+    gva_node_set_html(n, html.failed ? NULL : html.data);
+    gmv_text_free(&html);
     return n;
 }
 
