@@ -303,7 +303,7 @@ typedef struct gmv_go_type {
     uint64_t len;              /* arrays: the length */
     const gmv_go_field *fields; /* structs, in memory order */
     uint32_t nfields;
-    const gmv_go_const *consts; /* named constants, sorted by value */
+    const gmv_go_const *consts; /* named constants (one name a value: the first DWARF lists) */
     uint32_t nconsts;
     bool direct_iface;         /* an interface holding it stores the value itself, not a pointer */
     gmv_map_impl map_impl;     /* maps: which implementation */

@@ -82,3 +82,15 @@ size_t gmv_count_keys_at_most(const void *records, size_t n, size_t size, uint64
     }
     return lo;
 }
+
+size_t gmv_count_keys_below(const void *records, size_t n, size_t size, uint64_t key)
+{
+    return key ? gmv_count_keys_at_most(records, n, size, key - 1) : 0;
+}
+
+const void *gmv_find_key(const void *records, size_t n, size_t size, uint64_t key)
+{
+    size_t at = gmv_count_keys_below(records, n, size, key);
+    const unsigned char *r = (const unsigned char *)records + at * size;
+    return at < n && key_of(r) == key ? r : NULL;
+}

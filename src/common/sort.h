@@ -16,4 +16,11 @@ int gmv_sort_by_u64_key(void *records, size_t n, size_t size);
  * that count minus one. A binary search. */
 size_t gmv_count_keys_at_most(const void *records, size_t n, size_t size, uint64_t key);
 
+/* Of the same records, how many have a key below `key`: where the first
+ * record of that key is, or would go. */
+size_t gmv_count_keys_below(const void *records, size_t n, size_t size, uint64_t key);
+
+/* The first of the same records whose key is `key`, or NULL. */
+const void *gmv_find_key(const void *records, size_t n, size_t size, uint64_t key);
+
 #endif

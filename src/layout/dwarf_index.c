@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/sort.h"
 #include "layout/binary_impl.h"
 
 
@@ -248,14 +249,7 @@ int gmv_dwarf_index(gmv_binary *bin)
 
 const gmv_dwarf_const *gmv_dwarf_find_consts(const gmv_binary *bin, Dwarf_Off type, size_t *count)
 {
-    size_t lo = 0, hi = bin->nconsts;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (bin->consts[mid].type < type)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = gmv_count_keys_below(bin->consts, bin->nconsts, sizeof *bin->consts, type);
     size_t end = lo;
     while (end < bin->nconsts && bin->consts[end].type == type)
         end++;
@@ -265,28 +259,14 @@ const gmv_dwarf_const *gmv_dwarf_find_consts(const gmv_binary *bin, Dwarf_Off ty
 
 Dwarf_Off gmv_dwarf_find_func(const gmv_binary *bin, uint64_t pc)
 {
-    size_t lo = 0, hi = bin->nfuncs;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (bin->funcs[mid].low_pc < pc)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < bin->nfuncs && bin->funcs[lo].low_pc == pc ? bin->funcs[lo].die : 0;
+    const gmv_dwarf_func *f = gmv_find_key(bin->funcs, bin->nfuncs, sizeof *bin->funcs, pc);
+    return f ? f->die : 0;
 }
 
 Dwarf_Off gmv_dwarf_find_rtype(const gmv_binary *bin, uint64_t runtime_type)
 {
-    size_t lo = 0, hi = bin->nrtypes;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (bin->rtypes[mid].runtime_type < runtime_type)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < bin->nrtypes && bin->rtypes[lo].runtime_type == runtime_type ? bin->rtypes[lo].die : 0;
+    const gmv_dwarf_rtype *r = gmv_find_key(bin->rtypes, bin->nrtypes, sizeof *bin->rtypes, runtime_type);
+    return r ? r->die : 0;
 }
 
 const gmv_dwarf_var *gmv_dwarf_find_var(const gmv_binary *bin, const char *name)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/sort.h"
 #include "layout/dwarf_die.h"
 #include "layout/types_impl.h"
 
@@ -25,19 +26,12 @@ enum {
 
 static uint32_t type_of(gmv_types *t, Dwarf_Die *die, int nesting);
 
-/* The index of the type already read from DIE `die`, or GMV_NO_TYPE. */
+/* The index of the type already read from DIE `die`, or GMV_NO_TYPE; *at
+ * is where that DIE is, or would go, in t->dies. */
 static uint32_t memo_get(const gmv_types *t, uint64_t die, size_t *at)
 {
-    size_t lo = 0, hi = t->ndies;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->dies[mid].die < die)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *at = lo;
-    return lo < t->ndies && t->dies[lo].die == die ? t->dies[lo].type : GMV_NO_TYPE;
+    *at = gmv_count_keys_below(t->dies, t->ndies, sizeof *t->dies, die);
+    return *at < t->ndies && t->dies[*at].die == die ? t->dies[*at].type : GMV_NO_TYPE;
 }
 
 static bool memo_put(gmv_types *t, size_t at, uint64_t die, uint32_t type)

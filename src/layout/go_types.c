@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/grow.h"
+#include "common/sort.h"
 #include "layout/types_impl.h"
 
 const char *gmv_go_kind_name(gmv_go_kind kind)
@@ -194,15 +195,7 @@ int gmv_types_validate(const gmv_types *t)
 /* The position of `address` in `memo` (n entries), or where it would go. */
 static size_t memo_find(const gmv_type_memo *memo, size_t n, uint64_t address)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (memo[mid].address < address)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return gmv_count_keys_below(memo, n, sizeof *memo, address);
 }
 
 /* Inserts `entry` at its place in *memo; replaces one at the same address. */

@@ -74,18 +74,14 @@ static uint64_t word(const tree *t, const uint8_t *p)
     return gmv_load_le(p, t->ptr_size);
 }
 
-/* The name of the constant of `g` whose value is `v`, or NULL. */
+/* The name of the constant of `g` whose value is `v`, or NULL (a type has
+ * few: a look at each). */
 static const char *const_name(const gmv_go_type *g, int64_t v)
 {
-    uint32_t lo = 0, hi = g->nconsts;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (g->consts[mid].value < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < g->nconsts && g->consts[lo].value == v ? g->consts[lo].name : NULL;
+    for (uint32_t i = 0; i < g->nconsts; i++)
+        if (g->consts[i].value == v)
+            return g->consts[i].name;
+    return NULL;
 }
 
 static double float_at(const uint8_t *p, uint64_t size)

@@ -26,16 +26,22 @@ const char *func_links_add(func_links *links, const gmv_value *v)
     return l->port;
 }
 
+/* The node `prefix`_`address` of `g`: found, or made (*made says which). */
+static gva_node *node_at(gva_graph *g, const char *prefix, uint64_t address, bool *made)
+{
+    char name[40];
+    snprintf(name, sizeof name, "%s_%" PRIx64, prefix, address);
+    gva_node *n = gva_node_find(g, name);
+    *made = n == NULL;
+    return n ? n : gva_node_new(g, name);
+}
+
 /* The node of the funcval at `fn->address`, made once; *made says if now. */
 static gva_node *funcval_node(gva_graph *g, const gmv_node *fn, bool *made)
 {
-    char name[40];
-    snprintf(name, sizeof name, "funcval_%" PRIx64, fn->address);
-    gva_node *n = gva_node_find(g, name);
-    *made = n == NULL;
-    if (n)
+    gva_node *n = node_at(g, "funcval", fn->address, made);
+    if (!*made)
         return n;
-    n = gva_node_new(g, name);
     gmv_text html = {0};
     gmv_text_printf(&html, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\">"
                            "<TR><TD BGCOLOR=\"" COLOR_FUNCVAL "\"><B>funcval</B> <FONT POINT-SIZE=\"8\">0x%" PRIx64
@@ -60,12 +66,10 @@ static gva_node *funcval_node(gva_graph *g, const gmv_node *fn, bool *made)
 /* The node of the code at `fn->code`: the function's name. */
 static gva_node *code_node(gva_graph *g, const gmv_node *fn)
 {
-    char name[40];
-    snprintf(name, sizeof name, "code_%" PRIx64, fn->code);
-    gva_node *n = gva_node_find(g, name);
-    if (n)
+    bool made = false;
+    gva_node *n = node_at(g, "code", fn->code, &made);
+    if (!made)
         return n;
-    n = gva_node_new(g, name);
     gmv_text html = {0};
     gmv_text_printf(&html, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\">"
                            "<TR><TD BGCOLOR=\"" COLOR_CODE "\"><B>");

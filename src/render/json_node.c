@@ -65,6 +65,27 @@ static void complex_number(jw *w, const gmv_node *n)
     jw_object_end(w);
 }
 
+/* A slice, or an array cut short: {type, [address], len, [cap], elems, ...}. */
+static void listing(jw *w, const gmv_node *n, bool slice)
+{
+    jw_object_begin(w);
+    type_member(w, n);
+    if (slice)
+        address_member(w, "address", n->address);
+    jw_key(w, "len");
+    jw_uint(w, n->len);
+    if (slice) {
+        jw_key(w, "cap");
+        jw_uint(w, n->cap);
+    }
+    jw_key(w, "elems");
+    elems(w, n);
+    if (n->truncated)
+        flag_member(w, "truncated");
+    note_member(w, n);
+    jw_object_end(w);
+}
+
 static void array(jw *w, const gmv_node *n)
 {
     if (!n->nchildren && n->len && !n->truncated) { /* bytes */
@@ -78,33 +99,7 @@ static void array(jw *w, const gmv_node *n)
         elems(w, n);
         return;
     }
-    jw_object_begin(w);
-    type_member(w, n);
-    jw_key(w, "len");
-    jw_uint(w, n->len);
-    jw_key(w, "elems");
-    elems(w, n);
-    if (n->truncated)
-        flag_member(w, "truncated");
-    note_member(w, n);
-    jw_object_end(w);
-}
-
-static void slice(jw *w, const gmv_node *n)
-{
-    jw_object_begin(w);
-    type_member(w, n);
-    address_member(w, "address", n->address);
-    jw_key(w, "len");
-    jw_uint(w, n->len);
-    jw_key(w, "cap");
-    jw_uint(w, n->cap);
-    jw_key(w, "elems");
-    elems(w, n);
-    if (n->truncated)
-        flag_member(w, "truncated");
-    note_member(w, n);
-    jw_object_end(w);
+    listing(w, n, false);
 }
 
 static void structure(jw *w, const gmv_node *n)
@@ -208,7 +203,7 @@ static void node(jw *w, const gmv_node *n)
     case GMV_GO_UINT: integer(w, n); return;
     case GMV_GO_COMPLEX: complex_number(w, n); return;
     case GMV_GO_ARRAY: array(w, n); return;
-    case GMV_GO_SLICE: slice(w, n); return;
+    case GMV_GO_SLICE: listing(w, n, true); return;
     case GMV_GO_STRUCT: structure(w, n); return;
     case GMV_GO_POINTER:
     case GMV_GO_FUNC:
