@@ -96,17 +96,21 @@ struct gmv_node {
     const gmv_go_type *type;    /* its static type */
     gmv_value value;            /* scalars and strings as a flat value; other kinds: `bytes`
                                    holds the value's own bytes (byte arrays are shown from them) */
-    double imag;                /* complex numbers: value.as.f is the real part */
     uint64_t address;           /* pointers, slices (data), chans, maps, funcs (the funcval),
                                    interfaces (the data word): the pointer as read */
-    uint64_t len, cap;          /* slices as read; arrays: the type's length; chans: their
+    union {                     /* what the kind has besides (one at a time: a node is 104 bytes) */
+        struct {
+            uint64_t len, cap;  /* slices as read; arrays: the type's length; chans: their
                                    hchan's qcount and dataqsiz (has_count) */
-    uint64_t code;              /* funcs: the code address in the funcval */
+        };
+        double imag;            /* complex numbers: value.as.f is the real part */
+        uint64_t code;          /* funcs: the code address in the funcval */
+        uint64_t dynamic_type;  /* interfaces: the address of the dynamic type's descriptor */
+        uint64_t count;         /* maps: the count in their header (has_count) */
+    };
     const char *name;           /* funcs: the function's symbol; integers: the named constant of the
                                    value (NULL: none) */
     const gmv_go_type *dynamic; /* interfaces: the dynamic type (NULL: nil or unknown) */
-    uint64_t dynamic_type;      /* interfaces: the address of the dynamic type's descriptor */
-    uint64_t count;             /* maps: the count in their header (has_count) */
     const gmv_go_field *captures; /* funcs: the variables a closure captured (nchildren of them) */
     const gmv_node *children;   /* struct fields (the type's order), the array or slice elements
                                    shown, a pointer's target, an interface's value, a closure's
