@@ -298,7 +298,7 @@ typedef struct gmv_go_type {
     const char *name;          /* Go spelling: "main.Point", "*main.User", "[]uint8" */
     gmv_go_kind kind;
     uint64_t size;
-    uint32_t elem;             /* pointer target, array/slice/chan element, map value; GMV_NO_TYPE */
+    uint32_t elem;             /* pointer target, array/slice element, map value; GMV_NO_TYPE */
     uint32_t key;              /* map key; GMV_NO_TYPE */
     uint64_t len;              /* arrays: the length */
     const gmv_go_field *fields; /* structs, in memory order */
@@ -309,6 +309,7 @@ typedef struct gmv_go_type {
     gmv_map_impl map_impl;     /* maps: which implementation */
     uint32_t map_count_offset; /* maps: where the count is in the header (hmap.count, Map.used) */
     uint32_t map_count_size;   /* maps: its size */
+    const gmv_layout *map_layout; /* maps: the whole layout, to read such a map too (NULL: unknown) */
     uint32_t chan_len_offset;  /* chans: where hchan.qcount is (GMV_NO_FIELD: unknown) */
     uint32_t chan_cap_offset;  /* chans: where hchan.dataqsiz is (both are uints) */
 } gmv_go_type;

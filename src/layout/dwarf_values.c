@@ -193,13 +193,20 @@ static bool is_direct_iface(const gmv_types *t, const gmv_go_type *g)
     }
 }
 
-/* Fills the map part of `g` from the map typedef `die`. */
+/* Fills the map part of `g` from the map typedef `die` (its key and value
+ * types are read once the map type is in the table: a map type may hold
+ * itself, `type T map[string]T`). */
 static bool read_map(gmv_types *t, Dwarf_Die *die, gmv_go_type *g)
 {
     gmv_layout l;
     const char *name = dwarf_diename(die);
     if (gmv_dwarf_map_layout(t->bin, dwarf_dieoffset(die), name ? name : "map", &l) != 0)
         return false;
+    gmv_layout *kept = gmv_arena_alloc(&t->strings, sizeof *kept);
+    if (!kept)
+        return false;
+    *kept = l;
+    g->map_layout = kept;
     g->map_impl = l.impl;
     if (l.impl == GMV_IMPL_SWISS) {
         g->map_count_offset = l.swiss.map.used;
@@ -275,6 +282,23 @@ static bool describe(gmv_types *t, Dwarf_Die *die, int kind, gmv_go_type *g, uin
     }
 }
 
+static uint32_t type_of(gmv_types *t, Dwarf_Die *given, int nesting);
+
+/* The key and value types of the map type `index` (typedef `die`), if
+ * they have the layout's sizes; else the map is read by its count only. */
+static void read_map_parts(gmv_types *t, Dwarf_Die *die, uint32_t index, int nesting)
+{
+    Dwarf_Die key, elem;
+    if (!gmv_die_ref(die, GMV_DW_AT_GO_KEY, &key) || !gmv_die_ref(die, GMV_DW_AT_GO_ELEM, &elem))
+        return;
+    uint32_t k = type_of(t, &key, nesting + 1), e = type_of(t, &elem, nesting + 1);
+    const gmv_layout *l = t->types[index].map_layout;
+    if (k != GMV_NO_TYPE && e != GMV_NO_TYPE && t->types[k].size == l->key.size && t->types[e].size == l->elem.size) {
+        t->types[index].key = k;
+        t->types[index].elem = e;
+    }
+}
+
 /* The Go kind of `die`; unsafe.Pointer has none, only its name. */
 static int go_kind_of(Dwarf_Die *die)
 {
@@ -307,7 +331,11 @@ static uint32_t type_of(gmv_types *t, Dwarf_Die *given, int nesting)
         return GMV_NO_TYPE;
     t->pending[index] = pending;
     memo_get(t, off, &at); /* reading the fields may have added DIEs */
-    return memo_put(t, at, off, index) ? index : GMV_NO_TYPE;
+    if (!memo_put(t, at, off, index))
+        return GMV_NO_TYPE;
+    if (g.kind == GMV_GO_MAP)
+        read_map_parts(t, &die, index, nesting);
+    return index;
 }
 
 uint32_t gmv_dwarf_value_type(gmv_types *t, uint64_t off)

@@ -98,6 +98,12 @@ static bool type_ok(const gmv_types *t, const gmv_go_type *g)
         }
         return true;
     case GMV_GO_MAP:
+        if (g->map_layout && (gmv_layout_validate(g->map_layout) != 0 ||
+                              (g->key != GMV_NO_TYPE && g->key < t->ntypes &&
+                               t->types[g->key].size != g->map_layout->key.size) ||
+                              (g->elem != GMV_NO_TYPE && g->elem < t->ntypes &&
+                               t->types[g->elem].size != g->map_layout->elem.size)))
+            return false;
         return g->map_count_size <= 8 && g->map_count_offset <= 4096;
     case GMV_GO_CHAN:
         return (g->chan_len_offset <= 4096 && g->chan_cap_offset <= 4096) ||
@@ -156,6 +162,13 @@ uint32_t gmv_types_add(gmv_types *t, const gmv_go_type *type)
     }
     copy.fields = fields;
     copy.consts = consts;
+    if (type->map_layout) {
+        gmv_layout *layout = gmv_arena_alloc(&t->strings, sizeof *layout);
+        if (!layout)
+            return GMV_NO_TYPE;
+        *layout = *type->map_layout;
+        copy.map_layout = layout;
+    }
     return push_unchecked(t, &copy);
 }
 
