@@ -96,6 +96,8 @@ typedef struct gmv_limits {
     uint64_t max_string;  /* bytes read of one string key or value (default 1 MiB, at most 4 GiB - 1) */
     uint64_t follow_depth; /* pointers followed from a key or value (default 3; GMV_FOLLOW_NONE: none) */
     uint64_t max_elems;   /* elements of an array or slice decoded (default 16, at most 4096) */
+    uint64_t nested_maps; /* maps held in keys and values read whole too, this many levels deep
+                             (default 0: by their count only; at most 8) */
 } gmv_limits;
 
 #define GMV_FOLLOW_NONE UINT64_MAX
@@ -103,6 +105,7 @@ typedef struct gmv_limits {
 #define GMV_MAX_FOLLOW_DEPTH 64
 #define GMV_DEFAULT_MAX_ELEMS 16
 #define GMV_MAX_ELEMS 4096
+#define GMV_MAX_NESTED_MAPS 8
 
 #define GMV_DEFAULT_MAX_BYTES (UINT64_C(4) << 30)
 #define GMV_DEFAULT_MAX_BUCKETS (UINT64_C(1) << 26)

@@ -55,6 +55,7 @@ typedef enum gmv_cell_state {
 const char *gmv_cell_state_name(gmv_cell_state state);
 
 typedef struct gmv_node gmv_node;
+typedef struct gmv_model gmv_model;
 
 /* A decoded key or value (32 bytes: a model can hold millions). Byte
  * pointers point into the model's storage. */
@@ -110,8 +111,12 @@ struct gmv_node {
     };
     const char *name;           /* funcs: the function's symbol; integers: the named constant of the
                                    value (NULL: none) */
-    const gmv_go_type *dynamic; /* interfaces: the dynamic type (NULL: nil or unknown) */
-    const gmv_go_field *captures; /* funcs: the variables a closure captured (nchildren of them) */
+    union {
+        const gmv_go_type *dynamic;   /* interfaces: the dynamic type (NULL: nil or unknown) */
+        const gmv_go_field *captures; /* funcs: the variables a closure captured (nchildren of them) */
+        const gmv_model *nested;      /* maps: the map read whole (gmv_limits.nested_maps), or NULL;
+                                         it lives as long as the key or value */
+    };
     const gmv_node *children;   /* struct fields (the type's order), the array or slice elements
                                    shown, a pointer's target, an interface's value, a closure's
                                    captured variables */
@@ -301,8 +306,6 @@ typedef struct gmv_anomaly {
     bool old;          /* classic: in the old array */
     int64_t table;     /* Swiss: index in gmv_model_tables; -1 if none (always, for classic) */
 } gmv_anomaly;
-
-typedef struct gmv_model gmv_model;
 
 /* Builds the model of the map whose header (hmap or Map) lives at `map_addr`
  * (0 means a nil map), reading through `src` with `layout`, which says the

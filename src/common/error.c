@@ -105,5 +105,7 @@ gmv_limits gmv_limits_resolve(const gmv_limits *limits)
         out.max_elems = GMV_DEFAULT_MAX_ELEMS;
     else if (out.max_elems > GMV_MAX_ELEMS)
         out.max_elems = GMV_MAX_ELEMS;
+    if (out.nested_maps > GMV_MAX_NESTED_MAPS)
+        out.nested_maps = GMV_MAX_NESTED_MAPS;
     return out;
 }

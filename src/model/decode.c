@@ -190,8 +190,10 @@ int gmv_decode_value(gmv_builder *b, const gmv_type *t, uint32_t tree_type, cons
 int gmv_decode_cell(gmv_builder *b, const uint8_t *raw, int slot, gmv_entry *e)
 {
     const gmv_layout *l = &b->model->layout;
-    if (b->types && !b->keep_entries)
-        gmv_arena_release(&b->tree_scratch); /* the trees of the entry before */
+    if (b->types && !b->keep_entries) { /* the trees of the entry before */
+        gmv_arena_release(&b->tree_scratch);
+        gmv_model_list_free(&b->scratch_models);
+    }
     b->scratch_for = 0;
     int rc = gmv_decode_value(b, &l->key, b->tree_type[0], raw + l->keys_offset + (size_t)slot * l->key_stride,
                               &e->key);

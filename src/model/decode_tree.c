@@ -381,6 +381,31 @@ static void decode_chan(tree *t, const gmv_go_type *g, const uint8_t *bytes, gmv
     }
 }
 
+/* Reads the map `out` points to whole (limits.nested_maps): its model is
+ * kept with the key or value, or only read when nobody will look at it (a
+ * capture records the memory). */
+static void read_nested(tree *t, const gmv_go_type *g, gmv_node *out)
+{
+    gmv_builder *b = t->b;
+    gmv_model *m = NULL;
+    uint32_t roots[2] = {g->key, g->elem};
+    int rc = gmv_model_build_nested(b, g->map_layout, roots, out->address, &m);
+    if (rc == GMV_ERR_NOMEM)
+        b->error = rc;
+    if (rc != 0)
+        return; /* else its header was unreadable: the count says as much */
+    if (!b->keep_entries && b->release_views) {
+        gmv_model_free(m); /* a capture: the reads are recorded, that was all */
+        return;
+    }
+    gmv_model_list *owner = b->keep_entries ? &b->model->nested : &b->scratch_models;
+    if (gmv_model_list_add(owner, m) != 0) {
+        b->error = GMV_ERR_NOMEM;
+        return;
+    }
+    out->nested = m;
+}
+
 static void decode_map(tree *t, const gmv_go_type *g, const uint8_t *bytes, gmv_node *out)
 {
     out->address = word(t, bytes);
@@ -394,6 +419,8 @@ static void decode_map(tree *t, const gmv_go_type *g, const uint8_t *bytes, gmv_
         out->count = gmv_load_le(count, g->map_count_size);
         out->has_count = true;
     }
+    if (t->b->limits.nested_maps && g->map_layout && g->key != GMV_NO_TYPE && g->elem != GMV_NO_TYPE)
+        read_nested(t, g, out);
 }
 
 /* True when `g` has the size its kind has on a target of `ptr_size`. */

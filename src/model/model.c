@@ -37,28 +37,29 @@ static void finish(gmv_model *m, uint64_t bytes_read)
     }
 }
 
-/* One walk of the map into a new model, its entries kept or not (and with
- * `release_views`, no group bytes kept either). */
-/* Points the builder at `types` (may be NULL) for the model's key and value. */
-static void use_types(gmv_builder *b, gmv_types *types)
+/* Points the builder at the model's types for its key and value: decoded
+ * as trees, or flat. */
+static void use_types(gmv_builder *b, const gmv_model *m)
 {
-    b->types = types;
-    for (int i = 0; i < 2; i++) {
-        uint32_t root = !types ? GMV_NO_TYPE : i == 0 ? gmv_types_key(types) : gmv_types_elem(types);
-        b->tree_type[i] = gmv_type_is_tree(types, root) ? root : GMV_NO_TYPE;
-    }
+    b->types = m->types;
+    for (int i = 0; i < 2; i++)
+        b->tree_type[i] = gmv_type_is_tree(m->types, m->root_type[i]) ? m->root_type[i] : GMV_NO_TYPE;
 }
 
-/* True when `types` describe the layout's key and value (same sizes). */
-static bool types_fit(const gmv_types *types, const gmv_layout *l)
+/* True when the key and value types `roots` have the layout's sizes. */
+static bool types_fit(const gmv_types *types, const uint32_t roots[2], const gmv_layout *l)
 {
-    const gmv_go_type *k = gmv_types_at(types, gmv_types_key(types));
-    const gmv_go_type *e = gmv_types_at(types, gmv_types_elem(types));
+    const gmv_go_type *k = gmv_types_at(types, roots[0]);
+    const gmv_go_type *e = gmv_types_at(types, roots[1]);
     return k && e && k->size == l->key.size && e->size == l->elem.size;
 }
 
+/* One walk of the map into a new model, its keys and values decoded
+ * through `types` (may be NULL) from the types `roots`, its entries kept or
+ * not (and with `release_views`, no group bytes kept either). */
 static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout, gmv_types *types,
-                      uint64_t map_addr, const gmv_limits *limits, bool keep_entries, bool release_views)
+                      const uint32_t roots[2], uint64_t map_addr, const gmv_limits *limits, bool keep_entries,
+                      bool release_views)
 {
     *out = NULL;
     int rc = gmv_layout_validate(layout);
@@ -68,15 +69,17 @@ static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout
     if (!m)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory building the model");
     m->layout = *layout;
-    if (types && !types_fit(types, layout)) {
+    if (types && !types_fit(types, roots, layout)) {
         free(m);
         return gmv_fail(GMV_ERR_INVALID, "the key and value types given do not have the sizes of the map's (%s)",
                         layout->map_type);
     }
     m->types = types;
+    m->root_type[0] = types ? roots[0] : GMV_NO_TYPE;
+    m->root_type[1] = types ? roots[1] : GMV_NO_TYPE;
     gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits), .keep_entries = keep_entries,
                      .release_views = release_views};
-    use_types(&b, types);
+    use_types(&b, m);
     b.decode_unkept = gmv_type_reads_more(&layout->key) || gmv_type_reads_more(&layout->elem) ||
                       b.tree_type[0] != GMV_NO_TYPE || b.tree_type[1] != GMV_NO_TYPE;
     b.prefetch = gmv_source_can_prefetch(src) && b.decode_unkept;
@@ -103,7 +106,7 @@ static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout
 int gmv_model_build(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
                     const gmv_limits *limits)
 {
-    return build_once(out, src, layout, NULL, map_addr, limits, true, false);
+    return build_once(out, src, layout, NULL, NULL, map_addr, limits, true, false);
 }
 
 int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
@@ -115,15 +118,16 @@ int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *lay
 int gmv_model_build_typed(gmv_model **out, gmv_source *src, const gmv_layout *layout, gmv_types *types,
                           uint64_t map_addr, const gmv_limits *limits, gmv_entry_mode mode)
 {
+    uint32_t roots[2] = {types ? gmv_types_key(types) : GMV_NO_TYPE, types ? gmv_types_elem(types) : GMV_NO_TYPE};
     if (mode == GMV_ENTRIES_KEEP)
-        return build_once(out, src, layout, types, map_addr, limits, true, false);
-    int rc = build_once(out, src, layout, types, map_addr, limits, false, mode == GMV_ENTRIES_READ);
+        return build_once(out, src, layout, types, roots, map_addr, limits, true, false);
+    int rc = build_once(out, src, layout, types, roots, map_addr, limits, false, mode == GMV_ENTRIES_READ);
     if (rc != 0 || mode == GMV_ENTRIES_READ)
         return rc;
     if ((*out)->byte_limit_hit) {
         /* decoding again could read what the build could not: list them */
         gmv_model_free(*out);
-        rc = build_once(out, src, layout, types, map_addr, limits, true, false);
+        rc = build_once(out, src, layout, types, roots, map_addr, limits, true, false);
         if (rc != 0)
             return rc;
         (*out)->entry_source = NULL;
@@ -132,6 +136,23 @@ int gmv_model_build_typed(gmv_model **out, gmv_source *src, const gmv_layout *la
     }
     (*out)->entry_source = src;
     return 0;
+}
+
+int gmv_model_build_nested(gmv_builder *outer, const gmv_layout *layout, const uint32_t roots[2], uint64_t addr,
+                           gmv_model **out)
+{
+    gmv_limits limits = outer->limits;
+    limits.max_bytes = outer->bytes_read < limits.max_bytes ? limits.max_bytes - outer->bytes_read : 1;
+    limits.nested_maps--;
+    /* Its bytes are copied, never lent (the outer walk may hold lent ones);
+     * kept entries only where someone will look at them. */
+    bool keep = outer->keep_entries || !outer->release_views;
+    int rc = build_once(out, outer->src, layout, outer->types, roots, addr, &limits, keep, false);
+    if (rc == 0) {
+        outer->bytes_read += (*out)->stats.bytes_read;
+        outer->byte_limit_hit |= (*out)->byte_limit_hit;
+    }
+    return rc;
 }
 
 /* ---- views ---- */
@@ -218,7 +239,7 @@ int gmv_model_each_entry(const gmv_model *m, gmv_entry_visitor visit, void *ctx)
      * no byte limit adds no anomaly: the cast does not write through. */
     gmv_builder b = {.model = (gmv_model *)m, .src = m->entry_source, .limits = m->limits};
     b.limits.max_bytes = UINT64_MAX;
-    use_types(&b, m->types);
+    use_types(&b, m);
     int rc = m->layout.impl == GMV_IMPL_SWISS ? gmv_swiss_each_entry(&b, visit, ctx)
                                              : gmv_classic_each_entry(&b, visit, ctx);
     gmv_builder_release(&b);
@@ -241,5 +262,6 @@ void gmv_model_free(gmv_model *m)
     free(m->anomalies);
     gmv_arena_release(&m->arena);
     gmv_source_free(m->entry_source);
+    gmv_model_list_free(&m->nested);
     free(m);
 }

@@ -10,6 +10,19 @@
 
 #define GMV_MAX_ANOMALIES 1000
 
+/* Models owned by a model or a builder: the maps its values hold. */
+typedef struct gmv_model_list {
+    gmv_model **items;
+    size_t n, cap;
+} gmv_model_list;
+
+/* Adds `m` to the list (which then owns it). Returns 0, or GMV_ERR_NOMEM
+ * after freeing `m`. */
+int gmv_model_list_add(gmv_model_list *list, gmv_model *m);
+
+/* Frees every model of the list, and the list. */
+void gmv_model_list_free(gmv_model_list *list);
+
 struct gmv_model {
     gmv_layout layout;          /* layout.impl says which part below is filled */
     gmv_header header;          /* address, nil, count for both; the rest classic */
@@ -27,6 +40,8 @@ struct gmv_model {
      * decoded from again when visited (owned; NULL for a model with a list). */
     gmv_source *entry_source;
     gmv_types *types;           /* borrowed: keys and values decoded through them, or NULL */
+    uint32_t root_type[2];      /* the key's and value's types in `types` */
+    gmv_model_list nested;      /* the maps its keys and values hold, read whole (owned) */
     /* classic */
     gmv_array buckets;
     gmv_array oldbuckets;
@@ -69,6 +84,7 @@ typedef struct gmv_builder {
     gmv_types *types;
     uint32_t tree_type[2];      /* the key's and value's type, GMV_NO_TYPE when decoded flat */
     gmv_arena tree_scratch;     /* the trees of an entry not kept, until the next one */
+    gmv_model_list scratch_models; /* the maps those trees read whole, as long */
 } gmv_builder;
 
 /* The one group of a small Swiss map, or NULL (gmv_model_small_group). */
@@ -132,6 +148,14 @@ void gmv_builder_release(gmv_builder *b);
  * live in the model or the source). Indirect values and string bytes are
  * read through the builder. Returns 0 or a hard-failure status. */
 int gmv_decode_value(gmv_builder *b, const gmv_type *t, uint32_t tree_type, const uint8_t *slot, gmv_value *out);
+
+/* Builds the model of a map that a key or value of `outer`'s map holds
+ * (gmv_limits.nested_maps), at `addr`, with `layout` and its key and value
+ * types `roots` in outer->types, through outer's source and within what is
+ * left of its byte budget (its reads count in outer's). The caller owns
+ * *out. Returns 0 or a status. */
+int gmv_model_build_nested(gmv_builder *outer, const gmv_layout *layout, const uint32_t roots[2], uint64_t addr,
+                           gmv_model **out);
 
 /* ---- decode_tree.c ---- */
 

@@ -435,6 +435,7 @@ static int capture_into(recorder *rec, const gmv_capture_request *req, bool allo
     gmv_limits used = gmv_limits_resolve(&req->limits);
     snap->follow_depth = used.follow_depth;
     snap->max_elems = used.max_elems;
+    snap->nested_maps = used.nested_maps;
     snap->layout = *req->layout;
     snap->origin = req->origin;
     snap->origin.frozen = frozen;

@@ -22,7 +22,7 @@ struct gmv_snapshot {
     uint8_t **blocks;  /* owned: the memory the chunks point into */
     size_t nblocks, blocks_cap;
     gmv_types *types;            /* owned; NULL: keys and values decoded flat */
-    uint64_t follow_depth, max_elems; /* the capture's (resolved) limits for decoding through types */
+    uint64_t follow_depth, max_elems, nested_maps; /* the capture's (resolved) limits for decoding through types */
     bool has_summary;            /* made by a capture in this process */
     gmv_capture_summary summary;
 };

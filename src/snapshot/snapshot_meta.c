@@ -129,10 +129,13 @@ static json_t *go_type_json(const gmv_go_type *g)
     if (obj && g->kind == GMV_GO_CHAN)
         json_object_set_new(obj, "chan", json_pack("{s:I, s:I}", "len_offset", optional_offset(g->chan_len_offset),
                                                    "cap_offset", optional_offset(g->chan_cap_offset)));
-    if (obj && g->kind == GMV_GO_MAP)
-        json_object_set_new(obj, "map", json_pack("{s:s, s:i, s:i}", "implementation", gmv_map_impl_name(g->map_impl),
-                                                  "count_offset", (int)g->map_count_offset, "count_size",
-                                                  (int)g->map_count_size));
+    if (obj && g->kind == GMV_GO_MAP) {
+        json_t *map = json_pack("{s:s, s:i, s:i}", "implementation", gmv_map_impl_name(g->map_impl), "count_offset",
+                                (int)g->map_count_offset, "count_size", (int)g->map_count_size);
+        if (map && g->map_layout)
+            json_object_set_new(map, "layout", layout_json(g->map_layout));
+        json_object_set_new(obj, "map", map);
+    }
     return obj;
 }
 
@@ -158,10 +161,11 @@ static json_t *value_types_json(const gmv_snapshot *snap)
         json_array_append_new(types, go_type_json(gmv_types_at(t, i)));
     gmv_types_each_runtime_type(t, runtime_type_json, rts);
     gmv_types_each_func(t, func_json, funcs);
-    return json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "bias", address_json(gmv_types_bias(t)), "key",
+    return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "bias", address_json(gmv_types_bias(t)), "key",
                      type_ref(gmv_types_key(t)), "elem", type_ref(gmv_types_elem(t)), "follow_depth",
                      snap->follow_depth == GMV_FOLLOW_NONE ? (json_int_t)-1 : (json_int_t)snap->follow_depth,
-                     "max_elems", (json_int_t)snap->max_elems, "types", types, "runtime_types", rts, "funcs", funcs);
+                     "max_elems", (json_int_t)snap->max_elems, "nested_maps", (json_int_t)snap->nested_maps, "types",
+                     types, "runtime_types", rts, "funcs", funcs);
 }
 
 char *gmv_snapshot_meta_encode(const gmv_snapshot *snap)
@@ -498,6 +502,11 @@ static void get_go_type(meta_reader *r, json_t *obj, gmv_types *t, uint64_t coun
         g.chan_len_offset = chan ? get_optional_offset(r, chan, "len_offset") : GMV_NO_FIELD;
         g.chan_cap_offset = chan ? get_optional_offset(r, chan, "cap_offset") : GMV_NO_FIELD;
     }
+    gmv_layout nested = {0};
+    if (g.kind == GMV_GO_MAP && json_object_get(map, "layout")) {
+        get_layout(r, json_object_get(map, "layout"), &nested);
+        g.map_layout = &nested;
+    }
     if (g.kind == GMV_GO_MAP) {
         g.map_impl = get_impl(r, map);
         g.map_count_offset = (uint32_t)get_uint(r, map, "count_offset", 4096);
@@ -556,6 +565,7 @@ static void get_value_types(meta_reader *r, json_t *root, gmv_snapshot *snap)
                              ? GMV_FOLLOW_NONE
                              : get_uint(&sub, obj, "follow_depth", GMV_MAX_FOLLOW_DEPTH);
     snap->max_elems = get_uint(&sub, obj, "max_elems", GMV_MAX_ELEMS);
+    snap->nested_maps = get_optional_uint(&sub, obj, "nested_maps", GMV_MAX_NESTED_MAPS, 0);
     get_memos(&sub, obj, t, count);
     if (sub.rc == 0)
         sub.rc = gmv_types_set_roots(t, key, elem);

@@ -235,6 +235,7 @@ static gmv_limits capture_limits(const gmv_snapshot *snap, const gmv_limits *lim
     if (snap->types) {
         out.follow_depth = snap->follow_depth;
         out.max_elems = snap->max_elems;
+        out.nested_maps = snap->nested_maps;
     }
     return out;
 }
