@@ -21,6 +21,15 @@ typedef struct go_writer {
 
 static void node(go_writer *w, const gmv_node *n);
 
+/* A key or value: a tree, or a flat value as gmv_value_to_text writes it. */
+static void value(go_writer *w, const gmv_value *v, uint64_t size)
+{
+    if (v->kind == GMV_KIND_NODE)
+        node(w, v->as.node);
+    else
+        gmv_value_to_text(w->t, v, size, 0);
+}
+
 static const char *type_name(const gmv_node *n)
 {
     return n->type && n->type->name ? n->type->name : "?";
@@ -197,10 +206,30 @@ static void func(go_writer *w, const gmv_node *n)
     gmv_text_puts(w->t, " */");
 }
 
+/* A map read whole, as a Go map literal: map[string]int{"a": 1, "b": 2}. */
+static void map_literal(go_writer *w, const gmv_node *n)
+{
+    size_t count = 0;
+    const gmv_entry *e = gmv_model_entries(n->nested, &count);
+    const gmv_layout *l = gmv_model_layout(n->nested);
+    gmv_text_printf(w->t, "%s{", type_name(n));
+    for (size_t i = 0; i < count; i++) {
+        gmv_text_puts(w->t, i ? ", " : "");
+        value(w, &e[i].key, l->key.size);
+        gmv_text_puts(w->t, ": ");
+        value(w, &e[i].elem, l->elem.size);
+    }
+    gmv_text_puts(w->t, "}");
+}
+
 static void map(go_writer *w, const gmv_node *n)
 {
     if (n->note == GMV_NODE_NIL) {
         gmv_text_printf(w->t, "%s(nil)", type_name(n));
+        return;
+    }
+    if (n->nested) {
+        map_literal(w, n);
         return;
     }
     gmv_text_printf(w->t, "(%s)(0x%" PRIx64 ") /* %s, ", type_name(n), n->address,

@@ -20,7 +20,7 @@ static gva_node *html_node(graph_ctx *ctx, gva_graph *parent, const char *name)
 {
     gva_node *n = gva_node_new(parent, name);
     gva_node_set_html(n, ctx->html.data && !ctx->html.failed ? ctx->html.data : NULL);
-    func_links_draw(&ctx->funcs, ctx->g, n);
+    value_links_draw(&ctx->links, ctx->g, n);
     return n;
 }
 
@@ -375,7 +375,7 @@ int classic_render_graph(FILE *out, const gmv_model *model, const gmv_origin *or
     free(ctx.old.drawn);
     free(ctx.old.first);
     gmv_text_free(&ctx.scratch);
-    func_links_free(&ctx.funcs);
+    value_links_free(&ctx.links);
     gmv_text_free(&ctx.html);
     return rc;
 }

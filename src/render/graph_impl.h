@@ -3,7 +3,7 @@
 #define GMV_GRAPH_IMPL_H
 
 #include "gomapviz/render.h"
-#include "render/func_links.h"
+#include "render/value_links.h"
 #include "render/graphviz.h"
 #include "render/text.h"
 
@@ -28,7 +28,7 @@ typedef struct graph_ctx {
     gva_node *header;
     array_view current, old;
     gmv_text scratch;
-    func_links funcs;    /* func values of the label being built */
+    value_links links;    /* func values of the label being built */
     gmv_text html;
 } graph_ctx;
 

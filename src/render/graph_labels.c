@@ -125,7 +125,7 @@ static void bucket_cell(graph_ctx *ctx, const gmv_bucket *b, int slot, bool with
                    focus ? COLOR_FOCUS_KEY : NULL, NULL, "");
     if (with_values)
         gmv_value_cell(&ctx->html, &ctx->scratch, live ? &entries[e].elem : NULL, l->elem.size, ctx->opt.max_text,
-                       NULL, live ? func_links_add(&ctx->funcs, &entries[e].elem) : NULL, "");
+                       NULL, live ? value_links_add(&ctx->links, &entries[e].elem) : NULL, "");
     gmv_text_puts(&ctx->html, "</TR>");
 }
 

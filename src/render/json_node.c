@@ -117,6 +117,31 @@ static void structure(jw *w, const gmv_node *n)
     jw_object_end(w);
 }
 
+/* The entries of a map a value holds, read whole: "entries" as the model's
+ * own, and how many anomalies its model found. */
+static void nested_entries(jw *w, const gmv_model *m)
+{
+    size_t n = 0, anomalies = 0;
+    const gmv_entry *e = gmv_model_entries(m, &n);
+    const gmv_layout *l = gmv_model_layout(m);
+    jw_key(w, "entries");
+    jw_array_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        jw_object_begin(w);
+        jw_key(w, "key");
+        json_write_value(w, &e[i].key, l->key.size);
+        jw_key(w, "value");
+        json_write_value(w, &e[i].elem, l->elem.size);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+    gmv_model_anomalies(m, &anomalies);
+    if (anomalies) {
+        jw_key(w, "anomalies");
+        jw_uint(w, anomalies);
+    }
+}
+
 /* Pointers, chans, funcs and maps: type, address, then what was found there. */
 static void reference(jw *w, const gmv_node *n)
 {
@@ -153,6 +178,8 @@ static void reference(jw *w, const gmv_node *n)
         } else {
             flag_member(w, "unreadable");
         }
+        if (n->nested)
+            nested_entries(w, n->nested);
     } else if (n->type->kind == GMV_GO_CHAN && n->has_count) {
         jw_key(w, "len");
         jw_uint(w, n->len);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "render/func_links.h"
+#include "render/value_links.h"
 #include "render/graphviz.h"
 #include "render/render_impl.h"
 #include "render/text.h"
@@ -33,7 +33,7 @@ typedef struct swiss_draw {
     gmv_graph_options opt;
     gva_graph *g;
     gmv_text html, scratch;
-    func_links funcs;    /* func values of the label being built */
+    value_links links;    /* func values of the label being built */
     const gmv_dir_entry *dir;
     size_t ndir;
     const gmv_table *tables;
@@ -161,7 +161,7 @@ static void slot_cell(swiss_draw *d, const gmv_group *g, int i, bool key)
     bool live = e != GMV_NO_ENTRY && e < d->nentries;
     bool focus = key && live && d->opt.focus_key && entry_has_key(d, &d->entries[e], d->opt.focus_key);
     const gmv_value *v = !live ? NULL : key ? &d->entries[e].key : &d->entries[e].elem;
-    const char *port = v && !key ? func_links_add(&d->funcs, v) : NULL;
+    const char *port = v && !key ? value_links_add(&d->links, v) : NULL;
     gmv_value_cell(&d->html, &d->scratch, v, key ? l->key.size : l->elem.size, d->opt.max_text,
                    focus ? COLOR_FOCUS_KEY : NULL, port, " ");
 }
@@ -392,7 +392,7 @@ static gva_node *html_node(swiss_draw *d, gva_graph *parent, const char *name)
 {
     gva_node *n = gva_node_new(parent, name);
     gva_node_set_html(n, d->html.failed ? NULL : d->html.data);
-    func_links_draw(&d->funcs, d->g, n);
+    value_links_draw(&d->links, d->g, n);
     return n;
 }
 
@@ -737,6 +737,6 @@ int swiss_render_graph(FILE *out, const gmv_model *m, const gmv_origin *origin, 
     free(d.table_node);
     gmv_text_free(&d.html);
     gmv_text_free(&d.scratch);
-    func_links_free(&d.funcs);
+    value_links_free(&d.links);
     return rc;
 }
