@@ -31,13 +31,15 @@ build() {
     (cd "$2" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local "$go" build -o "$work/$1" .)
 }
 
-# capture EXE SCENARIO VARIABLE NAME: run the target, capture its map, stop it.
+# capture EXE SCENARIO VARIABLE NAME [FLAGS...]: run the target, capture its
+# map (with the capture FLAGS), stop it.
 capture() {
     local exe=$1 scenario=$2 variable=$3 name=$4
+    shift 4
     coproc target { exec "$work/$exe" "$scenario"; }
     local view
     read -r view <&"${target[0]}"
-    "$gomapviz" capture --pid "$target_PID" --var "$variable" -o "samples/snapshots/$name.gmvs"
+    "$gomapviz" capture --pid "$target_PID" --var "$variable" "$@" -o "samples/snapshots/$name.gmvs"
     echo quit >&"${target[1]}"
     wait "$target_PID" || true
 }
@@ -84,6 +86,7 @@ if [ "$mode" = all ] || [ "$mode" = values ]; then
     capture valuesample - main.funcs values-funcs
     capture valuesample - main.users values-pointers
     capture valuesample - main.anys values-interfaces
+    capture valuesample - main.nested values-nested --nested 1
 fi
 
 # The pictures of every sample, and the diffs the README shows.
@@ -92,7 +95,7 @@ for name in small chains grow-doubling grow-same-size strint swiss-small swiss-t
     "$gomapviz" render "samples/snapshots/$name.gmvs" -o "samples/pictures/$name.png"
 done
 # keys and values decoded through their types: wider cells
-for name in values-structs values-funcs values-pointers values-interfaces; do
+for name in values-structs values-funcs values-pointers values-interfaces values-nested; do
     "$gomapviz" render "samples/snapshots/$name.gmvs" --max-text 48 -o "samples/pictures/$name.svg"
     "$gomapviz" render "samples/snapshots/$name.gmvs" --max-text 48 -o "samples/pictures/$name.png"
 done

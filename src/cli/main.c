@@ -24,7 +24,9 @@
     "  --max-buckets N          stop after walking N buckets or groups (default 67108864)\n" \
     "  --max-string N           read at most N bytes of one string key or value (default 1 MiB)\n" \
     "  --depth N                follow pointers in keys and values N deep (default 3; 0: none)\n" \
-    "  --elems N                decode the first N elements of an array or slice (default 16)\n"
+    "  --elems N                decode the first N elements of an array or slice (default 16)\n" \
+    "  --nested N               read maps held in keys and values whole, N levels deep (default 0:\n" \
+    "                           their address, implementation and count only)\n"
 
 #define EXIT_HELP \
     "Exit status: 0 done; 1 failed (one line on stderr says why); 2 bad usage;\n" \

@@ -34,7 +34,8 @@ enum {
     OPT_DEBUG_FILE,
     OPT_DEBUG_DIR,
     OPT_DEPTH,
-    OPT_ELEMS
+    OPT_ELEMS,
+    OPT_NESTED
 };
 
 static const struct option long_options[] = {
@@ -64,12 +65,13 @@ static const struct option long_options[] = {
     {"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
     {"depth", required_argument, NULL, OPT_DEPTH},
     {"elems", required_argument, NULL, OPT_ELEMS},
+    {"nested", required_argument, NULL, OPT_NESTED},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-#define OPTION_SLOTS (OPT_ELEMS - OPT_PID + 3) /* -o, --help, then the long-only options */
+#define OPTION_SLOTS (OPT_NESTED - OPT_PID + 3) /* -o, --help, then the long-only options */
 
 /* Which commands take an option. */
 enum { CMD_CAPTURE = 1, CMD_DUMP = 2, CMD_STATS = 4, CMD_RENDER = 8, CMD_DIFF = 16 };
@@ -276,6 +278,14 @@ static int apply_option(cli_options *o, int c, const char *arg)
             return EXIT_USAGE;
         }
         o->limits.follow_depth = n ? n : GMV_FOLLOW_NONE;
+        return 0;
+    case OPT_NESTED:
+        if (!parse_index(arg, &n) || n > GMV_MAX_NESTED_MAPS) {
+            cli_error("--nested wants how many levels of maps held in keys and values to read, from 0 to %d, "
+                      "not '%s'", GMV_MAX_NESTED_MAPS, arg);
+            return EXIT_USAGE;
+        }
+        o->limits.nested_maps = n;
         return 0;
     case OPT_ELEMS:
         if (!parse_u64(arg, &n) || n > GMV_MAX_ELEMS) {

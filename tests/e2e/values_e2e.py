@@ -15,6 +15,9 @@ entries: captured live then dumped from the snapshot, dumped live directly,
 and captured from a gcore core file. Each map's key written in Go syntax
 (key_go) must be found by render --key (and a key not in the map must not),
 and every map renders (DOT that dot accepts, inert SVG, the same twice).
+The map of maps is also captured with --nested 1: each map it holds then
+comes with its entries (the program lists them too), and its picture links
+each from its slot.
 
 Standard library only; shares its plumbing with e2e.py. Prints one line per
 case and exits 1 if any case failed.
@@ -49,22 +52,47 @@ def canon(value):
     return json.dumps(value, sort_keys=True)
 
 
+def without_nested(value):
+    """The program's value as gomapviz gives it without --nested: a map held
+    as a value by its address, implementation and count, not its entries."""
+    if isinstance(value, list):
+        return [without_nested(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {k: without_nested(v) for k, v in value.items()
+            if not (k == "entries" and "implementation" in value)}
+
+
+def entries_in_order(value):
+    """A value with every map's "entries" sorted (a map has no order)."""
+    if isinstance(value, list):
+        return [entries_in_order(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: entries_in_order(v) for k, v in value.items()}
+    if "implementation" in out and isinstance(out.get("entries"), list):
+        out["entries"] = sorted(out["entries"], key=canon)
+    return out
+
+
 def entries_of(model):
     """The dump's entries as a multiset of (key, value) JSON texts."""
     got = collections.Counter()
     for e in model.get("entries") or []:
-        got[(canon(e.get("key")), canon(e.get("value")))] += 1
+        got[(canon(entries_in_order(e.get("key"))), canon(entries_in_order(e.get("value"))))] += 1
     return got
 
 
-def compare(view, model, kind):
+def compare(view, model, kind, nested=False):
     """Raises Fail unless the dump holds exactly the program's entries."""
     m = model.get("map") or {}
     if m.get("address") != view["address"]:
         raise Fail("%s: map address %s, the program says %s" % (kind, m.get("address"), view["address"]))
     if model.get("anomalies"):
         raise Fail("%s: anomalies %s" % (kind, short(json.dumps(model["anomalies"]))))
-    want = collections.Counter((canon(k), canon(v)) for k, v in view["entries"])
+    shown = entries_in_order if nested else without_nested
+    want = collections.Counter((canon(entries_in_order(shown(k))), canon(entries_in_order(shown(v))))
+                               for k, v in view["entries"])
     got = entries_of(model)
     if got != want:
         missing = list((want - got).elements())[:2]
@@ -113,6 +141,24 @@ class Runner:
         compare(view, self.gmv.dump("--pid", str(target.pid), "--var", var), "dump --pid")
         target.check_running("dump --pid")
         return snap
+
+    def nested(self, target, view):
+        """--nested 1: the maps held as values come with their entries, live
+        and from the snapshot; the picture links each from its slot."""
+        snap = self.path(view["var"].replace("main.", "") + "-nested.gmvs")
+        self.gmv.ok("capture", "--pid", str(target.pid), "--var", view["var"], "--nested", "1", "-o", snap)
+        target.check_running("capture --nested")
+        compare(view, self.gmv.dump(snap), "from the snapshot, --nested 1", nested=True)
+        compare(view, self.gmv.dump("--pid", str(target.pid), "--var", view["var"], "--nested", "1"),
+                "dump --pid --nested 1", nested=True)
+        dot = snap[:-5] + ".dot"
+        self.gmv.ok("render", snap, "-o", dot)
+        with open(dot, encoding="utf-8") as f:
+            text = f.read()
+        held = [v for _, v in view["entries"] if isinstance(v, dict) and v.get("entries") is not None]
+        for v in held:
+            if text.count("nestedmap_%x" % int(v["address"], 16)) < 2:
+                raise Fail("the picture does not link the map at %s from its slot" % v["address"])
 
     def key(self, snap, view):
         for i, key in enumerate(view["key_go"]):
@@ -171,6 +217,8 @@ class Runner:
                 name = "%s/%s" % (build, view["var"])
                 snaps = {}
                 self.case("live/" + name, lambda v=view: snaps.__setitem__(v["var"], self.live(target, v)))
+                if view["var"] == "main.nested":
+                    self.case("nested/" + name, self.nested, target, view)
                 if view["var"] in snaps:
                     self.case("key/" + name, self.key, snaps[view["var"]], view)
                     if build in RENDERED:

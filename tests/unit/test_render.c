@@ -20,7 +20,8 @@
 
 static const char *const SAMPLES[] = {"small",          "chains",          "grow-doubling",   "grow-same-size",
                                       "strint",         "swiss-small",     "swiss-tombstones", "swiss-tables",
-                                      "values-structs", "values-funcs",    "values-pointers", "values-interfaces"};
+                                      "values-structs", "values-funcs",    "values-pointers", "values-interfaces",
+                                      "values-nested"};
 
 /* Renders `model` into a malloc'd, NUL-terminated buffer of *len bytes (the
  * caller frees it). Through a temporary file rather than open_memstream,

@@ -12,7 +12,8 @@
 //
 // The reflection writer follows what gomapviz does by default: pointers
 // followed 3 deep, a pointer already on the path from the cell marked as a
-// cycle, the first 16 elements of an array or slice, byte arrays as hex.
+// cycle, the first 16 elements of an array or slice, byte arrays as hex; and
+// it lists a map value's entries, as gomapviz does with --nested 1.
 package main
 
 import (
@@ -273,8 +274,13 @@ func encode(v reflect.Value, depth int, path []uintptr) interface{} {
 		return o
 	case reflect.Map:
 		o := obj{"type": t.String(), "address": address(v.Pointer()), "implementation": mapImplementation}
-		if !v.IsNil() {
+		if !v.IsNil() { // the entries are what gomapviz --nested 1 adds
 			o["count"] = v.Len()
+			entries := []interface{}{}
+			for it := v.MapRange(); it.Next(); {
+				entries = append(entries, obj{"key": encode(it.Key(), depth, path), "value": encode(it.Value(), depth, path)})
+			}
+			o["entries"] = entries
 		}
 		return o
 	}
