@@ -419,7 +419,8 @@ static void decode_map(tree *t, const gmv_go_type *g, const uint8_t *bytes, gmv_
         out->count = gmv_load_le(count, g->map_count_size);
         out->has_count = true;
     }
-    if (t->b->limits.nested_maps && g->map_layout && g->key != GMV_NO_TYPE && g->elem != GMV_NO_TYPE)
+    if (t->b->limits.nested_maps && g->map_layout && g->key != GMV_NO_TYPE && g->elem != GMV_NO_TYPE &&
+        !gmv_model_reading(t->b->model, out->address))
         read_nested(t, g, out);
 }
 

@@ -54,13 +54,28 @@ static bool types_fit(const gmv_types *types, const uint32_t roots[2], const gmv
     return k && e && k->size == l->key.size && e->size == l->elem.size;
 }
 
-/* One walk of the map into a new model, its keys and values decoded
- * through `types` (may be NULL) from the types `roots`, its entries kept or
- * not (and with `release_views`, no group bytes kept either). */
-static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout, gmv_types *types,
-                      const uint32_t roots[2], uint64_t map_addr, const gmv_limits *limits, bool keep_entries,
-                      bool release_views)
+/* What one walk of a map is asked: from `src`, with `layout`, its keys and
+ * values decoded through `types` (may be NULL) from the types `roots`, its
+ * entries kept or not (and with `release_views`, no group bytes kept
+ * either); `outer` lists the maps being read whole around it (--nested). */
+typedef struct build_request {
+    gmv_source *src;
+    const gmv_layout *layout;
+    gmv_types *types;
+    uint32_t roots[2];
+    uint64_t map_addr;
+    const gmv_limits *limits;
+    bool keep_entries, release_views;
+    const uint64_t *outer;
+    unsigned nouter;
+} build_request;
+
+/* One walk of the map into a new model, as `req` says. */
+static int build_once(gmv_model **out, const build_request *req)
 {
+    gmv_source *src = req->src;
+    const gmv_layout *layout = req->layout;
+    gmv_types *types = req->types;
     *out = NULL;
     int rc = gmv_layout_validate(layout);
     if (rc != 0)
@@ -69,24 +84,27 @@ static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout
     if (!m)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory building the model");
     m->layout = *layout;
-    if (types && !types_fit(types, roots, layout)) {
+    if (types && !types_fit(types, req->roots, layout)) {
         free(m);
         return gmv_fail(GMV_ERR_INVALID, "the key and value types given do not have the sizes of the map's (%s)",
                         layout->map_type);
     }
     m->types = types;
-    m->root_type[0] = types ? roots[0] : GMV_NO_TYPE;
-    m->root_type[1] = types ? roots[1] : GMV_NO_TYPE;
-    gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(limits), .keep_entries = keep_entries,
-                     .release_views = release_views};
+    m->root_type[0] = types ? req->roots[0] : GMV_NO_TYPE;
+    m->root_type[1] = types ? req->roots[1] : GMV_NO_TYPE;
+    for (unsigned i = 0; i < req->nouter && i < GMV_MAX_NESTED_MAPS; i++)
+        m->map_path[m->map_path_len++] = req->outer[i];
+    m->map_path[m->map_path_len++] = req->map_addr;
+    gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(req->limits),
+                     .keep_entries = req->keep_entries, .release_views = req->release_views};
     use_types(&b, m);
     b.decode_unkept = gmv_type_reads_more(&layout->key) || gmv_type_reads_more(&layout->elem) ||
                       b.tree_type[0] != GMV_NO_TYPE || b.tree_type[1] != GMV_NO_TYPE;
     b.prefetch = gmv_source_can_prefetch(src) && b.decode_unkept;
-    if (map_addr == 0)
+    if (req->map_addr == 0)
         m->header.nil = true;
     else
-        rc = walk(&b, map_addr);
+        rc = walk(&b, req->map_addr);
     gmv_addrset_release(&b.seen);
     gmv_builder_release(&b);
     m->limits = b.limits;
@@ -106,7 +124,8 @@ static int build_once(gmv_model **out, gmv_source *src, const gmv_layout *layout
 int gmv_model_build(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
                     const gmv_limits *limits)
 {
-    return build_once(out, src, layout, NULL, NULL, map_addr, limits, true, false);
+    build_request req = {.src = src, .layout = layout, .map_addr = map_addr, .limits = limits, .keep_entries = true};
+    return build_once(out, &req);
 }
 
 int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
@@ -118,16 +137,21 @@ int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *lay
 int gmv_model_build_typed(gmv_model **out, gmv_source *src, const gmv_layout *layout, gmv_types *types,
                           uint64_t map_addr, const gmv_limits *limits, gmv_entry_mode mode)
 {
-    uint32_t roots[2] = {types ? gmv_types_key(types) : GMV_NO_TYPE, types ? gmv_types_elem(types) : GMV_NO_TYPE};
+    build_request req = {.src = src, .layout = layout, .types = types,
+                         .roots = {types ? gmv_types_key(types) : GMV_NO_TYPE,
+                                   types ? gmv_types_elem(types) : GMV_NO_TYPE},
+                         .map_addr = map_addr, .limits = limits, .keep_entries = mode == GMV_ENTRIES_KEEP,
+                         .release_views = mode == GMV_ENTRIES_READ};
+    int rc = build_once(out, &req);
     if (mode == GMV_ENTRIES_KEEP)
-        return build_once(out, src, layout, types, roots, map_addr, limits, true, false);
-    int rc = build_once(out, src, layout, types, roots, map_addr, limits, false, mode == GMV_ENTRIES_READ);
+        return rc;
     if (rc != 0 || mode == GMV_ENTRIES_READ)
         return rc;
     if ((*out)->byte_limit_hit) {
         /* decoding again could read what the build could not: list them */
         gmv_model_free(*out);
-        rc = build_once(out, src, layout, types, roots, map_addr, limits, true, false);
+        req.keep_entries = true;
+        rc = build_once(out, &req);
         if (rc != 0)
             return rc;
         (*out)->entry_source = NULL;
@@ -138,6 +162,14 @@ int gmv_model_build_typed(gmv_model **out, gmv_source *src, const gmv_layout *la
     return 0;
 }
 
+bool gmv_model_reading(const gmv_model *m, uint64_t addr)
+{
+    for (unsigned i = 0; i < m->map_path_len; i++)
+        if (m->map_path[i] == addr)
+            return true;
+    return false;
+}
+
 int gmv_model_build_nested(gmv_builder *outer, const gmv_layout *layout, const uint32_t roots[2], uint64_t addr,
                            gmv_model **out)
 {
@@ -146,8 +178,12 @@ int gmv_model_build_nested(gmv_builder *outer, const gmv_layout *layout, const u
     limits.nested_maps--;
     /* Its bytes are copied, never lent (the outer walk may hold lent ones);
      * kept entries only where someone will look at them. */
-    bool keep = outer->keep_entries || !outer->release_views;
-    int rc = build_once(out, outer->src, layout, outer->types, roots, addr, &limits, keep, false);
+    const gmv_model *around = outer->model;
+    build_request req = {.src = outer->src, .layout = layout, .types = outer->types, .roots = {roots[0], roots[1]},
+                         .map_addr = addr, .limits = &limits,
+                         .keep_entries = outer->keep_entries || !outer->release_views,
+                         .outer = around->map_path, .nouter = around->map_path_len};
+    int rc = build_once(out, &req);
     if (rc == 0) {
         outer->bytes_read += (*out)->stats.bytes_read;
         outer->byte_limit_hit |= (*out)->byte_limit_hit;

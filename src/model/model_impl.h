@@ -42,6 +42,8 @@ struct gmv_model {
     gmv_types *types;           /* borrowed: keys and values decoded through them, or NULL */
     uint32_t root_type[2];      /* the key's and value's types in `types` */
     gmv_model_list nested;      /* the maps its keys and values hold, read whole (owned) */
+    uint64_t map_path[GMV_MAX_NESTED_MAPS + 2]; /* the maps read whole around it, then its own */
+    unsigned map_path_len;
     /* classic */
     gmv_array buckets;
     gmv_array oldbuckets;
@@ -148,6 +150,10 @@ void gmv_builder_release(gmv_builder *b);
  * live in the model or the source). Indirect values and string bytes are
  * read through the builder. Returns 0 or a hard-failure status. */
 int gmv_decode_value(gmv_builder *b, const gmv_type *t, uint32_t tree_type, const uint8_t *slot, gmv_value *out);
+
+/* True when the map at `addr` is `m`'s own or one being read whole around
+ * it (a map holding itself, directly or not: not read again). */
+bool gmv_model_reading(const gmv_model *m, uint64_t addr);
 
 /* Builds the model of a map that a key or value of `outer`'s map holds
  * (gmv_limits.nested_maps), at `addr`, with `layout` and its key and value

@@ -17,7 +17,8 @@ and captured from a gcore core file. Each map's key written in Go syntax
 and every map renders (DOT that dot accepts, inert SVG, the same twice).
 The map of maps is also captured with --nested 1: each map it holds then
 comes with its entries (the program lists them too), and its picture links
-each from its slot.
+each from its slot; and a map holding itself (directly, and through a map it
+holds) with --nested 8, which must end, listing no map inside itself.
 
 Standard library only; shares its plumbing with e2e.py. Prints one line per
 case and exits 1 if any case failed.
@@ -45,6 +46,7 @@ BUILDS = collections.OrderedDict([
     ("valuesample-go1.26-386", "swiss"),
 ])
 RENDERED = {"valuesample-go1.19", "valuesample-go1.26"}
+NESTED = {"main.nested": "1", "main.loopMap": "8"}  # maps captured with --nested N too
 FOCUS_COLOR = "#fff1a8"  # a cell marked by --key (COLOR_FOCUS_KEY in graph_labels.c and swiss_graph.c)
 
 
@@ -142,15 +144,16 @@ class Runner:
         target.check_running("dump --pid")
         return snap
 
-    def nested(self, target, view):
-        """--nested 1: the maps held as values come with their entries, live
-        and from the snapshot; the picture links each from its slot."""
+    def nested(self, target, view, levels):
+        """--nested: the maps held as values come with their entries (but not
+        a map being listed around them: a map holding itself), live and from
+        the snapshot; the picture links each from its slot."""
         snap = self.path(view["var"].replace("main.", "") + "-nested.gmvs")
-        self.gmv.ok("capture", "--pid", str(target.pid), "--var", view["var"], "--nested", "1", "-o", snap)
+        self.gmv.ok("capture", "--pid", str(target.pid), "--var", view["var"], "--nested", levels, "-o", snap)
         target.check_running("capture --nested")
-        compare(view, self.gmv.dump(snap), "from the snapshot, --nested 1", nested=True)
-        compare(view, self.gmv.dump("--pid", str(target.pid), "--var", view["var"], "--nested", "1"),
-                "dump --pid --nested 1", nested=True)
+        compare(view, self.gmv.dump(snap), "from the snapshot, --nested " + levels, nested=True)
+        compare(view, self.gmv.dump("--pid", str(target.pid), "--var", view["var"], "--nested", levels),
+                "dump --pid --nested " + levels, nested=True)
         dot = snap[:-5] + ".dot"
         self.gmv.ok("render", snap, "-o", dot)
         with open(dot, encoding="utf-8") as f:
@@ -217,8 +220,8 @@ class Runner:
                 name = "%s/%s" % (build, view["var"])
                 snaps = {}
                 self.case("live/" + name, lambda v=view: snaps.__setitem__(v["var"], self.live(target, v)))
-                if view["var"] == "main.nested":
-                    self.case("nested/" + name, self.nested, target, view)
+                if view["var"] in NESTED:
+                    self.case("nested/" + name, self.nested, target, view, NESTED[view["var"]])
                 if view["var"] in snaps:
                     self.case("key/" + name, self.key, snaps[view["var"]], view)
                     if build in RENDERED:

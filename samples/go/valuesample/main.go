@@ -93,6 +93,7 @@ var (
 	chans     map[string]chan int
 	ptrKeys   map[*Point]string
 	anyKeys   map[interface{}]string
+	loopMap   map[string]interface{} // holds itself, and a map that holds it
 )
 
 var counter int
@@ -168,6 +169,10 @@ func fill() {
 	ptrKeys = map[*Point]string{thePoint: "the point", {9, 9}: "another"}
 
 	anyKeys = map[interface{}]string{1: "one", "a": "letter", Point{1, 2}: "point", 2.5: "float", Blue: "blue"}
+
+	loopMap = map[string]interface{}{"n": 1}
+	loopMap["me"] = loopMap
+	loopMap["inner"] = map[string]interface{}{"back": loopMap, "m": 2}
 }
 
 var thePoint = &Point{4, 5}
@@ -274,8 +279,12 @@ func encode(v reflect.Value, depth int, path []uintptr) interface{} {
 		return o
 	case reflect.Map:
 		o := obj{"type": t.String(), "address": address(v.Pointer()), "implementation": mapImplementation}
-		if !v.IsNil() { // the entries are what gomapviz --nested 1 adds
+		if !v.IsNil() { // the entries are what gomapviz --nested adds, but of no map being listed
 			o["count"] = v.Len()
+			if onPath(path, v.Pointer()) {
+				return o
+			}
+			path = append(path, v.Pointer())
 			entries := []interface{}{}
 			for it := v.MapRange(); it.Next(); {
 				entries = append(entries, obj{"key": encode(it.Key(), depth, path), "value": encode(it.Value(), depth, path)})
@@ -316,8 +325,9 @@ func view(name string, m interface{}, keyGo ...string) mapView {
 	v := reflect.ValueOf(m)
 	mv := mapView{Var: name, Type: v.Type().String(), Address: address(v.Pointer()), Count: v.Len(), KeyGo: keyGo,
 		Entries: [][2]interface{}{}}
+	path := []uintptr{v.Pointer()} // the map itself is being listed
 	for it := v.MapRange(); it.Next(); {
-		mv.Entries = append(mv.Entries, [2]interface{}{encode(it.Key(), 0, nil), encode(it.Value(), 0, nil)})
+		mv.Entries = append(mv.Entries, [2]interface{}{encode(it.Key(), 0, path), encode(it.Value(), 0, path)})
 	}
 	return mv
 }
@@ -350,6 +360,7 @@ func main() {
 		view("main.chans", chans, `"open"`),
 		view("main.ptrKeys", ptrKeys, fmt.Sprintf("(*main.Point)(%p)", thePoint), "&main.Point{X: 4, Y: 5}"),
 		view("main.anyKeys", anyKeys, "main.Point{X: 1, Y: 2}", "2.5", `"a"`, "main.Blue"),
+		view("main.loopMap", loopMap, `"me"`),
 	}
 	line, err := json.Marshal(obj{"pid": os.Getpid(), "go": runtime.Version(), "implementation": mapImplementation,
 		"maps": maps})
