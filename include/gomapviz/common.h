@@ -7,6 +7,10 @@
  *    `_free()` accepts NULL.
  *  - A pointer returned by a getter (`gmv_x_layout(x)`) is borrowed: it lives
  *    as long as its parent and must not be freed.
+ *  - An object passed in and kept is borrowed too: it must outlive its user
+ *    (a model its snapshot or gmv_types; a gmv_types its gmv_binary), and
+ *    what a model built through types decoded (gmv_node trees, the types
+ *    they name) lives as long as the model.
  *  - Fallible functions return 0 (GMV_OK) or a negative gmv_status, and leave a
  *    one-line message for gmv_error_last().
  *
@@ -15,7 +19,8 @@
  *  - No object locks itself: different objects may be used from different
  *    threads at once, but one object (with the snapshot or source it reads
  *    from) from one thread at a time, even through functions that take it
- *    as const: a model may read its snapshot again to visit its entries.
+ *    as const: a model may read its snapshot again to visit its entries, and
+ *    decoding through a gmv_types made from a binary adds to it.
  *  - Pictures are drawn by Graphviz, which keeps global state:
  *    gmv_render_graph and gmv_diff_render_graph must not run in two threads
  *    at once.
