@@ -346,7 +346,11 @@ uint32_t gmv_dwarf_value_type(gmv_types *t, uint64_t off)
     return type_of(t, &die, 0);
 }
 
-bool gmv_dwarf_closure_captures(gmv_types *t, uint64_t pc, gmv_go_func *out)
+/* Fills out->captures (in the table's storage) with the variables the
+ * closure whose code starts at link address `pc` captured (DWARF's
+ * DW_AT_go_closure_offset); none when it is no closure or the DWARF says
+ * nothing. Returns false only when memory runs out. */
+static bool closure_captures(gmv_types *t, uint64_t pc, gmv_go_func *out)
 {
     Dwarf_Die fn, v, next, vtype;
     Dwarf_Off off = t->bin->dwarf ? gmv_dwarf_find_func(t->bin, pc) : 0;
@@ -404,4 +408,46 @@ int gmv_binary_value_types(const gmv_binary *bin, const char *map_type, uint64_t
     }
     *out = t;
     return GMV_OK;
+}
+
+/* ---- what a table asks its binary while decoding ---- */
+
+uint32_t gmv_types_by_runtime_type(gmv_types *t, uint64_t address)
+{
+    const uint32_t *known = gmv_types_recall_runtime_type(t, address);
+    if (known)
+        return *known;
+    if (!t->bin)
+        return GMV_NO_TYPE;
+    uint64_t die = gmv_dwarf_find_rtype(t->bin, address - t->bias);
+    uint32_t type = die ? gmv_dwarf_value_type(t, die) : GMV_NO_TYPE;
+    gmv_types_remember_runtime_type(t, address, type);
+    return type;
+}
+
+uint32_t gmv_types_elem_of(gmv_types *t, uint32_t index)
+{
+    if (index >= t->ntypes)
+        return GMV_NO_TYPE;
+    if (t->types[index].elem == GMV_NO_TYPE && t->pending[index] && t->bin) {
+        uint64_t die = t->pending[index];
+        t->pending[index] = 0;
+        uint32_t elem = gmv_dwarf_value_type(t, die);
+        t->types[index].elem = elem;
+    }
+    return t->types[index].elem;
+}
+
+const gmv_go_func *gmv_types_func(gmv_types *t, uint64_t address)
+{
+    static const gmv_go_func unknown = {0};
+    const gmv_go_func *known = gmv_types_recall_func(t, address);
+    if (known)
+        return known;
+    if (!t->bin)
+        return &unknown;
+    gmv_go_func found = {.name = gmv_symtab_func_named_at(t->bin, address - t->bias)};
+    if (!closure_captures(t, address - t->bias, &found) || gmv_types_remember_func(t, address, &found) != 0)
+        return NULL;
+    return gmv_types_recall_func(t, address);
 }

@@ -1,5 +1,6 @@
 /* The gmv_types table: Go types by index, their strings, and the
- * remembered look-ups of runtime types and function names. */
+ * remembered look-ups of runtime types and functions. What the table asks
+ * its binary (and when) is in dwarf_values.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,46 +250,16 @@ int gmv_types_remember_func(gmv_types *t, uint64_t address, const gmv_go_func *f
     return memo_put(&t->funcs, &t->nfuncs, &t->funcs_cap, (gmv_type_memo){.address = address, .func = copy});
 }
 
-uint32_t gmv_types_by_runtime_type(gmv_types *t, uint64_t address)
+const uint32_t *gmv_types_recall_runtime_type(const gmv_types *t, uint64_t address)
 {
     size_t at = memo_find(t->rts, t->nrts, address);
-    if (at < t->nrts && t->rts[at].address == address)
-        return t->rts[at].type;
-    if (!t->bin)
-        return GMV_NO_TYPE;
-    uint64_t die = gmv_dwarf_find_rtype(t->bin, address - t->bias);
-    uint32_t type = die ? gmv_dwarf_value_type(t, die) : GMV_NO_TYPE;
-    gmv_types_remember_runtime_type(t, address, type);
-    return type;
+    return at < t->nrts && t->rts[at].address == address ? &t->rts[at].type : NULL;
 }
 
-uint32_t gmv_types_elem_of(gmv_types *t, uint32_t index)
+const gmv_go_func *gmv_types_recall_func(const gmv_types *t, uint64_t address)
 {
-    if (index >= t->ntypes)
-        return GMV_NO_TYPE;
-    if (t->types[index].elem == GMV_NO_TYPE && t->pending[index] && t->bin) {
-        uint64_t die = t->pending[index];
-        t->pending[index] = 0;
-        uint32_t elem = gmv_dwarf_value_type(t, die);
-        t->types[index].elem = elem;
-    }
-    return t->types[index].elem;
-}
-
-const gmv_go_func *gmv_types_func(gmv_types *t, uint64_t address)
-{
-    static const gmv_go_func unknown = {0};
     size_t at = memo_find(t->funcs, t->nfuncs, address);
-    if (at < t->nfuncs && t->funcs[at].address == address)
-        return &t->funcs[at].func;
-    if (!t->bin)
-        return &unknown;
-    gmv_go_func found = {.name = gmv_symtab_func_named_at(t->bin, address - t->bias)};
-    if (!gmv_dwarf_closure_captures(t, address - t->bias, &found) ||
-        gmv_types_remember_func(t, address, &found) != 0)
-        return NULL;
-    at = memo_find(t->funcs, t->nfuncs, address);
-    return &t->funcs[at].func;
+    return at < t->nfuncs && t->funcs[at].address == address ? &t->funcs[at].func : NULL;
 }
 
 void gmv_types_each_runtime_type(const gmv_types *t, void (*visit)(void *, uint64_t, uint32_t), void *ctx)

@@ -43,6 +43,14 @@ const char *gmv_types_intern(gmv_types *types, const char *s);
  * returns its index, or GMV_NO_TYPE when memory runs out. */
 uint32_t gmv_types_push(gmv_types *types, const gmv_go_type *type);
 
+/* The remembered type at runtime type address `address`, or NULL when
+ * never looked up. Borrowed. */
+const uint32_t *gmv_types_recall_runtime_type(const gmv_types *types, uint64_t address);
+
+/* The remembered function at code address `address`, or NULL when never
+ * looked up. Borrowed. */
+const gmv_go_func *gmv_types_recall_func(const gmv_types *types, uint64_t address);
+
 /* --- dwarf_values.c --- */
 
 /* The type of the DWARF DIE at `die` in the table (added, with the types
@@ -51,10 +59,5 @@ uint32_t gmv_types_push(gmv_types *types, const gmv_go_type *type);
  * type gomapviz reads or memory ran out. */
 uint32_t gmv_dwarf_value_type(gmv_types *types, uint64_t die);
 
-/* Fills out->captures (in the table's storage) with the variables the
- * closure whose code starts at link address `pc` captured (DWARF's
- * DW_AT_go_closure_offset); none when it is no closure or the DWARF says
- * nothing. Returns false only when memory runs out. */
-bool gmv_dwarf_closure_captures(gmv_types *types, uint64_t pc, gmv_go_func *out);
 
 #endif

@@ -175,23 +175,3 @@ void gmv_builder_release(gmv_builder *b)
     gmv_arena_release(&b->tree_scratch);
     gmv_model_list_free(&b->scratch_models);
 }
-
-int gmv_model_list_add(gmv_model_list *list, gmv_model *m)
-{
-    gmv_model **grown = gmv_grow(list->items, &list->cap, list->n, sizeof *grown, 4);
-    if (!grown) {
-        gmv_model_free(m);
-        return GMV_ERR_NOMEM;
-    }
-    list->items = grown;
-    list->items[list->n++] = m;
-    return 0;
-}
-
-void gmv_model_list_free(gmv_model_list *list)
-{
-    for (size_t i = 0; i < list->n; i++)
-        gmv_model_free(list->items[i]);
-    free(list->items);
-    *list = (gmv_model_list){0};
-}

@@ -282,6 +282,26 @@ int gmv_model_each_entry(const gmv_model *m, gmv_entry_visitor visit, void *ctx)
     return rc;
 }
 
+int gmv_model_list_add(gmv_model_list *list, gmv_model *m)
+{
+    gmv_model **grown = gmv_grow(list->items, &list->cap, list->n, sizeof *grown, 4);
+    if (!grown) {
+        gmv_model_free(m);
+        return GMV_ERR_NOMEM;
+    }
+    list->items = grown;
+    list->items[list->n++] = m;
+    return 0;
+}
+
+void gmv_model_list_free(gmv_model_list *list)
+{
+    for (size_t i = 0; i < list->n; i++)
+        gmv_model_free(list->items[i]);
+    free(list->items);
+    *list = (gmv_model_list){0};
+}
+
 void gmv_model_free(gmv_model *m)
 {
     if (!m)

@@ -1,4 +1,5 @@
-/* Decoded keys and values (gmv_node trees) in Go syntax, as a Go developer
+/* Keys and values as text (gmv_value_to_text, label cells); decoded keys
+ * and values (gmv_node trees) in Go syntax, as a Go developer
  * writes them: main.Point{X: 2, Y: -2}, &main.User{Name: "ann", ...},
  * [2]int{8770, 824}, []uint8{1, 2, ...} (with a comment giving len and cap),
  * main.hello, (1+2i),
@@ -301,6 +302,77 @@ void gmv_node_to_go(gmv_text *t, const gmv_node *n, gmv_go_form form, size_t max
     node(&w, n);
     if (max_chars && !t->failed)
         cut_text(t, start, max_chars);
+}
+
+/* ---- keys and values as text, whatever their kind ---- */
+
+/* Appends raw bytes as hex, at most `max_chars` digits. */
+static void hex_text(gmv_text *t, const uint8_t *p, size_t len, size_t max_chars)
+{
+    if (len == 0) {
+        gmv_text_append(t, "{}", 2);
+        return;
+    }
+    size_t shown = max_chars && len * 2 > max_chars ? max_chars / 2 : len;
+    for (size_t i = 0; i < shown; i++)
+        gmv_text_printf(t, "%02x", p[i]);
+    if (shown < len)
+        gmv_text_append(t, "\xe2\x80\xa6", 3);
+}
+
+void gmv_value_to_text(gmv_text *t, const gmv_value *v, uint64_t size, size_t max_chars)
+{
+    if (!v->readable) {
+        gmv_text_append(t, "(unreadable)", 12);
+        return;
+    }
+    switch (v->kind) {
+    case GMV_KIND_INT: gmv_text_printf(t, "%" PRId64, v->as.i); return;
+    case GMV_KIND_UINT: gmv_text_printf(t, "%" PRIu64, v->as.u); return;
+    case GMV_KIND_BOOL: gmv_text_printf(t, "%s", v->as.b ? "true" : "false"); return;
+    case GMV_KIND_FLOAT: gmv_float_text(t, v->as.f, size == 4); return;
+    case GMV_KIND_NODE: gmv_node_to_go(t, v->as.node, GMV_GO_DISPLAY, max_chars); return;
+    case GMV_KIND_POINTER:
+        if (v->as.u)
+            gmv_text_printf(t, "0x%" PRIx64, v->as.u);
+        else
+            gmv_text_append(t, "nil", 3);
+        return;
+    case GMV_KIND_STRING: gmv_quote_bytes(t, v->bytes, (size_t)v->len, max_chars, v->truncated); return;
+    default: hex_text(t, v->bytes, (size_t)v->len, max_chars); return;
+    }
+}
+
+void gmv_value_cell(gmv_text *html, gmv_text *scratch, const gmv_value *v, uint64_t size, size_t max_text,
+                    const char *bgcolor, const char *port, const char *empty)
+{
+    gmv_text_puts(html, "<TD ALIGN=\"LEFT\"");
+    if (bgcolor)
+        gmv_text_printf(html, " BGCOLOR=\"%s\"", bgcolor);
+    if (port)
+        gmv_text_printf(html, " PORT=\"%s\"", port);
+    if (!v) {
+        gmv_text_printf(html, ">%s</TD>", empty);
+        return;
+    }
+    gmv_text_clear(scratch);
+    gmv_value_to_text(scratch, v, size, max_text); /* what the cell shows */
+    size_t shown = scratch->len;
+    gmv_value_to_text(scratch, v, size, 0); /* then the whole text */
+    if (scratch->failed) {
+        gmv_text_puts(html, ">(out of memory)</TD>");
+        return;
+    }
+    const char *whole = scratch->data + shown;
+    if (scratch->len - shown != shown || memcmp(scratch->data, whole, shown) != 0) {
+        gmv_text_puts(html, " HREF=\"#\" TOOLTIP=\"");
+        gmv_text_append_html(html, whole);
+        gmv_text_puts(html, "\"");
+    }
+    scratch->data[shown] = '\0';
+    gmv_text_puts(html, ">");
+    gmv_text_append_html(html, scratch->data);
+    gmv_text_puts(html, "</TD>");
 }
 
 /* ---- --key ---- */

@@ -9,51 +9,6 @@
 #include "render/render_impl.h"
 
 
-/* Writes a decoded key or value by the rules of the schema. */
-void json_write_value(jw *w, const gmv_value *v, uint64_t size)
-{
-    if (v->kind == GMV_KIND_NODE) {
-        json_write_node(w, v->as.node);
-        return;
-    }
-    if (!v->readable) {
-        jw_object_begin(w);
-        jw_key(w, "unreadable");
-        jw_bool(w, true);
-        if (v->kind != GMV_KIND_STRING && v->address) { /* an indirect value */
-            jw_key(w, "address");
-            jw_address(w, v->address);
-        }
-        jw_object_end(w);
-        return;
-    }
-    switch (v->kind) {
-    case GMV_KIND_INT: jw_int(w, v->as.i); return;
-    case GMV_KIND_UINT: jw_uint(w, v->as.u); return;
-    case GMV_KIND_BOOL: jw_bool(w, v->as.b); return;
-    case GMV_KIND_FLOAT: jw_double(w, v->as.f, size == 4); return;
-    case GMV_KIND_POINTER: jw_address(w, v->as.u); return;
-    case GMV_KIND_STRING:
-        if (!v->truncated && jw_is_utf8(v->bytes, (size_t)v->len)) {
-            jw_string(w, (const char *)v->bytes, (size_t)v->len);
-            return;
-        }
-        break;
-    default:
-        break;
-    }
-    jw_object_begin(w);
-    jw_key(w, "hex");
-    jw_hex(w, v->bytes, (size_t)v->len);
-    if (v->truncated) {
-        jw_key(w, "truncated");
-        jw_bool(w, true);
-        jw_key(w, "len");
-        jw_uint(w, v->full_len);
-    }
-    jw_object_end(w);
-}
-
 static void write_type(jw *w, const gmv_type *t)
 {
     jw_object_begin(w);

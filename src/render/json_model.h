@@ -5,11 +5,9 @@
 #include "gomapviz/model.h"
 #include "render/json_writer.h"
 
-/* Writes a key or value by the schema's rules (docs/json-schema.md). */
+/* Writes a key or value by the schema's rules (docs/json-schema.md;
+ * json_values.c). */
 void json_write_value(jw *w, const gmv_value *v, uint64_t size);
-
-/* Writes a decoded tree (json_node.c). */
-void json_write_node(jw *w, const gmv_node *n);
 
 /* Writes an entry object of model `m` as in "entries". */
 void json_write_entry(jw *w, const gmv_entry *e, const gmv_model *m);
