@@ -231,6 +231,19 @@ int gmv_binary_check_build_id(const gmv_binary *bin, gmv_source *src, uint64_t b
 int gmv_binary_find_map_variable(const gmv_binary *bin, const char *name, uint64_t *addr_out,
                                  gmv_layout *layout_out);
 
+/* Finds the map named by `path` as Go code names it: a package-level
+ * variable ("main.cache"), or a field or element of one, through pointers
+ * and slices as Go steps through them ("main.registry.m",
+ * "main.shards[3].index", "main.srv.routes" with srv a pointer). Stores the
+ * runtime address where the map pointer is (`bias`, the PIE load bias,
+ * added) and the map's layout (`layout_out` may be NULL). A path through a
+ * pointer or a slice reads `src` (may be NULL for one without). Fails as
+ * gmv_binary_find_map_variable does, or with GMV_ERR_NOT_FOUND (no such
+ * field, index out of range, a nil pointer on the way) or GMV_ERR_INVALID
+ * (not a map, a step a type does not have), each naming the path so far. */
+int gmv_binary_find_map_path(const gmv_binary *bin, gmv_source *src, uint64_t bias, const char *path,
+                             uint64_t *addr_out, gmv_layout *layout_out);
+
 /* Fills `out` with the layout of the map type spelled `map_type`
  * ("map[string]int", as Go's DWARF names it); the DWARF's structures say
  * which implementation it is. Fails with GMV_ERR_NOT_FOUND (the message

@@ -126,17 +126,18 @@ static void explain_failure(const cli_options *o, const char *exe, const gmv_bin
     }
 }
 
-/* Finds the map: its layout and either the variable's runtime address or the
- * hmap address. `bias` is the PIE load bias. */
-static int locate_map(const cli_options *o, const gmv_binary *bin, uint64_t bias, gmv_capture_request *req,
-                      gmv_layout *layout)
+/* Finds the map: its layout and either the runtime address of the variable
+ * (or field, or element) holding it, or the hmap address. `bias` is the PIE
+ * load bias; a path through pointers reads `src`. */
+static int locate_map(const cli_options *o, const gmv_binary *bin, gmv_source *src, uint64_t bias,
+                      gmv_capture_request *req, gmv_layout *layout)
 {
     if (o->var) {
-        uint64_t link_addr = 0;
-        int rc = gmv_binary_find_map_variable(bin, o->var, &link_addr, layout);
+        uint64_t addr = 0;
+        int rc = gmv_binary_find_map_path(bin, src, bias, o->var, &addr, layout);
         if (rc != 0)
             return rc;
-        req->variable_address = link_addr + bias;
+        req->variable_address = addr;
         snprintf(req->origin.variable, sizeof req->origin.variable, "%s", o->var);
         req->origin.variable_address = req->variable_address;
         return 0;
@@ -257,7 +258,7 @@ static int capture_target(const cli_options *o, gmv_snapshot **out, const char *
     }
     if (rc == 0) {
         stage = STAGE_LOCATE;
-        rc = locate_map(o, bin, bias, &req, &layout);
+        rc = locate_map(o, bin, src, bias, &req, &layout);
     }
     if (rc == 0 && o->has_addr)
         rc = check_map_address(o, src, &layout);

@@ -10,7 +10,9 @@
     "  --pid PID [--exe PATH]   a live process (stopped while read; PATH defaults to /proc/PID/exe)\n" \
     "  --core CORE --exe PATH   an ELF core file (gcore PID) and the executable that dumped it\n" \
     "The map (with --pid or --core, one of):\n" \
-    "  --var NAME               a package-level variable, e.g. main.cache\n" \
+    "  --var NAME               a package-level variable, e.g. main.cache, or a path from one as Go\n" \
+    "                           code names it: main.registry.m, 'main.shards[3].index' (through\n" \
+    "                           pointers and slices)\n" \
     "  --addr ADDR --type TYPE  the map's own address (the hmap or Map pointer the variable holds,\n" \
     "                           e.g. from a debugger) and its type, e.g. 'map[string]int'\n" \
     "Options:\n" \

@@ -1,0 +1,3 @@
+module listsample
+
+go 1.19

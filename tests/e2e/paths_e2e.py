@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Maps named by a path (--var main.reg.m, main.shards[3].index, main.srv.routes
+through a pointer, main.shardSlice[1].index through a slice) on real Go processes.
+
+Usage: paths_e2e.py --gomapviz PATH --go-dir DIR [--keep-temp]
+
+DIR holds builds of samples/go/listsample (BUILDS below). The program prints,
+for each path, the map's address and length as it sees them, and paths that
+must be refused with a word the message must hold. gomapviz must find each
+map live (dump --pid), from a snapshot (capture then dump) and from a gcore
+core file, and refuse each bad path with one line and exit 1, leaving the
+target running.
+
+Standard library only; shares its plumbing with e2e.py.
+"""
+
+import argparse
+import collections
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e import Fail, Gmv, Target, short  # noqa: E402
+
+BUILDS = ["listsample-go1.19", "listsample-go1.26", "listsample-go1.26-pie"]
+
+
+def header_count(model):
+    m = model.get("map") or {}
+    return m.get("address"), m.get("count", m.get("used"))
+
+
+class Runner:
+    def __init__(self, args):
+        self.gmv = Gmv(args.gomapviz)
+        self.go_dir = args.go_dir
+        self.tmp = tempfile.mkdtemp(prefix="gmv-paths-")
+        self.counts = collections.Counter()
+        self.failed = []
+
+    def case(self, name, fn, *args):
+        t0 = time.monotonic()
+        try:
+            fn(*args)
+            status, reason = "PASS", ""
+        except Fail as e:
+            status, reason = "FAIL", str(e)
+            self.failed.append(name)
+        self.counts[status] += 1
+        print("%s %s (%.1fs)%s" % (status, name, time.monotonic() - t0, (": " + reason) if reason else ""),
+              flush=True)
+
+    def found(self, target, f):
+        got = header_count(self.gmv.dump("--pid", str(target.pid), "--var", f["path"]))
+        if got != (f["address"], f["count"]):
+            raise Fail("dump --pid: map %s of %s, the program says %s of %s" % (got + (f["address"], f["count"])))
+        snap = os.path.join(self.tmp, "%d.gmvs" % len(os.listdir(self.tmp)))
+        self.gmv.ok("capture", "--pid", str(target.pid), "--var", f["path"], "-o", snap)
+        model = self.gmv.dump(snap)
+        if header_count(model) != (f["address"], f["count"]):
+            raise Fail("from the snapshot: map %s of %s" % header_count(model))
+        if (model.get("source") or {}).get("variable") != f["path"]:
+            raise Fail("the snapshot's source.variable is %r" % (model.get("source") or {}).get("variable"))
+        target.check_running("capture")
+
+    def refused(self, target, r):
+        self.gmv.error("dump", "--pid", str(target.pid), "--var", r["path"], mentions=r["says"])
+        target.check_running("a refused path")
+
+    def core(self, target, exe, view):
+        prefix = os.path.join(self.tmp, "core")
+        corefile = "%s.%d" % (prefix, target.pid)
+        proc = subprocess.Popen(["gcore", "-o", prefix, str(target.pid)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            out, _ = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise Fail("gcore timed out")
+        try:
+            if proc.returncode != 0:
+                raise Fail("gcore failed: %s" % short(out.decode("utf-8", "replace")))
+            target.check_running("gcore")
+            for f in view["found"]:
+                got = header_count(self.gmv.dump("--core", corefile, "--exe", exe, "--var", f["path"]))
+                if got != (f["address"], f["count"]):
+                    raise Fail("%s from the core: map %s of %s" % ((f["path"],) + got))
+        finally:
+            if os.path.exists(corefile):
+                os.unlink(corefile)
+
+    def build(self, build):
+        exe = os.path.join(self.go_dir, build)
+        if not os.path.isfile(exe):
+            raise Fail("missing build %s" % exe)
+        target = Target(exe, "paths", self.tmp)
+        try:
+            for f in target.view["found"]:
+                self.case("found/%s/%s" % (build, f["path"]), self.found, target, f)
+            for r in target.view["refused"]:
+                self.case("refused/%s/%s" % (build, r["path"]), self.refused, target, r)
+            self.case("core/%s" % build, self.core, target, exe, target.view)
+        finally:
+            target.kill()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--gomapviz", required=True)
+    ap.add_argument("--go-dir", required=True)
+    ap.add_argument("--keep-temp", action="store_true")
+    args = ap.parse_args()
+    r = Runner(args)
+    try:
+        for build in BUILDS:
+            try:
+                r.build(build)
+            except Fail as e:
+                r.case(build, lambda: (_ for _ in ()).throw(e))
+    finally:
+        if not args.keep_temp:
+            shutil.rmtree(r.tmp, ignore_errors=True)
+    print("paths_e2e: %d passed, %d failed" % (r.counts["PASS"], r.counts["FAIL"]))
+    if r.failed:
+        print("failed: " + ", ".join(r.failed))
+    return 1 if r.failed or not r.counts["PASS"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
