@@ -244,6 +244,27 @@ int gmv_binary_find_map_variable(const gmv_binary *bin, const char *name, uint64
 int gmv_binary_find_map_path(const gmv_binary *bin, gmv_source *src, uint64_t bias, const char *path,
                              uint64_t *addr_out, gmv_layout *layout_out);
 
+/* A map found by gmv_binary_each_map. Borrowed for the visit only. */
+typedef struct gmv_map_place {
+    const char *path;         /* "main.reg.m", "main.shards[3].index" (as --var takes it) */
+    uint64_t address;         /* where the map pointer is (runtime address) */
+    uint64_t map;             /* the map pointer read there: the hmap or Map (never 0) */
+    const gmv_layout *layout; /* of the map's type */
+} gmv_map_place;
+
+/* Called for each map found; a non-zero return stops the search. */
+typedef int (*gmv_map_visitor)(void *ctx, const gmv_map_place *place);
+
+/* Calls `visit` for every non-nil map reachable from the package-level
+ * variables of `bin` (by name order): in variables, struct fields, array and
+ * slice elements (4096 of each at most), and behind pointers, `depth`
+ * pointers deep at most, each pointer target once. Reads pointers, slices
+ * and map pointers from `src` at load bias `bias`. Stores in *found (may be
+ * NULL) how many maps were visited. Returns 0, what `visit` returned to
+ * stop, GMV_ERR_UNSUPPORTED (no DWARF) or a hard failure of the source. */
+int gmv_binary_each_map(const gmv_binary *bin, gmv_source *src, uint64_t bias, unsigned depth,
+                        gmv_map_visitor visit, void *ctx, uint64_t *found);
+
 /* Fills `out` with the layout of the map type spelled `map_type`
  * ("map[string]int", as Go's DWARF names it); the DWARF's structures say
  * which implementation it is. Fails with GMV_ERR_NOT_FOUND (the message

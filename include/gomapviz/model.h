@@ -319,6 +319,9 @@ typedef enum gmv_entry_mode {
     GMV_ENTRIES_KEEP = 0, /* decode each once and list them (gmv_model_entries) */
     GMV_ENTRIES_REVISIT,  /* list none: gmv_model_each_entry decodes them again from
                              `src`, which the model takes over (for one pass over a big map) */
+    GMV_HEADERS_ONLY,     /* read no bucket or group: the header, and for Swiss tables the
+                             directory and the table headers (what gmv_model_memory needs);
+                             no entries, no anomalies */
     GMV_ENTRIES_READ      /* list none, visit none: only read the memory decoding them
                              needs (what a capture records); the stats still count them.
                              The groups' bytes are not kept (raw NULL): a Swiss walk
@@ -348,6 +351,31 @@ int gmv_model_probe_map_pointer(gmv_source *src, const gmv_layout *layout, uint6
  * failure the caller keeps it. */
 int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
                          const gmv_limits *limits, gmv_entry_mode mode);
+
+/* What a map's storage takes on the Go heap, by kind, each allocation
+ * rounded up as the runtime allocates it (gmv_model_memory). */
+typedef struct gmv_map_memory {
+    uint64_t header;     /* the hmap, or the Swiss Map */
+    uint64_t arrays;     /* classic: the bucket array, with the overflow buckets made with it
+                            (B >= 4); Swiss: every table's groups, or a small map's one group */
+    uint64_t overflow;   /* classic: overflow buckets allocated one by one (hmap.noverflow less
+                            the preallocated ones used; the runtime counts approximately from B 16) */
+    uint64_t old_arrays; /* classic: the old bucket array during a grow */
+    uint64_t extra;      /* classic: mapextra */
+    uint64_t tables;     /* Swiss: the table structs */
+    uint64_t directory;  /* Swiss: the directory */
+    uint64_t total;      /* all of the above */
+    uint64_t capacity;   /* slots: 8 * 2^B, or the tables' capacities (8 for a small map) */
+} gmv_map_memory;
+
+/* Fills `out` with what the storage of the map of `model` (built in any
+ * mode; GMV_HEADERS_ONLY reads the least) takes on the Go heap: each
+ * allocation rounded up to its size class (the same 67 classes in Go 1.19
+ * to 1.27; whole 8 KiB pages beyond 32 KiB), with the 8-byte malloc header
+ * Go 1.22 and later put before objects over 512 bytes that hold pointers.
+ * Keys and values kept outside the arrays (indirect ones, string bytes)
+ * are not counted. */
+void gmv_model_memory(const gmv_model *model, gmv_map_memory *out);
 
 /* Like gmv_model_build_with, decoding keys and values through `types`
  * (gmv_binary_value_types, or a snapshot's): structs, arrays, pointers

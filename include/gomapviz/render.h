@@ -30,6 +30,27 @@ int gmv_render_json(FILE *out, const gmv_model *model, const gmv_origin *origin)
  * anomalies) to `out`. Returns 0 or GMV_ERR_IO. */
 int gmv_render_stats(FILE *out, const gmv_model *model, const gmv_origin *origin);
 
+/* Writes how the key or value `v` (of a type of `size` bytes) reads to a Go
+ * developer, as text and pictures show it (a string quoted, a tree in Go
+ * syntax), into `out` (`out_size` bytes, terminated; cut with "..." when it
+ * does not fit). */
+void gmv_render_value_text(const gmv_value *v, uint64_t size, char *out, size_t out_size);
+
+/* One map of a program, as gomapviz list shows it. */
+typedef struct gmv_map_row {
+    const char *path;      /* "main.reg.m" (gmv_map_place.path) */
+    const char *type;      /* "map[string]int" */
+    gmv_map_impl impl;
+    uint64_t address;      /* the hmap or Map */
+    uint64_t count;        /* its header's count */
+    gmv_map_memory memory; /* gmv_model_memory */
+} gmv_map_row;
+
+/* Writes the maps `rows` (`n`, in the order given) as a text table, or as
+ * JSON (`json`; docs/json-schema.md, "gomapviz list"). Returns 0 or
+ * GMV_ERR_IO. */
+int gmv_render_map_list(FILE *out, const gmv_map_row *rows, size_t n, bool json);
+
 /* What a diagram shows. Zero-initialise for the defaults. A focus that
  * belongs to the other implementation is an error (GMV_ERR_INVALID). */
 typedef struct gmv_graph_options {

@@ -82,12 +82,27 @@ const char *cli_failure_message(void);
 /* Prints "gomapviz: MESSAGE" as one line on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The maps of a target (gomapviz list): rows owning their strings. */
+typedef struct cli_map_list {
+    gmv_map_row *rows;
+    size_t n, cap;
+} cli_map_list;
+
+/* Finds every map reachable from the target's package-level variables
+ * (`depth` pointers deep) and measures each (gmv_model_memory), while the
+ * target is frozen. Returns 0 or a negative status (cli_failure_message). */
+int cli_list_maps(const cli_options *opts, unsigned depth, cli_map_list *out);
+
+/* Frees the rows. */
+void cli_map_list_free(cli_map_list *list);
+
 /* The commands; each returns an exit status. */
 int cli_capture(const cli_options *opts);
 int cli_dump(const cli_options *opts);
 int cli_stats(const cli_options *opts);
 int cli_render(const cli_options *opts);
 int cli_diff(const cli_options *opts);
+int cli_list(const cli_options *opts);
 
 /* Prints the help of `command` (NULL: the overview) to stdout. Returns 0 if known. */
 int cli_print_help(const char *command);

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -354,4 +355,59 @@ int cli_diff(const cli_options *o)
     gmv_snapshot_free(sa);
     gmv_snapshot_free(sb);
     return status;
+}
+
+/* Orders the list by bytes held, most first, then by path. */
+static int by_bytes_held(const void *a, const void *b)
+{
+    const gmv_map_row *x = a, *y = b;
+    if (x->memory.total != y->memory.total)
+        return x->memory.total > y->memory.total ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+/* True when list should write JSON: --format json, or -o FILE.json. */
+static bool list_as_json(const cli_options *o, bool *bad)
+{
+    const char *ext = o->output ? strrchr(o->output, '.') : NULL;
+    bool json_ext = ext && strcmp(ext, ".json") == 0;
+    *bad = false;
+    if (!o->format)
+        return json_ext;
+    if (strcmp(o->format, "json") != 0 && strcmp(o->format, "text") != 0) {
+        cli_error("list writes --format text or json, not '%s'", o->format);
+        *bad = true;
+        return false;
+    }
+    if (ext && (json_ext != (strcmp(o->format, "json") == 0))) {
+        cli_error("-o %s and --format %s disagree; drop one", o->output, o->format);
+        *bad = true;
+    }
+    return strcmp(o->format, "json") == 0;
+}
+
+int cli_list(const cli_options *o)
+{
+    bool bad = false, json = list_as_json(o, &bad);
+    if (bad)
+        return EXIT_USAGE;
+    unsigned depth = o->limits.follow_depth == GMV_FOLLOW_NONE ? 0
+                     : o->limits.follow_depth ? (unsigned)o->limits.follow_depth
+                                              : GMV_DEFAULT_FOLLOW_DEPTH;
+    cli_map_list list;
+    if (cli_list_maps(o, depth, &list) != 0)
+        return library_failure();
+    if (list.n)
+        qsort(list.rows, list.n, sizeof *list.rows, by_bytes_held);
+    FILE *out = open_output(o->output);
+    int rc = out ? gmv_render_map_list(out, list.rows, list.n, json) : -1;
+    bool closed = out && close_output(out);
+    cli_map_list_free(&list);
+    if (!out)
+        return EXIT_FAILED;
+    if (rc != 0 || !closed) {
+        cli_error("cannot write %s", o->output ? o->output : "the list");
+        return EXIT_FAILED;
+    }
+    return EXIT_DONE;
 }

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -223,63 +224,192 @@ static int value_types(const gmv_binary *bin, const gmv_layout *layout, uint64_t
 
 /* Captures from a live process or core file: into *out, or with `path`
  * straight into that file (then *res says what it found). */
-static int capture_target(const cli_options *o, gmv_snapshot **out, const char *path, cli_capture_result *res)
-{
+/* An opened target: its memory, its executable, the load bias. */
+typedef struct target {
     char exe_buf[PATH_MAX];
-    const char *exe = executable_path(o, exe_buf, sizeof exe_buf);
-    gmv_source *src = NULL;
-    gmv_binary *bin = NULL;
-    gmv_layout layout;
-    gmv_capture_request req = {.layout = &layout, .limits = o->limits};
+    const char *exe;
+    gmv_source *src;
+    gmv_binary *bin;
+    uint64_t bias;
+    capture_stage stage;
+} target;
+
+/* Opens the process or core and its executable, and checks that they go
+ * together: when `own_addresses`, every address will come from the
+ * executable, which must then be the target's own (with --addr --type on a
+ * live process it only describes the map type, and any build of the
+ * program with DWARF does: the way to read a -s -w build, docs/errors.md);
+ * a core takes the bytes it lacks from it, so for a core it must always be
+ * the one. */
+static int open_checked(const cli_options *o, bool own_addresses, target *t)
+{
     gmv_build_id_check id;
-    uint64_t bias = 0;
-    capture_stage stage = STAGE_OPEN;
-    int rc = open_target(o, exe, &src);
+    t->exe = executable_path(o, t->exe_buf, sizeof t->exe_buf);
+    t->stage = STAGE_OPEN;
+    int rc = open_target(o, t->exe, &t->src);
     if (rc == 0) {
-        stage = STAGE_BINARY;
-        rc = gmv_binary_open_with_debug(&bin, exe, o->debug_file, o->debug_dir);
+        t->stage = STAGE_BINARY;
+        rc = gmv_binary_open_with_debug(&t->bin, t->exe, o->debug_file, o->debug_dir);
     }
     if (rc == 0) {
-        stage = STAGE_CHECK;
-        rc = load_bias(src, bin, &bias);
+        t->stage = STAGE_CHECK;
+        rc = load_bias(t->src, t->bin, &t->bias);
     }
-    /* With --var, every address comes from the executable: it must be the
-     * target's own. With --addr --type on a live process it only describes
-     * the map type, and any build of the program with DWARF does (the way
-     * to read a -s -w build; docs/errors.md); a core takes the bytes it
-     * lacks from it, so for a core it must always be the one. */
-    bool check = !o->skip_exe_check && (o->var || o->core);
-    if (rc == 0 && check) {
-        rc = gmv_binary_check_build_id(bin, src, bias, &id);
+    if (rc == 0 && !o->skip_exe_check && (own_addresses || o->core)) {
+        rc = gmv_binary_check_build_id(t->bin, t->src, t->bias, &id);
         if (rc == GMV_ERR_NOT_FOUND && !o->core)
             rc = GMV_ERR_MISMATCH; /* a live process holds all its text: the note is not this program's */
         if (rc == GMV_ERR_MISMATCH || rc == GMV_ERR_NOT_FOUND)
-            explain_exe_mismatch(o, exe, &id, rc);
+            explain_exe_mismatch(o, t->exe, &id, rc);
     }
+    return rc;
+}
+
+/* Explains a failure at the target's stage (unless explained), closes it. */
+static int close_target(const cli_options *o, target *t, int rc)
+{
+    if (rc != 0 && !input_message[0])
+        explain_failure(o, t->exe, t->bin, t->stage, rc);
+    gmv_binary_free(t->bin);
+    gmv_source_free(t->src);
+    return rc;
+}
+
+static int capture_target(const cli_options *o, gmv_snapshot **out, const char *path, cli_capture_result *res)
+{
+    target t = {0};
+    gmv_layout layout;
+    gmv_capture_request req = {.layout = &layout, .limits = o->limits};
+    int rc = open_checked(o, o->var != NULL, &t);
     if (rc == 0) {
-        stage = STAGE_LOCATE;
-        rc = locate_map(o, bin, src, bias, &req, &layout);
+        t.stage = STAGE_LOCATE;
+        rc = locate_map(o, t.bin, t.src, t.bias, &req, &layout);
     }
     if (rc == 0 && o->has_addr)
-        rc = check_map_address(o, src, &layout);
+        rc = check_map_address(o, t.src, &layout);
     if (rc == 0)
-        rc = value_types(bin, &layout, bias, &req.types);
+        rc = value_types(t.bin, &layout, t.bias, &req.types);
     if (rc == 0) {
-        stage = STAGE_CAPTURE;
-        describe_origin(o, exe, &req.origin);
+        t.stage = STAGE_CAPTURE;
+        describe_origin(o, t.exe, &req.origin);
         if (path) {
             snprintf(res->map_type, sizeof res->map_type, "%s", layout.map_type);
-            rc = gmv_snapshot_capture_to_file(path, src, &req, o->allow_nil, &res->summary, &res->bytes);
+            rc = gmv_snapshot_capture_to_file(path, t.src, &req, o->allow_nil, &res->summary, &res->bytes);
         } else {
-            rc = gmv_snapshot_capture(out, src, &req, o->allow_nil);
+            rc = gmv_snapshot_capture(out, t.src, &req, o->allow_nil);
         }
     }
-    if (rc != 0 && !input_message[0])
-        explain_failure(o, exe, bin, stage, rc);
     gmv_types_free(req.types);
-    gmv_binary_free(bin);
-    gmv_source_free(src);
+    return close_target(o, &t, rc);
+}
+
+/* What cli_list_maps gathers as it finds the maps. */
+typedef struct list_gather {
+    gmv_source *src;
+    const gmv_binary *bin;
+    uint64_t bias;
+    cli_map_list *list;
+} list_gather;
+
+static int add_row(list_gather *g, const gmv_map_place *place);
+
+/* The maps a map holds as its values (map[string]map[string]int): each
+ * listed as PATH[KEY]. Reads the outer map's entries. */
+static int gather_held_maps(list_gather *g, const gmv_map_place *place)
+{
+    gmv_types *types = NULL;
+    gmv_model *m = NULL;
+    int rc = 0;
+    if (gmv_binary_value_types(g->bin, place->layout->map_type, g->bias, &types) != 0)
+        return 0;
+    const gmv_go_type *elem = gmv_types_at(types, gmv_types_elem(types));
+    if (elem && elem->kind == GMV_GO_MAP && elem->map_layout &&
+        gmv_model_build_typed(&m, g->src, place->layout, types, place->map, NULL, GMV_ENTRIES_KEEP) == 0) {
+        size_t n = 0;
+        const gmv_entry *e = gmv_model_entries(m, &n);
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            const gmv_node *v = e[i].elem.kind == GMV_KIND_NODE ? e[i].elem.as.node : NULL;
+            if (!v || v->note != GMV_NODE_OK || !v->address)
+                continue;
+            char key[256], path[1024];
+            gmv_render_value_text(&e[i].key, place->layout->key.size, key, sizeof key);
+            snprintf(path, sizeof path, "%s[%s]", place->path, key);
+            gmv_map_place held = {.path = path, .address = 0, .map = v->address, .layout = elem->map_layout};
+            rc = add_row(g, &held);
+        }
+    }
+    gmv_model_free(m);
+    gmv_types_free(types);
     return rc;
+}
+
+/* gmv_binary_each_map visitor: lists the map and the maps it holds as values. */
+static int gather_map(void *ctx, const gmv_map_place *place)
+{
+    list_gather *g = ctx;
+    int rc = add_row(g, place);
+    return rc ? rc : gather_held_maps(g, place);
+}
+
+/* Reads the map's header (and a Swiss map's tables) and adds its row. */
+static int add_row(list_gather *g, const gmv_map_place *place)
+{
+    cli_map_list *l = g->list;
+    gmv_model *m = NULL;
+    if (gmv_model_build_with(&m, g->src, place->layout, place->map, NULL, GMV_HEADERS_ONLY) != 0)
+        return 0; /* an unreadable header: not listed */
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        gmv_map_row *grown = realloc(l->rows, cap * sizeof *grown);
+        if (!grown) {
+            gmv_model_free(m);
+            return GMV_ERR_NOMEM;
+        }
+        l->rows = grown;
+        l->cap = cap;
+    }
+    gmv_map_row *r = &l->rows[l->n];
+    *r = (gmv_map_row){.path = strdup(place->path), .type = strdup(place->layout->map_type),
+                       .impl = place->layout->impl, .address = place->map, .count = gmv_model_header(m)->count};
+    gmv_model_memory(m, &r->memory);
+    gmv_model_free(m);
+    if (!r->path || !r->type) {
+        free((void *)r->path);
+        free((void *)r->type);
+        return GMV_ERR_NOMEM;
+    }
+    l->n++;
+    return 0;
+}
+
+int cli_list_maps(const cli_options *o, unsigned depth, cli_map_list *out)
+{
+    input_message[0] = '\0';
+    *out = (cli_map_list){0};
+    target t = {0};
+    int rc = open_checked(o, true, &t);
+    if (rc == 0) {
+        t.stage = STAGE_LOCATE;
+        rc = gmv_source_freeze(t.src);
+    }
+    if (rc == 0) {
+        list_gather g = {.src = t.src, .bin = t.bin, .bias = t.bias, .list = out};
+        rc = gmv_binary_each_map(t.bin, t.src, t.bias, depth, gather_map, &g, NULL);
+        gmv_source_thaw(t.src);
+    }
+    if (rc == GMV_ERR_NOMEM)
+        snprintf(input_message, sizeof input_message, "out of memory listing the maps");
+    return close_target(o, &t, rc);
+}
+
+void cli_map_list_free(cli_map_list *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        free((void *)list->rows[i].path);
+        free((void *)list->rows[i].type);
+    }
+    free(list->rows);
+    *list = (cli_map_list){0};
 }
 
 int cli_read_snapshot(const char *path, gmv_snapshot **out)

@@ -69,6 +69,14 @@ static const struct command_help {
      "map tables grown, split or replaced, the directory doubled, a small map turned into a\n"
      "table. -o FILE.json, .txt, .dot, .svg or .png (default: text on standard output).\n"
      "Snapshots of different maps are refused unless --force."},
+    {"list", "gomapviz list (--pid PID | --core CORE --exe PATH) [--depth N] [-o FILE.json|.txt] [--format F]",
+     "List every map of a program, with the memory each holds.",
+     "List every map reachable from the program's package-level variables: in variables, struct\n"
+     "fields, array and slice elements, behind pointers (--depth N deep, default 3), each with its\n"
+     "path (as --var takes it), type, implementation, count, slots and the bytes its storage\n"
+     "holds on the Go heap (size classes as the runtime allocates; docs/json-schema.md). Sorted\n"
+     "by bytes held. Reads headers (and a Swiss map's tables), not entries. Text, or JSON with\n"
+     "--format json or -o FILE.json."},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -111,6 +119,7 @@ static int run_command(const char *name, int argc, char **argv)
                  : strcmp(name, "dump") == 0  ? cli_dump(&opts)
                  : strcmp(name, "render") == 0 ? cli_render(&opts)
                  : strcmp(name, "diff") == 0   ? cli_diff(&opts)
+                 : strcmp(name, "list") == 0   ? cli_list(&opts)
                                                : cli_stats(&opts);
     cli_progress_end();
     return status;
@@ -145,7 +154,7 @@ int main(int argc, char **argv)
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
         if (argc > 2 && cli_print_help(argv[2]) != 0) {
-            cli_error("unknown command '%s' (commands: capture, dump, stats, render, diff)", argv[2]);
+            cli_error("unknown command '%s' (commands: capture, dump, stats, render, diff, list)", argv[2]);
             return EXIT_USAGE;
         }
         if (argc <= 2)
@@ -160,6 +169,6 @@ int main(int argc, char **argv)
         if (strcmp(command, commands[i].name) == 0)
             return run_command(command, argc - 1, argv + 1);
     }
-    cli_error("unknown command '%s' (commands: capture, dump, stats, render, diff; see gomapviz --help)", command);
+    cli_error("unknown command '%s' (commands: capture, dump, stats, render, diff, list; see gomapviz --help)", command);
     return EXIT_USAGE;
 }

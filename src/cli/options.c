@@ -74,7 +74,7 @@ static const struct option long_options[] = {
 #define OPTION_SLOTS (OPT_NESTED - OPT_PID + 3) /* -o, --help, then the long-only options */
 
 /* Which commands take an option. */
-enum { CMD_CAPTURE = 1, CMD_DUMP = 2, CMD_STATS = 4, CMD_RENDER = 8, CMD_DIFF = 16 };
+enum { CMD_CAPTURE = 1, CMD_DUMP = 2, CMD_STATS = 4, CMD_RENDER = 8, CMD_DIFF = 16, CMD_LIST = 32 };
 #define CMD_ALL (CMD_CAPTURE | CMD_DUMP | CMD_STATS | CMD_RENDER | CMD_DIFF)
 
 /* The commands that take option `c`, and a hint for the others ("" if none). */
@@ -83,8 +83,17 @@ static unsigned option_commands(int c, const char **hint)
     *hint = "";
     switch (c) {
     case OPT_FORMAT:
-        *hint = "; gomapviz dump writes JSON, render and diff take --format";
-        return CMD_RENDER | CMD_DIFF;
+        *hint = "; gomapviz dump writes JSON, render, diff and list take --format";
+        return CMD_RENDER | CMD_DIFF | CMD_LIST;
+    case OPT_PID:
+    case OPT_CORE:
+    case OPT_EXE:
+    case OPT_NO_FREEZE:
+    case OPT_SKIP_EXE_CHECK:
+    case OPT_DEBUG_FILE:
+    case OPT_DEBUG_DIR:
+    case OPT_DEPTH:
+        return CMD_ALL | CMD_LIST; /* the target, and for list how deep pointers are followed */
     case OPT_KEY:
     case OPT_BUCKET:
     case OPT_BUCKETS:
@@ -106,7 +115,7 @@ static unsigned option_commands(int c, const char **hint)
 /* The command's bit, from its name. */
 static unsigned command_bit(const char *command)
 {
-    static const char *const names[] = {"capture", "dump", "stats", "render", "diff"};
+    static const char *const names[] = {"capture", "dump", "stats", "render", "diff", "list"};
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(command, names[i]) == 0)
             return 1u << i;
@@ -322,6 +331,30 @@ static int apply_option(cli_options *o, int c, const char *arg)
 }
 
 /* Checks that the inputs named make one coherent choice. */
+/* gomapviz list reads a process or a core: every map of it. */
+static int check_list_inputs(const cli_options *o)
+{
+    if (o->snapshot || (!o->pid && !o->core)) {
+        cli_error(o->snapshot ? "list reads a live process or a core (--pid PID, or --core CORE --exe PATH), not '%s'"
+                              : "no input: give --pid PID, or --core CORE --exe PATH (see gomapviz list --help)",
+                  o->snapshot);
+        return EXIT_USAGE;
+    }
+    if (o->pid && o->core) {
+        cli_error("give only one input: --pid PID or --core CORE");
+        return EXIT_USAGE;
+    }
+    if (o->core && !o->exe) {
+        cli_error("--core needs --exe PATH: the executable that dumped core (for symbols, DWARF and read-only data)");
+        return EXIT_USAGE;
+    }
+    if (o->var || o->has_addr || o->type) {
+        cli_error("list finds every map itself: --var, --addr and --type name one map for the other commands");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int check_input_choice(const cli_options *o)
 {
     int kinds = (o->snapshot != NULL) + (o->pid != 0) + (o->core != NULL);
@@ -413,5 +446,7 @@ int cli_parse_options(cli_options *o, int argc, char **argv)
     }
     if (strcmp(o->command, "diff") == 0)
         return check_diff_inputs(o);
+    if (strcmp(o->command, "list") == 0)
+        return check_list_inputs(o);
     return check_input_choice(o);
 }

@@ -383,6 +383,10 @@ int gmv_classic_walk(gmv_builder *b, uint64_t hmap_addr)
     if (rc != 0)
         return rc;
     const gmv_header *h = &m->header;
+    if (b->headers_only) {
+        m->has_old = h->oldbuckets != 0;
+        return 0;
+    }
     if (h->B >= 63) {
         gmv_model_add_anomaly(m, "b_too_large", h->address, -1, false, "B = %u is impossible", h->B);
     } else {

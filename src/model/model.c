@@ -26,7 +26,7 @@ static void finish(gmv_model *m, uint64_t bytes_read)
 {
     m->stats.live_entries = m->live_count;
     m->stats.bytes_read = bytes_read;
-    if (m->header.nil)
+    if (m->header.nil || m->headers_only)
         return;
     if (m->layout.impl == GMV_IMPL_SWISS) {
         gmv_swiss_check(m);
@@ -65,7 +65,7 @@ typedef struct build_request {
     uint32_t roots[2];
     uint64_t map_addr;
     const gmv_limits *limits;
-    bool keep_entries, release_views;
+    bool keep_entries, release_views, headers_only;
     const uint64_t *outer;
     unsigned nouter;
 } build_request;
@@ -96,7 +96,9 @@ static int build_once(gmv_model **out, const build_request *req)
         m->map_path[m->map_path_len++] = req->outer[i];
     m->map_path[m->map_path_len++] = req->map_addr;
     gmv_builder b = {.model = m, .src = src, .limits = gmv_limits_resolve(req->limits),
-                     .keep_entries = req->keep_entries, .release_views = req->release_views};
+                     .keep_entries = req->keep_entries, .release_views = req->release_views,
+                     .headers_only = req->headers_only};
+    m->headers_only = req->headers_only;
     use_types(&b, m);
     b.decode_unkept = gmv_type_reads_more(&layout->key) || gmv_type_reads_more(&layout->elem) ||
                       b.tree_type[0] != GMV_NO_TYPE || b.tree_type[1] != GMV_NO_TYPE;
@@ -141,9 +143,9 @@ int gmv_model_build_typed(gmv_model **out, gmv_source *src, const gmv_layout *la
                          .roots = {types ? gmv_types_key(types) : GMV_NO_TYPE,
                                    types ? gmv_types_elem(types) : GMV_NO_TYPE},
                          .map_addr = map_addr, .limits = limits, .keep_entries = mode == GMV_ENTRIES_KEEP,
-                         .release_views = mode == GMV_ENTRIES_READ};
+                         .release_views = mode == GMV_ENTRIES_READ, .headers_only = mode == GMV_HEADERS_ONLY};
     int rc = build_once(out, &req);
-    if (mode == GMV_ENTRIES_KEEP)
+    if (mode == GMV_ENTRIES_KEEP || mode == GMV_HEADERS_ONLY)
         return rc;
     if (rc != 0 || mode == GMV_ENTRIES_READ)
         return rc;

@@ -44,6 +44,7 @@ struct gmv_model {
     gmv_model_list nested;      /* the maps its keys and values hold, read whole (owned) */
     uint64_t map_path[GMV_MAX_NESTED_MAPS + 2]; /* the maps read whole around it, then its own */
     unsigned map_path_len;
+    bool headers_only;          /* built with GMV_HEADERS_ONLY: no buckets or groups read */
     /* classic */
     gmv_array buckets;
     gmv_array oldbuckets;
@@ -79,6 +80,7 @@ typedef struct gmv_builder {
     size_t scratch_cap[2];
     int scratch_for;
     bool decode_unkept;         /* entries read more memory: decode them even when not kept */
+    bool headers_only;          /* GMV_HEADERS_ONLY: the walk stops before buckets and groups */
     bool prefetch;              /* the source gains from hints and entries read more memory */
     gmv_piece *pieces;          /* room for the pieces of one prefetch */
     gmv_entry unkept;           /* where a walk that keeps no entries decodes one */

@@ -455,7 +455,7 @@ int gmv_swiss_walk(gmv_builder *b, uint64_t map_addr)
         return rc;
     const gmv_swiss_header *h = &b->model->swiss;
     if (h->small)
-        return walk_small(b);
+        return b->headers_only ? 0 : walk_small(b);
     if (h->dir_len == 0)
         return 0; /* no storage yet */
     rc = read_directory(b);
@@ -463,7 +463,7 @@ int gmv_swiss_walk(gmv_builder *b, uint64_t map_addr)
         rc = list_tables(b);
     if (rc == 0)
         rc = read_tables(b);
-    if (rc == 0)
+    if (rc == 0 && !b->headers_only)
         rc = walk_tables(b);
     return rc;
 }

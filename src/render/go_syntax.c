@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gomapviz/render.h"
 #include "render/text.h"
 
 typedef struct go_writer {
@@ -373,6 +374,26 @@ void gmv_value_cell(gmv_text *html, gmv_text *scratch, const gmv_value *v, uint6
     gmv_text_puts(html, ">");
     gmv_text_append_html(html, scratch->data);
     gmv_text_puts(html, "</TD>");
+}
+
+void gmv_render_value_text(const gmv_value *v, uint64_t size, char *out, size_t out_size)
+{
+    gmv_text t = {0};
+    gmv_value_to_text(&t, v, size, 0);
+    const char *text = t.data && !t.failed ? t.data : "";
+    if (out_size == 0) {
+        gmv_text_free(&t);
+        return;
+    }
+    if (strlen(text) < out_size) {
+        memcpy(out, text, strlen(text) + 1);
+    } else {
+        size_t keep = out_size > 4 ? out_size - 4 : 0;
+        while (keep > 0 && ((uint8_t)text[keep] & 0xc0) == 0x80)
+            keep--; /* not inside a UTF-8 sequence */
+        snprintf(out, out_size, "%.*s...", (int)keep, text);
+    }
+    gmv_text_free(&t);
 }
 
 /* ---- --key ---- */

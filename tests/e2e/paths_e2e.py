@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Maps named by a path (--var main.reg.m, main.shards[3].index, main.srv.routes
-through a pointer, main.shardSlice[1].index through a slice) on real Go processes.
+through a pointer, main.shardSlice[1].index through a slice), and gomapviz list,
+on real Go processes.
 
 Usage: paths_e2e.py --gomapviz PATH --go-dir DIR [--keep-temp]
 
@@ -9,7 +10,10 @@ for each path, the map's address and length as it sees them, and paths that
 must be refused with a word the message must hold. gomapviz must find each
 map live (dump --pid), from a snapshot (capture then dump) and from a gcore
 core file, and refuse each bad path with one line and exit 1, leaving the
-target running.
+target running. gomapviz list (live and from the core, JSON) must name every
+one of those maps and the maps held as values of another map
+(main.byUser["ann"]) with the program's address and length, sorted by bytes
+held, each with its bytes adding up.
 
 Standard library only; shares its plumbing with e2e.py.
 """
@@ -73,6 +77,28 @@ class Runner:
         self.gmv.error("dump", "--pid", str(target.pid), "--var", r["path"], mentions=r["says"])
         target.check_running("a refused path")
 
+    def listed(self, view, *input_args):
+        cp = self.gmv.ok("list", *input_args, "--format", "json")
+        try:
+            rows = json.loads(cp.stdout_text)["maps"]
+        except (ValueError, KeyError) as e:
+            raise Fail("list printed no JSON list (%s): %s" % (e, short(cp.stdout_text)))
+        by_path = {r["path"]: r for r in rows}
+        for f in view["found"] + view["held"]:
+            r = by_path.get(f["path"])
+            if r is None:
+                raise Fail("list has no %s (it has %s)" % (f["path"], short(", ".join(sorted(by_path)), 400)))
+            if (r["address"], r["count"]) != (f["address"], f["count"]):
+                raise Fail("list: %s at %s with %s, the program says %s with %s" % (
+                    f["path"], r["address"], r["count"], f["address"], f["count"]))
+        held = [r["bytes_held"]["total"] for r in rows]
+        if held != sorted(held, reverse=True):
+            raise Fail("list is not sorted by bytes held")
+        for r in rows:
+            b = r["bytes_held"]
+            if b["total"] != sum(v for k, v in b.items() if k != "total") or b["total"] <= 0:
+                raise Fail("list: the bytes of %s do not add up: %s" % (r["path"], b))
+
     def core(self, target, exe, view):
         prefix = os.path.join(self.tmp, "core")
         corefile = "%s.%d" % (prefix, target.pid)
@@ -92,6 +118,7 @@ class Runner:
                 got = header_count(self.gmv.dump("--core", corefile, "--exe", exe, "--var", f["path"]))
                 if got != (f["address"], f["count"]):
                     raise Fail("%s from the core: map %s of %s" % ((f["path"],) + got))
+            self.listed(view, "--core", corefile, "--exe", exe)
         finally:
             if os.path.exists(corefile):
                 os.unlink(corefile)
@@ -106,6 +133,7 @@ class Runner:
                 self.case("found/%s/%s" % (build, f["path"]), self.found, target, f)
             for r in target.view["refused"]:
                 self.case("refused/%s/%s" % (build, r["path"]), self.refused, target, r)
+            self.case("list/%s" % build, self.listed, target.view, "--pid", str(target.pid))
             self.case("core/%s" % build, self.core, target, exe, target.view)
         finally:
             target.kill()

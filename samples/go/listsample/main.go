@@ -108,6 +108,11 @@ func main() {
 			mapAt("main.deep.in.m", deep.in.m),
 			mapAt("main.byUser", byUser),
 		},
+		// maps held as values of another map: what gomapviz list names them
+		"held": []found{
+			mapAt(`main.byUser["ann"]`, byUser["ann"]),
+			mapAt(`main.byUser["bob"]`, byUser["bob"]),
+		},
 		"refused": []refused{
 			{"main.nilSrv.routes", "nil"},
 			{"main.reg.nothere", "no field"},

@@ -1,0 +1,95 @@
+/* The maps of a program (gomapviz list): a text table or JSON
+ * (docs/json-schema.md, "gomapviz list"). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "gomapviz/render.h"
+#include "render/json_writer.h"
+#include "render/text.h"
+
+/* `bytes` as a short size: 512 B, 1.5 KiB, 12.0 MiB. */
+static void short_size(uint64_t bytes, char *out, size_t size)
+{
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+    if (bytes < 1024) {
+        snprintf(out, size, "%" PRIu64 " B", bytes);
+        return;
+    }
+    double v = (double)bytes / 1024;
+    size_t u = 0;
+    while (v >= 1024 && u + 1 < sizeof units / sizeof units[0]) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(out, size, "%.1f %s", v, units[u]);
+}
+
+static void memory_json(jw *w, const gmv_map_memory *m)
+{
+    jw_object_begin(w);
+    jw_key(w, "header"); jw_uint(w, m->header);
+    jw_key(w, "arrays"); jw_uint(w, m->arrays);
+    jw_key(w, "overflow"); jw_uint(w, m->overflow);
+    jw_key(w, "old_arrays"); jw_uint(w, m->old_arrays);
+    jw_key(w, "extra"); jw_uint(w, m->extra);
+    jw_key(w, "tables"); jw_uint(w, m->tables);
+    jw_key(w, "directory"); jw_uint(w, m->directory);
+    jw_key(w, "total"); jw_uint(w, m->total);
+    jw_object_end(w);
+}
+
+static int list_json(FILE *out, const gmv_map_row *rows, size_t n)
+{
+    jw w;
+    uint64_t total = 0;
+    jw_init(&w, out, 3);
+    jw_object_begin(&w);
+    jw_key(&w, "format"); jw_cstring(&w, "gomapviz-list");
+    jw_key(&w, "version"); jw_uint(&w, 1);
+    jw_key(&w, "maps");
+    jw_array_begin(&w);
+    for (size_t i = 0; i < n; i++) {
+        const gmv_map_row *r = &rows[i];
+        jw_object_begin(&w);
+        jw_key(&w, "path"); jw_cstring(&w, r->path);
+        jw_key(&w, "type"); jw_cstring(&w, r->type);
+        jw_key(&w, "implementation"); jw_cstring(&w, gmv_map_impl_name(r->impl));
+        jw_key(&w, "address"); jw_address(&w, r->address);
+        jw_key(&w, "count"); jw_uint(&w, r->count);
+        jw_key(&w, "capacity"); jw_uint(&w, r->memory.capacity);
+        jw_key(&w, "bytes_held"); memory_json(&w, &r->memory);
+        jw_object_end(&w);
+        total += r->memory.total;
+    }
+    jw_array_end(&w);
+    jw_key(&w, "bytes_held"); jw_uint(&w, total);
+    jw_object_end(&w);
+    return jw_finish(&w) == 0 ? 0 : gmv_fail(GMV_ERR_IO, "cannot write the list");
+}
+
+static int list_text(FILE *out, const gmv_map_row *rows, size_t n)
+{
+    uint64_t total = 0;
+    fprintf(out, "%10s %10s %10s  %-7s %-30s %s\n", "held", "entries", "slots", "impl", "type", "path");
+    for (size_t i = 0; i < n; i++) {
+        const gmv_map_row *r = &rows[i];
+        char held[32];
+        short_size(r->memory.total, held, sizeof held);
+        fprintf(out, "%10s %10" PRIu64 " %10" PRIu64 "  %-7s %-30s %s\n", held, r->count, r->memory.capacity,
+                gmv_map_impl_name(r->impl), r->type, r->path);
+        total += r->memory.total;
+    }
+    char held[32];
+    short_size(total, held, sizeof held);
+    fprintf(out, "%zu map%s, %s held (%" PRIu64 " bytes; storage only: keys, values and strings kept outside "
+                 "the maps are not counted)\n",
+            n, gmv_plural(n), held, total);
+    return ferror(out) ? gmv_fail(GMV_ERR_IO, "cannot write the list") : 0;
+}
+
+int gmv_render_map_list(FILE *out, const gmv_map_row *rows, size_t n, bool json)
+{
+    return json ? list_json(out, rows, n) : list_text(out, rows, n);
+}
