@@ -32,11 +32,28 @@ static void print_anomalies(FILE *out, const gmv_model *m)
         fprintf(out, "  ... (gomapviz dump lists them all)\n");
 }
 
+/* What the map's storage takes on the Go heap, by kind (gmv_model_memory). */
+static void print_memory(FILE *out, const gmv_model *m)
+{
+    gmv_map_memory mem;
+    gmv_model_memory(m, &mem);
+    fprintf(out, "heap: %" PRIu64 " bytes as allocated (header %" PRIu64, mem.total, mem.header);
+    if (gmv_model_implementation(m) == GMV_IMPL_SWISS)
+        fprintf(out, ", directory %" PRIu64 ", tables %" PRIu64 ", groups %" PRIu64, mem.directory, mem.tables,
+                mem.arrays);
+    else
+        fprintf(out, ", buckets %" PRIu64 ", overflow %" PRIu64 ", old buckets %" PRIu64 ", mapextra %" PRIu64,
+                mem.arrays, mem.overflow, mem.old_arrays, mem.extra);
+    fprintf(out, "), for %" PRIu64 " slots\n", mem.capacity);
+}
+
 int gmv_render_stats(FILE *out, const gmv_model *m, const gmv_origin *origin)
 {
     print_header(out, m, origin);
-    if (!gmv_model_header(m)->nil)
+    if (!gmv_model_header(m)->nil) {
         render_impl_of(m)->stats_lines(out, m);
+        print_memory(out, m);
+    }
     print_anomalies(out, m);
     if (ferror(out))
         return gmv_fail(GMV_ERR_IO, "cannot write the summary");
