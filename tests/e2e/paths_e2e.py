@@ -13,7 +13,9 @@ core file, and refuse each bad path with one line and exit 1, leaving the
 target running. gomapviz list (live and from the core, JSON) must name every
 one of those maps and the maps held as values of another map
 (main.byUser["ann"]) with the program's address and length, sorted by bytes
-held, each with its bytes adding up.
+held, each with its bytes adding up; and for maps of 10 to 10^6 entries (one
+emptied by deletes) the bytes held must be within 3% of what the program
+measured with runtime.MemStats (HeapAlloc after a GC) as it built each.
 
 Standard library only; shares its plumbing with e2e.py.
 """
@@ -33,6 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e import Fail, Gmv, Target, short  # noqa: E402
 
 BUILDS = ["listsample-go1.19", "listsample-go1.26", "listsample-go1.26-pie"]
+HEAP_TOLERANCE = 0.03  # list's bytes held against the heap the program measured
 
 
 def header_count(model):
@@ -91,6 +94,11 @@ class Runner:
             if (r["address"], r["count"]) != (f["address"], f["count"]):
                 raise Fail("list: %s at %s with %s, the program says %s with %s" % (
                     f["path"], r["address"], r["count"], f["address"], f["count"]))
+        for h in view["heap"]:  # what the program measured with runtime.MemStats as it built the map
+            got = by_path[h["path"]]["bytes_held"]["total"]
+            if abs(got - h["bytes"]) > HEAP_TOLERANCE * h["bytes"]:
+                raise Fail("list: %s holds %d bytes, the program measured %d (more than %.0f%% apart)" % (
+                    h["path"], got, h["bytes"], HEAP_TOLERANCE * 100))
         held = [r["bytes_held"]["total"] for r in rows]
         if held != sorted(held, reverse=True):
             raise Fail("list is not sorted by bytes held")

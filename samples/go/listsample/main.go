@@ -55,7 +55,67 @@ var (
 	shardSlice []shard
 	deep       *outer
 	byUser     map[string]map[string]int
+
+	// maps whose heap the program measures (runtime.MemStats) as it builds them
+	mem10      map[int64]int64
+	mem1k      map[int64]int64
+	mem100k    map[int64]int64
+	mem1m      map[int64]int64
+	memEmptied map[int64]int64 // 10^6 inserted, then every one deleted
+	memStrKeys map[[16]byte]int32
 )
+
+// measured is a map's heap as the program sees it: HeapAlloc after a GC,
+// after the map was built, less before.
+type measured struct {
+	Path  string `json:"path"`
+	Bytes uint64 `json:"bytes"`
+}
+
+func heapAlloc() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// measure builds a map with build and returns the heap it added.
+func measure(path string, build func()) measured {
+	before := heapAlloc()
+	build()
+	return measured{Path: path, Bytes: heapAlloc() - before}
+}
+
+func fillInts(n int) map[int64]int64 {
+	m := map[int64]int64{}
+	for i := 0; i < n; i++ {
+		m[int64(i)] = int64(i)
+	}
+	return m
+}
+
+func measureAll() []measured {
+	return []measured{
+		measure("main.mem10", func() { mem10 = fillInts(10) }),
+		measure("main.mem1k", func() { mem1k = fillInts(1000) }),
+		measure("main.mem100k", func() { mem100k = fillInts(100000) }),
+		measure("main.mem1m", func() { mem1m = fillInts(1000000) }),
+		measure("main.memEmptied", func() {
+			memEmptied = fillInts(1000000)
+			for k := range memEmptied {
+				delete(memEmptied, k)
+			}
+		}),
+		measure("main.memStrKeys", func() {
+			memStrKeys = map[[16]byte]int32{}
+			for i := 0; i < 50000; i++ {
+				var k [16]byte
+				copy(k[:], strconv.Itoa(i))
+				memStrKeys[k] = int32(i)
+			}
+		}),
+	}
+}
 
 func fill() {
 	plain = map[string]int{"a": 1, "b": 2}
@@ -93,7 +153,9 @@ func mapAt(path string, m interface{}) found {
 
 func main() {
 	fill()
+	heap := measureAll()
 	view := map[string]interface{}{
+		"heap":       heap,
 		"pid":        os.Getpid(),
 		"go":         runtime.Version(),
 		"nil_is_nil": nilSrv == nil, // (and keeps nilSrv in the binary)
