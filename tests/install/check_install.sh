@@ -21,6 +21,10 @@ pc=$(find "$work/prefix" -name gomapviz.pc)
 [ -n "$pc" ] || fail "no gomapviz.pc installed"
 lib=$(find "$work/prefix" -name 'libgomapviz.so.0')
 [ -n "$lib" ] || fail "no libgomapviz.so.0 installed"
+for helper in gdb/gomapviz.py delve/gomapviz.star; do
+    [ -f "$work/prefix/share/gomapviz/$helper" ] || fail "no debugger helper share/gomapviz/$helper installed"
+done
+python3 -m py_compile "$work/prefix/share/gomapviz/gdb/gomapviz.py" || fail "the gdb helper does not compile"
 man=$work/prefix/share/man/man1/gomapviz.1
 [ -f "$man" ] || fail "no man page installed"
 

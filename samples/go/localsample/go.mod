@@ -1,0 +1,3 @@
+module localsample
+
+go 1.19
