@@ -258,7 +258,8 @@ typedef int (*gmv_map_visitor)(void *ctx, const gmv_map_place *place);
 /* Calls `visit` for every non-nil map reachable from the package-level
  * variables of `bin` (by name order): in variables, struct fields, array and
  * slice elements (4096 of each at most), and behind pointers, `depth`
- * pointers deep at most, each pointer target once. Reads pointers, slices
+ * pointers deep at most, each pointer target once (4 million values looked
+ * into at most). Reads pointers, slices
  * and map pointers from `src` at load bias `bias`. Stores in *found (may be
  * NULL) how many maps were visited. Returns 0, what `visit` returned to
  * stop, GMV_ERR_UNSUPPORTED (no DWARF) or a hard failure of the source. */

@@ -21,6 +21,7 @@
 #define MAX_ELEMS 4096      /* elements of one array or slice looked into */
 #define MAX_NESTING 32      /* types inside types */
 #define PATH_MAX_LEN 1024
+#define MAX_PLACES (UINT64_C(1) << 22) /* values looked into in all: beyond, the search stops */
 
 typedef struct finder {
     const gmv_binary *bin;
@@ -34,6 +35,7 @@ typedef struct finder {
     char path[PATH_MAX_LEN];
     int rc;                 /* a visitor's stop, or a hard failure */
     uint64_t maps;
+    uint64_t places;        /* values looked into so far (MAX_PLACES) */
     gmv_layout layout;      /* of the last map type read */
     Dwarf_Off layout_die;
 } finder;
@@ -195,9 +197,8 @@ static bool holds_map(holds_query *q, Dwarf_Die *type)
 }
 
 /* True when values of `type` can hold a map: the rest is not walked. */
-static bool may_hold_map(finder *f, Dwarf_Die *type, int nesting)
+static bool may_hold_map(finder *f, Dwarf_Die *type)
 {
-    (void)nesting;
     holds_query q = {.f = f};
     return holds_map(&q, type);
 }
@@ -207,7 +208,7 @@ static void walk(finder *f, uint64_t addr, Dwarf_Die *type, unsigned depth, int 
     Dwarf_Off map_die = 0;
     const char *map_name = NULL;
     Dwarf_Die inner;
-    if (f->rc || nesting > MAX_NESTING)
+    if (f->rc || nesting > MAX_NESTING || ++f->places > MAX_PLACES)
         return;
     if (gmv_dwarf_is_map(f->bin, dwarf_dieoffset(type), &map_die, &map_name)) {
         found_map(f, addr, map_die, map_name);
@@ -221,13 +222,13 @@ static void walk(finder *f, uint64_t addr, Dwarf_Die *type, unsigned depth, int 
         uint64_t n = 0;
         Dwarf_Die sub;
         if (dwarf_child(type, &sub) == 0 && gmv_die_const(&sub, DW_AT_count, &n) &&
-            gmv_die_ref(type, DW_AT_type, &inner) && described(&inner) && may_hold_map(f, &inner, nesting))
+            gmv_die_ref(type, DW_AT_type, &inner) && described(&inner) && may_hold_map(f, &inner))
             walk_elems(f, addr, n, &inner, depth, nesting);
         return;
     }
     case GO_KIND_SLICE: {
         uint64_t data = 0, len = 0;
-        if (gmv_die_ref(type, GMV_DW_AT_GO_ELEM, &inner) && described(&inner) && may_hold_map(f, &inner, nesting) &&
+        if (gmv_die_ref(type, GMV_DW_AT_GO_ELEM, &inner) && described(&inner) && may_hold_map(f, &inner) &&
             read_word(f, addr, &data) && data && read_word(f, addr + f->bin->ptr_size, &len))
             walk_elems(f, data, len, &inner, depth, nesting);
         return;
@@ -235,7 +236,7 @@ static void walk(finder *f, uint64_t addr, Dwarf_Die *type, unsigned depth, int 
     case GO_KIND_POINTER: {
         uint64_t target = 0;
         if (depth == 0 || !gmv_die_ref(type, DW_AT_type, &inner) || !described(&inner) ||
-            !may_hold_map(f, &inner, nesting) || !read_word(f, addr, &target) || target == 0)
+            !may_hold_map(f, &inner) || !read_word(f, addr, &target) || target == 0)
             return;
         if (gmv_addrset_add(&f->seen, target) != 1)
             return; /* walked before (or out of memory): once is enough */
@@ -256,7 +257,7 @@ int gmv_binary_each_map(const gmv_binary *bin, gmv_source *src, uint64_t bias, u
     finder f = {.bin = bin, .src = src, .bias = bias, .depth = depth, .visit = visit, .ctx = ctx};
     for (size_t i = 0; i < bin->nvars && !f.rc; i++) {
         Dwarf_Die type;
-        if (!dwarf_offdie(bin->dwarf, bin->vars[i].type, &type) || !described(&type) || !may_hold_map(&f, &type, 0))
+        if (!dwarf_offdie(bin->dwarf, bin->vars[i].type, &type) || !described(&type) || !may_hold_map(&f, &type))
             continue;
         snprintf(f.path, sizeof f.path, "%s", bin->vars[i].name);
         walk(&f, bin->vars[i].addr + bias, &type, depth, 0);
