@@ -263,3 +263,25 @@ int gmv_die_cell_type(const gmv_dwarf_ctx *c, Dwarf_Die *map_die, unsigned go_at
 /* True when `st`, the structure a map typedef points at, is a Swiss-table
  * Map (`map<K,V>`, with dirPtr) rather than a classic hmap (`hash<K,V>`,
  * with buckets): told by its members, as the type names could change. */
+
+bool gmv_die_value_size(Dwarf_Die *die, uint32_t ptr_size, uint64_t *out)
+{
+    Dwarf_Die cur = *die, next;
+    for (int i = 0; i < GMV_DWARF_MAX_HOPS; i++) {
+        if (gmv_die_const(&cur, DW_AT_byte_size, out))
+            return *out <= GMV_DWARF_MAX_OFFSET;
+        int tag = dwarf_tag(&cur);
+        if (tag == DW_TAG_pointer_type || tag == DW_TAG_subroutine_type) {
+            *out = ptr_size; /* unsafe.Pointer, and funcs */
+            return true;
+        }
+        if (tag != DW_TAG_typedef || !gmv_die_ref(&cur, DW_AT_type, &next))
+            return false;
+        if (gmv_dwarf_go_kind(&cur) == GMV_GO_KIND_MAP) { /* a map typedef: a pointer to its header */
+            *out = ptr_size;
+            return true;
+        }
+        cur = next;
+    }
+    return false;
+}

@@ -51,6 +51,11 @@ int gmv_die_optional_member_offset(const gmv_dwarf_ctx *c, Dwarf_Die *st, const 
  * or GMV_ERR_FORMAT. */
 int gmv_die_size(const gmv_dwarf_ctx *c, Dwarf_Die *die, uint64_t *out);
 
+/* The size of a value of type `die`: its DW_AT_byte_size, else (typedefs
+ * of maps, chans, interfaces...) what it names; a map or a func is a
+ * pointer of `ptr_size`. False when the DWARF does not say. */
+bool gmv_die_value_size(Dwarf_Die *die, uint32_t ptr_size, uint64_t *out);
+
 /* Reads the array member `name` of `st`, of `count` elements: its byte size
  * into `bytes` and its element type into `element`. Returns 0 or
  * GMV_ERR_FORMAT. */

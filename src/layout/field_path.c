@@ -131,12 +131,6 @@ static int field(place *p, const char *name, size_t len)
     return GMV_OK;
 }
 
-/* The size of type `die`, or 0 when unknown. */
-static uint64_t size_of(Dwarf_Die *die)
-{
-    uint64_t size = 0;
-    return gmv_die_const(die, DW_AT_byte_size, &size) ? size : 0;
-}
 
 /* The length of the array `die` (its subrange's count or upper bound + 1). */
 static bool array_length(Dwarf_Die *die, uint64_t *n)
@@ -186,7 +180,11 @@ static int element(place *p, uint64_t index)
     if (index >= len)
         return gmv_fail(GMV_ERR_NOT_FOUND, "index %" PRIu64 " is out of range: %.*s has %" PRIu64 " element%s",
                         index, (int)p->walked, p->path, len, len == 1 ? "" : "s");
-    p->addr = base + index * size_of(&elem);
+    uint64_t size = 0;
+    if (!gmv_die_value_size(&elem, p->bin->ptr_size, &size))
+        return gmv_fail(GMV_ERR_FORMAT, "the DWARF of %s does not give the size of the elements of %s", p->bin->path,
+                        type_name(&p->type));
+    p->addr = base + index * size;
     p->type = elem;
     return GMV_OK;
 }

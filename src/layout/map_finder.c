@@ -118,7 +118,7 @@ static void walk_struct(finder *f, uint64_t addr, Dwarf_Die *st, unsigned depth,
 static void walk_elems(finder *f, uint64_t base, uint64_t n, Dwarf_Die *elem, unsigned depth, int nesting)
 {
     uint64_t size = 0;
-    if (!gmv_die_const(elem, DW_AT_byte_size, &size))
+    if (!gmv_die_value_size(elem, f->bin->ptr_size, &size))
         return;
     for (uint64_t i = 0; i < n && i < MAX_ELEMS && !f->rc; i++) {
         size_t cut = push(f, "[%" PRIu64 "]", i);

@@ -20,6 +20,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 )
 
@@ -57,8 +58,8 @@ var (
 	byUser     map[string]map[string]int
 
 	// maps whose heap the program measures (runtime.MemStats) as it builds them
-	mem10      map[int64]int64
-	mem1k      map[int64]int64
+	mem10s     []map[int64]int64 // 1000 maps of 10 entries, measured together
+	mem1ks     []map[int64]int64 // 100 maps of 1000 entries, measured together
 	mem100k    map[int64]int64
 	mem1m      map[int64]int64
 	memEmptied map[int64]int64 // 10^6 inserted, then every one deleted
@@ -70,9 +71,14 @@ var (
 type measured struct {
 	Path  string `json:"path"`
 	Bytes uint64 `json:"bytes"`
+	Maps  int    `json:"maps"` // how many maps: one, or those of PATH[*]
 }
 
+// heapAlloc is the live heap after two collections (the first may still
+// set up the collector's own goroutines); collections run only here (see
+// measureAll), so none starts, and allocates, in the middle of a build.
 func heapAlloc() uint64 {
+	runtime.GC()
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -83,7 +89,7 @@ func heapAlloc() uint64 {
 func measure(path string, build func()) measured {
 	before := heapAlloc()
 	build()
-	return measured{Path: path, Bytes: heapAlloc() - before}
+	return measured{Path: path, Bytes: heapAlloc() - before, Maps: 1}
 }
 
 func fillInts(n int) map[int64]int64 {
@@ -94,10 +100,31 @@ func fillInts(n int) map[int64]int64 {
 	return m
 }
 
+// measureMany measures n maps of size entries together: the runtime itself
+// allocates a few KB now and then (seen up to 5 KB between two collections
+// with nothing else running), which would blur a map of a few KB alone.
+// The slice holding them is made first, so only the maps count. Its path
+// ends in "[*]": the test adds up list's PATH[0] .. PATH[n-1].
+func measureMany(path string, maps *[]map[int64]int64, n, size int) measured {
+	*maps = make([]map[int64]int64, n)
+	m := measure(path+"[*]", func() {
+		for i := range *maps {
+			(*maps)[i] = fillInts(size)
+		}
+	})
+	m.Maps = n
+	return m
+}
+
 func measureAll() []measured {
-	return []measured{
-		measure("main.mem10", func() { mem10 = fillInts(10) }),
-		measure("main.mem1k", func() { mem1k = fillInts(1000) }),
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	heap := make([]measured, 0, 8)
+	for i := 0; i < 4; i++ {
+		heapAlloc() // the first collections allocate for the collector itself (KBs): not the maps'
+	}
+	return append(heap,
+		measureMany("main.mem10s", &mem10s, 1000, 10),
+		measureMany("main.mem1ks", &mem1ks, 100, 1000),
 		measure("main.mem100k", func() { mem100k = fillInts(100000) }),
 		measure("main.mem1m", func() { mem1m = fillInts(1000000) }),
 		measure("main.memEmptied", func() {
@@ -114,7 +141,7 @@ func measureAll() []measured {
 				memStrKeys[k] = int32(i)
 			}
 		}),
-	}
+	)
 }
 
 func fill() {
