@@ -196,6 +196,7 @@ func main() {
 			mapAt("main.shardSlice[1].index", shardSlice[1].index),
 			mapAt("main.deep.in.m", deep.in.m),
 			mapAt("main.byUser", byUser),
+			mapAt("main.mem10s[999]", mem10s[999]), // a slice of maps: the element is the map
 		},
 		// maps held as values of another map: what gomapviz list names them
 		"held": []found{
