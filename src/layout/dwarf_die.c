@@ -285,3 +285,16 @@ bool gmv_die_value_size(Dwarf_Die *die, uint32_t ptr_size, uint64_t *out)
     }
     return false;
 }
+
+bool gmv_die_described(Dwarf_Die *die)
+{
+    Dwarf_Die next;
+    for (int i = 0; i < GMV_DWARF_MAX_HOPS; i++) {
+        if (dwarf_tag(die) != DW_TAG_typedef || gmv_dwarf_go_kind(die) != 0)
+            return true;
+        if (!gmv_die_ref(die, DW_AT_type, &next))
+            return false;
+        *die = next;
+    }
+    return false;
+}

@@ -10,6 +10,19 @@
 #define GMV_DWARF_MAX_OFFSET (UINT32_C(1) << 26) /* any larger offset or size is nonsense */
 #define GMV_DWARF_MAX_HOPS 16 /* typedef chains followed before giving up */
 
+/* reflect.Kind values (internal/abi) of the Go kind attribute (0x2900). */
+enum {
+    GMV_GO_KIND_BOOL = 1, GMV_GO_KIND_INT64 = 6, GMV_GO_KIND_UINT64 = 11, GMV_GO_KIND_UINTPTR = 12,
+    GMV_GO_KIND_FLOAT64 = 14, GMV_GO_KIND_COMPLEX128 = 16, GMV_GO_KIND_ARRAY = 17, GMV_GO_KIND_CHAN = 18,
+    GMV_GO_KIND_FUNC = 19, GMV_GO_KIND_INTERFACE = 20, GMV_GO_KIND_POINTER = 22, GMV_GO_KIND_SLICE = 23,
+    GMV_GO_KIND_STRING = 24, GMV_GO_KIND_STRUCT = 25, GMV_GO_KIND_UNSAFE_POINTER = 26
+};
+
+/* Follows the alias typedefs the linker adds (typedefs with no Go kind) from
+ * `die` to the DIE that describes the type, in place. False when the chain
+ * breaks or is too long. */
+bool gmv_die_described(Dwarf_Die *die);
+
 /* The map type being read: its binary and name, for messages. */
 typedef struct gmv_dwarf_ctx {
     const gmv_binary *bin;

@@ -17,12 +17,6 @@
 #define DW_AT_GO_CLOSURE_OFFSET 0x2907
 #define MAX_CAPTURES 256 /* variables one closure captures */
 
-/* reflect.Kind values (internal/abi) of the Go kind attribute. */
-enum {
-    GO_BOOL = 1, GO_INT64 = 6, GO_UINT64 = 11, GO_UINTPTR = 12, GO_FLOAT64 = 14, GO_COMPLEX128 = 16,
-    GO_ARRAY = 17, GO_CHAN = 18, GO_FUNC = 19, GO_INTERFACE = 20, GO_MAP = 21, GO_POINTER = 22,
-    GO_SLICE = 23, GO_STRING = 24, GO_STRUCT = 25, GO_UNSAFE_POINTER = 26
-};
 
 static uint32_t type_of(gmv_types *t, Dwarf_Die *die, int nesting);
 
@@ -50,35 +44,18 @@ static bool memo_put(gmv_types *t, size_t at, uint64_t die, uint32_t type)
     return true;
 }
 
-/* Follows typedefs that carry no Go kind (aliases the linker adds) to the
- * DIE that describes the type. */
-static bool described(Dwarf_Die *die, Dwarf_Die *out)
-{
-    Dwarf_Die cur = *die, next;
-    for (int i = 0; i < GMV_DWARF_MAX_HOPS; i++) {
-        if (dwarf_tag(&cur) != DW_TAG_typedef || gmv_dwarf_go_kind(&cur) != 0) {
-            *out = cur;
-            return true;
-        }
-        if (!gmv_die_ref(&cur, DW_AT_type, &next))
-            return false;
-        cur = next;
-    }
-    return false;
-}
-
 /* The Go kind of a base type, grouped. */
 static gmv_go_kind scalar_kind(int go_kind)
 {
-    if (go_kind == GO_BOOL)
+    if (go_kind == GMV_GO_KIND_BOOL)
         return GMV_GO_BOOL;
-    if (go_kind <= GO_INT64)
+    if (go_kind <= GMV_GO_KIND_INT64)
         return GMV_GO_INT;
-    if (go_kind <= GO_UINT64)
+    if (go_kind <= GMV_GO_KIND_UINT64)
         return GMV_GO_UINT;
-    if (go_kind == GO_UINTPTR)
+    if (go_kind == GMV_GO_KIND_UINTPTR)
         return GMV_GO_UINTPTR;
-    if (go_kind <= GO_FLOAT64)
+    if (go_kind <= GMV_GO_KIND_FLOAT64)
         return GMV_GO_FLOAT;
     return GMV_GO_COMPLEX;
 }
@@ -239,24 +216,24 @@ static bool describe(gmv_types *t, Dwarf_Die *die, int kind, gmv_go_type *g, uin
     uint32_t p = t->bin->ptr_size;
     Dwarf_Die inner;
     switch (kind) {
-    case GO_STRING: g->kind = GMV_GO_STRING; g->size = 2 * p; return true;
-    case GO_UNSAFE_POINTER: g->kind = GMV_GO_UNSAFE_POINTER; g->size = p; return true;
-    case GO_CHAN: g->kind = GMV_GO_CHAN; g->size = p; read_chan(die, g); return true;
-    case GO_FUNC: g->kind = GMV_GO_FUNC; g->size = p; return true;
-    case GO_MAP: g->kind = GMV_GO_MAP; g->size = p; return read_map(t, die, g);
-    case GO_POINTER:
+    case GMV_GO_KIND_STRING: g->kind = GMV_GO_STRING; g->size = 2 * p; return true;
+    case GMV_GO_KIND_UNSAFE_POINTER: g->kind = GMV_GO_UNSAFE_POINTER; g->size = p; return true;
+    case GMV_GO_KIND_CHAN: g->kind = GMV_GO_CHAN; g->size = p; read_chan(die, g); return true;
+    case GMV_GO_KIND_FUNC: g->kind = GMV_GO_FUNC; g->size = p; return true;
+    case GMV_GO_KIND_MAP: g->kind = GMV_GO_MAP; g->size = p; return read_map(t, die, g);
+    case GMV_GO_KIND_POINTER:
         g->kind = GMV_GO_POINTER;
         g->size = p;
         if (gmv_die_ref(die, DW_AT_type, &inner))
             *pending = dwarf_dieoffset(&inner);
         return true;
-    case GO_SLICE:
+    case GMV_GO_KIND_SLICE:
         g->kind = GMV_GO_SLICE;
         g->size = 3 * (uint64_t)p;
         if (gmv_die_ref(die, GMV_DW_AT_GO_ELEM, &inner))
             *pending = dwarf_dieoffset(&inner);
         return true;
-    case GO_INTERFACE: {
+    case GMV_GO_KIND_INTERFACE: {
         Dwarf_Die st, member;
         g->size = 2 * (uint64_t)p;
         g->kind = gmv_die_strip_typedefs(die, &st) && gmv_die_find_member(&st, "_type", &member)
@@ -264,16 +241,16 @@ static bool describe(gmv_types *t, Dwarf_Die *die, int kind, gmv_go_type *g, uin
                       : GMV_GO_INTERFACE;
         return true;
     }
-    case GO_ARRAY:
+    case GMV_GO_KIND_ARRAY:
         g->kind = GMV_GO_ARRAY;
         g->len = array_length(die);
         g->elem = gmv_die_ref(die, DW_AT_type, &inner) ? type_of(t, &inner, nesting + 1) : GMV_NO_TYPE;
         return g->elem != GMV_NO_TYPE && gmv_die_const(die, DW_AT_byte_size, &g->size);
-    case GO_STRUCT:
+    case GMV_GO_KIND_STRUCT:
         g->kind = GMV_GO_STRUCT;
         return gmv_die_const(die, DW_AT_byte_size, &g->size) && read_fields(t, die, g, nesting);
     default:
-        if (kind < GO_BOOL || kind > GO_COMPLEX128)
+        if (kind < GMV_GO_KIND_BOOL || kind > GMV_GO_KIND_COMPLEX128)
             return false;
         g->kind = scalar_kind(kind);
         if (!gmv_die_const(die, DW_AT_byte_size, &g->size))
@@ -305,15 +282,15 @@ static int go_kind_of(Dwarf_Die *die)
     int kind = gmv_dwarf_go_kind(die);
     const char *name = dwarf_diename(die);
     if (!kind && dwarf_tag(die) == DW_TAG_pointer_type && name && strcmp(name, "unsafe.Pointer") == 0)
-        return GO_UNSAFE_POINTER;
+        return GMV_GO_KIND_UNSAFE_POINTER;
     return kind;
 }
 
 static uint32_t type_of(gmv_types *t, Dwarf_Die *given, int nesting)
 {
-    Dwarf_Die die;
+    Dwarf_Die die = *given;
     size_t at;
-    if (nesting > MAX_NESTING || !described(given, &die))
+    if (nesting > MAX_NESTING || !gmv_die_described(&die))
         return GMV_NO_TYPE;
     uint64_t off = dwarf_dieoffset(&die);
     uint32_t known = memo_get(t, off, &at);

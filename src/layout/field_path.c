@@ -12,10 +12,6 @@
 #include "common/error.h"
 #include "layout/dwarf_die.h"
 
-#define GO_KIND_ARRAY 17
-#define GO_KIND_POINTER 22
-#define GO_KIND_SLICE 23
-#define GO_KIND_STRUCT 25
 #define MAX_STEPS 64
 
 /* Where the walk is: a runtime address holding a value of type `type`,
@@ -28,20 +24,6 @@ typedef struct place {
     uint64_t addr;
     Dwarf_Die type;
 } place;
-
-/* Follows alias typedefs (no Go kind) to the DIE that describes the type. */
-static bool described(Dwarf_Die *die)
-{
-    Dwarf_Die next;
-    for (int i = 0; i < GMV_DWARF_MAX_HOPS; i++) {
-        if (dwarf_tag(die) != DW_TAG_typedef || gmv_dwarf_go_kind(die) != 0)
-            return true;
-        if (!gmv_die_ref(die, DW_AT_type, &next))
-            return false;
-        *die = next;
-    }
-    return false;
-}
 
 static const char *type_name(Dwarf_Die *die)
 {
@@ -79,7 +61,7 @@ static int through_pointer(place *p)
     if (target == 0)
         return gmv_fail(GMV_ERR_NOT_FOUND, "%.*s is a nil %s: no map there", (int)p->walked, p->path,
                         type_name(&p->type));
-    if (!gmv_die_ref(&p->type, DW_AT_type, &pointee) || !described(&pointee))
+    if (!gmv_die_ref(&p->type, DW_AT_type, &pointee) || !gmv_die_described(&pointee))
         return gmv_fail(GMV_ERR_FORMAT, "the DWARF of %s does not say what %.*s points to", p->bin->path,
                         (int)p->walked, p->path);
     p->addr = target;
@@ -105,12 +87,12 @@ static void field_names(Dwarf_Die *st, char *out, size_t size)
 /* `.name`: the field of the struct here (through a pointer first). */
 static int field(place *p, const char *name, size_t len)
 {
-    if (gmv_dwarf_go_kind(&p->type) == GO_KIND_POINTER) {
+    if (gmv_dwarf_go_kind(&p->type) == GMV_GO_KIND_POINTER) {
         int rc = through_pointer(p);
         if (rc != 0)
             return rc;
     }
-    if (gmv_dwarf_go_kind(&p->type) != GO_KIND_STRUCT)
+    if (gmv_dwarf_go_kind(&p->type) != GMV_GO_KIND_STRUCT)
         return gmv_fail(GMV_ERR_INVALID, "%.*s is %s, which has no fields", (int)p->walked, p->path,
                         type_name(&p->type));
     char want[256];
@@ -123,7 +105,7 @@ static int field(place *p, const char *name, size_t len)
         return gmv_fail(GMV_ERR_NOT_FOUND, "%.*s (%s) has no field %s; its fields are %s", (int)p->walked, p->path,
                         type_name(&p->type), want, names[0] ? names : "none");
     }
-    if (!gmv_die_member_location(&member, &offset) || !gmv_die_ref(&member, DW_AT_type, &mtype) || !described(&mtype))
+    if (!gmv_die_member_location(&member, &offset) || !gmv_die_ref(&member, DW_AT_type, &mtype) || !gmv_die_described(&mtype))
         return gmv_fail(GMV_ERR_FORMAT, "the DWARF of %s does not place the field %s of %s", p->bin->path, want,
                         type_name(&p->type));
     p->addr += offset;
@@ -149,7 +131,7 @@ static bool array_length(Dwarf_Die *die, uint64_t *n)
 /* `[index]` of an array or a slice here (through a pointer first). */
 static int element(place *p, uint64_t index)
 {
-    if (gmv_dwarf_go_kind(&p->type) == GO_KIND_POINTER) {
+    if (gmv_dwarf_go_kind(&p->type) == GMV_GO_KIND_POINTER) {
         int rc = through_pointer(p);
         if (rc != 0)
             return rc;
@@ -157,11 +139,11 @@ static int element(place *p, uint64_t index)
     int kind = gmv_dwarf_go_kind(&p->type);
     Dwarf_Die elem;
     uint64_t len = 0, base = p->addr;
-    if (kind == GO_KIND_ARRAY) {
+    if (kind == GMV_GO_KIND_ARRAY) {
         if (!array_length(&p->type, &len) || !gmv_die_ref(&p->type, DW_AT_type, &elem))
             return gmv_fail(GMV_ERR_FORMAT, "the DWARF of %s does not describe the array %s", p->bin->path,
                             type_name(&p->type));
-    } else if (kind == GO_KIND_SLICE) {
+    } else if (kind == GMV_GO_KIND_SLICE) {
         int rc = read_word(p, p->addr, &base);
         if (rc == 0)
             rc = read_word(p, p->addr + p->bin->ptr_size, &len);
@@ -174,7 +156,7 @@ static int element(place *p, uint64_t index)
         return gmv_fail(GMV_ERR_INVALID, "%.*s is %s, which cannot be indexed (a map's values are listed by "
                         "gomapviz list)", (int)p->walked, p->path, type_name(&p->type));
     }
-    if (!described(&elem))
+    if (!gmv_die_described(&elem))
         return gmv_fail(GMV_ERR_FORMAT, "the DWARF of %s does not describe the elements of %s", p->bin->path,
                         type_name(&p->type));
     if (index >= len)
@@ -247,7 +229,7 @@ int gmv_binary_find_map_path(const gmv_binary *bin, gmv_source *src, uint64_t bi
         return rc;
     }
     place p = {.bin = bin, .src = src, .path = path, .walked = len, .addr = v->addr + bias};
-    if (!dwarf_offdie(bin->dwarf, v->type, &p.type) || !described(&p.type))
+    if (!dwarf_offdie(bin->dwarf, v->type, &p.type) || !gmv_die_described(&p.type))
         return gmv_fail(GMV_ERR_FORMAT, "the DWARF of %s does not describe the type of %.*s", bin->path, (int)len,
                         path);
     for (int i = 0; path[p.walked] != '\0'; i++) {

@@ -14,10 +14,6 @@
 #include "common/error.h"
 #include "layout/dwarf_die.h"
 
-#define GO_KIND_ARRAY 17
-#define GO_KIND_POINTER 22
-#define GO_KIND_SLICE 23
-#define GO_KIND_STRUCT 25
 #define MAX_ELEMS 4096      /* elements of one array or slice looked into */
 #define MAX_NESTING 32      /* types inside types */
 #define PATH_MAX_LEN 1024
@@ -41,20 +37,6 @@ typedef struct finder {
 } finder;
 
 static void walk(finder *f, uint64_t addr, Dwarf_Die *type, unsigned depth, int nesting);
-
-/* Follows alias typedefs (no Go kind) to the DIE that describes the type. */
-static bool described(Dwarf_Die *die)
-{
-    Dwarf_Die next;
-    for (int i = 0; i < GMV_DWARF_MAX_HOPS; i++) {
-        if (dwarf_tag(die) != DW_TAG_typedef || gmv_dwarf_go_kind(die) != 0)
-            return true;
-        if (!gmv_die_ref(die, DW_AT_type, &next))
-            return false;
-        *die = next;
-    }
-    return false;
-}
 
 /* Reads a pointer-sized word; false when unreadable (a hard failure is kept in f->rc). */
 static bool read_word(finder *f, uint64_t addr, uint64_t *out)
@@ -106,7 +88,7 @@ static void walk_struct(finder *f, uint64_t addr, Dwarf_Die *st, unsigned depth,
         const char *name = dwarf_diename(&m);
         uint64_t offset = 0;
         if (dwarf_tag(&m) != DW_TAG_member || !name || strcmp(name, "_") == 0 ||
-            !gmv_die_member_location(&m, &offset) || !gmv_die_ref(&m, DW_AT_type, &mtype) || !described(&mtype))
+            !gmv_die_member_location(&m, &offset) || !gmv_die_ref(&m, DW_AT_type, &mtype) || !gmv_die_described(&mtype))
             continue;
         size_t cut = push(f, ".%s", name);
         walk(f, addr + offset, &mtype, depth, nesting + 1);
@@ -143,7 +125,7 @@ static bool holds_map(holds_query *q, Dwarf_Die *type);
 static bool inner_holds(holds_query *q, Dwarf_Die *die, unsigned attr)
 {
     Dwarf_Die inner;
-    return gmv_die_ref(die, attr, &inner) && described(&inner) && holds_map(q, &inner);
+    return gmv_die_ref(die, attr, &inner) && gmv_die_described(&inner) && holds_map(q, &inner);
 }
 
 static bool compute_holds(holds_query *q, Dwarf_Die *type)
@@ -154,10 +136,10 @@ static bool compute_holds(holds_query *q, Dwarf_Die *type)
     if (gmv_dwarf_is_map(q->f->bin, dwarf_dieoffset(type), &map_die, &name))
         return true;
     switch (gmv_dwarf_go_kind(type)) {
-    case GO_KIND_POINTER:
-    case GO_KIND_ARRAY: return inner_holds(q, type, DW_AT_type);
-    case GO_KIND_SLICE: return inner_holds(q, type, GMV_DW_AT_GO_ELEM);
-    case GO_KIND_STRUCT:
+    case GMV_GO_KIND_POINTER:
+    case GMV_GO_KIND_ARRAY: return inner_holds(q, type, DW_AT_type);
+    case GMV_GO_KIND_SLICE: return inner_holds(q, type, GMV_DW_AT_GO_ELEM);
+    case GMV_GO_KIND_STRUCT:
         for (int more = dwarf_child(type, &m); more == 0; more = dwarf_siblingof(&m, &next), m = next)
             if (dwarf_tag(&m) == DW_TAG_member && inner_holds(q, &m, DW_AT_type))
                 return true;
@@ -215,27 +197,27 @@ static void walk(finder *f, uint64_t addr, Dwarf_Die *type, unsigned depth, int 
         return;
     }
     switch (gmv_dwarf_go_kind(type)) {
-    case GO_KIND_STRUCT:
+    case GMV_GO_KIND_STRUCT:
         walk_struct(f, addr, type, depth, nesting);
         return;
-    case GO_KIND_ARRAY: {
+    case GMV_GO_KIND_ARRAY: {
         uint64_t n = 0;
         Dwarf_Die sub;
         if (dwarf_child(type, &sub) == 0 && gmv_die_const(&sub, DW_AT_count, &n) &&
-            gmv_die_ref(type, DW_AT_type, &inner) && described(&inner) && may_hold_map(f, &inner))
+            gmv_die_ref(type, DW_AT_type, &inner) && gmv_die_described(&inner) && may_hold_map(f, &inner))
             walk_elems(f, addr, n, &inner, depth, nesting);
         return;
     }
-    case GO_KIND_SLICE: {
+    case GMV_GO_KIND_SLICE: {
         uint64_t data = 0, len = 0;
-        if (gmv_die_ref(type, GMV_DW_AT_GO_ELEM, &inner) && described(&inner) && may_hold_map(f, &inner) &&
+        if (gmv_die_ref(type, GMV_DW_AT_GO_ELEM, &inner) && gmv_die_described(&inner) && may_hold_map(f, &inner) &&
             read_word(f, addr, &data) && data && read_word(f, addr + f->bin->ptr_size, &len))
             walk_elems(f, data, len, &inner, depth, nesting);
         return;
     }
-    case GO_KIND_POINTER: {
+    case GMV_GO_KIND_POINTER: {
         uint64_t target = 0;
-        if (depth == 0 || !gmv_die_ref(type, DW_AT_type, &inner) || !described(&inner) ||
+        if (depth == 0 || !gmv_die_ref(type, DW_AT_type, &inner) || !gmv_die_described(&inner) ||
             !may_hold_map(f, &inner) || !read_word(f, addr, &target) || target == 0)
             return;
         if (gmv_addrset_add(&f->seen, target) != 1)
@@ -257,7 +239,7 @@ int gmv_binary_each_map(const gmv_binary *bin, gmv_source *src, uint64_t bias, u
     finder f = {.bin = bin, .src = src, .bias = bias, .depth = depth, .visit = visit, .ctx = ctx};
     for (size_t i = 0; i < bin->nvars && !f.rc; i++) {
         Dwarf_Die type;
-        if (!dwarf_offdie(bin->dwarf, bin->vars[i].type, &type) || !described(&type) || !may_hold_map(&f, &type))
+        if (!dwarf_offdie(bin->dwarf, bin->vars[i].type, &type) || !gmv_die_described(&type) || !may_hold_map(&f, &type))
             continue;
         snprintf(f.path, sizeof f.path, "%s", bin->vars[i].name);
         walk(&f, bin->vars[i].addr + bias, &type, depth, 0);

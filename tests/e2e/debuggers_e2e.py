@@ -33,15 +33,13 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from e2e import Cases, Fail  # noqa: E402
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 GDB_SCRIPT = os.path.join(ROOT, "scripts", "gdb", "gomapviz.py")
 DLV_SCRIPT = os.path.join(ROOT, "scripts", "delve", "gomapviz.star")
 BUILDS = ["localsample-go1.19", "localsample-go1.26"]
 TIMEOUT = 120
-
-
-class Fail(Exception):
-    pass
 
 
 def canon(value):
@@ -80,27 +78,14 @@ def run(cmd, env, timeout=TIMEOUT):
         raise Fail("timed out: %s" % " ".join(cmd))
 
 
-class Runner:
+class Runner(Cases):
     def __init__(self, args):
+        super().__init__()
         self.gomapviz = os.path.abspath(args.gomapviz)
         self.go_dir = os.path.abspath(args.go_dir)
         self.dlv = args.dlv
         self.tmp = tempfile.mkdtemp(prefix="gmv-debuggers-")
         self.env = dict(os.environ, GOMAPVIZ=self.gomapviz)
-        self.counts = collections.Counter()
-        self.failed = []
-
-    def case(self, name, fn, *args):
-        t0 = time.monotonic()
-        try:
-            fn(*args)
-            status, reason = "PASS", ""
-        except Fail as e:
-            status, reason = "FAIL", str(e)
-            self.failed.append(name)
-        self.counts[status] += 1
-        print("%s %s (%.1fs)%s" % (status, name, time.monotonic() - t0, (": " + reason) if reason else ""),
-              flush=True)
 
     def gdb(self, exe, build):
         live, core = os.path.join(self.tmp, build + "-gdb.json"), os.path.join(self.tmp, build + ".core")
@@ -170,7 +155,7 @@ class Runner:
         for build in BUILDS:
             exe = os.path.join(self.go_dir, build)
             if not os.path.isfile(exe):
-                self.case(build, lambda: (_ for _ in ()).throw(Fail("missing build %s" % exe)))
+                self.failure(build, Fail("missing build %s" % exe))
                 continue
             self.case("gdb/" + build, self.gdb, exe, build)
             self.case("delve/" + build, self.delve, exe, build)
@@ -187,14 +172,11 @@ def main():
     try:
         r.run()
     except Fail as e:
-        r.case("tools", lambda: (_ for _ in ()).throw(e))
+        r.failure("tools", e)
     finally:
         if not args.keep_temp:
             shutil.rmtree(r.tmp, ignore_errors=True)
-    print("debuggers_e2e: %d passed, %d failed" % (r.counts["PASS"], r.counts["FAIL"]))
-    if r.failed:
-        print("failed: " + ", ".join(r.failed))
-    return 1 if r.failed or not r.counts["PASS"] else 0
+    return r.summary("debuggers_e2e")
 
 
 if __name__ == "__main__":

@@ -78,6 +78,47 @@ class Skip(Exception):
     """A case cannot run here; the message is why."""
 
 
+class Cases:
+    """Runs test cases: one PASS, FAIL or SKIP line each (a case fails by
+    raising Fail, is skipped by raising Skip), counted for the summary.
+    `only` (a compiled regex, or None) picks cases by name."""
+
+    def __init__(self, only=None):
+        self.only = only
+        self.counts = collections.Counter()
+        self.failed = []
+
+    def case(self, name, fn, *args):
+        if self.only and not self.only.search(name):
+            return
+        t0 = time.monotonic()
+        try:
+            fn(*args)
+            status, reason = "PASS", ""
+        except Skip as e:
+            status, reason = "SKIP", str(e)
+        except Fail as e:
+            status, reason = "FAIL", str(e)
+            self.failed.append(name)
+        self.counts[status] += 1
+        print("%s %s (%.1fs)%s" % (status, name, time.monotonic() - t0, (": " + reason) if reason else ""),
+              flush=True)
+
+    def failure(self, name, error):
+        """Records `error` (a Fail) as the failed case `name`."""
+        def raise_it():
+            raise error
+        self.case(name, raise_it)
+
+    def summary(self, title):
+        """Prints the counts; returns the exit status (1 if any case failed or none passed)."""
+        print("%s: %d passed, %d failed, %d skipped" % (title, self.counts["PASS"], self.counts["FAIL"],
+                                                         self.counts["SKIP"]))
+        if self.failed:
+            print("failed: " + ", ".join(self.failed))
+        return 1 if self.failed or not self.counts["PASS"] else 0
+
+
 def short(text, limit=300):
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit] + "..."

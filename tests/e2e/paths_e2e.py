@@ -22,7 +22,6 @@ Standard library only; shares its plumbing with e2e.py.
 """
 
 import argparse
-import collections
 import json
 import os
 import shutil
@@ -30,10 +29,9 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import Fail, Gmv, Target, short  # noqa: E402
+from e2e import Cases, Fail, Gmv, Target, short  # noqa: E402
 
 BUILDS = ["listsample-go1.19", "listsample-go1.26", "listsample-go1.26-pie"]
 HEAP_TOLERANCE = 0.03  # list's bytes held against the heap the program measured
@@ -44,25 +42,12 @@ def header_count(model):
     return m.get("address"), m.get("count", m.get("used"))
 
 
-class Runner:
+class Runner(Cases):
     def __init__(self, args):
+        super().__init__()
         self.gmv = Gmv(args.gomapviz)
         self.go_dir = args.go_dir
         self.tmp = tempfile.mkdtemp(prefix="gmv-paths-")
-        self.counts = collections.Counter()
-        self.failed = []
-
-    def case(self, name, fn, *args):
-        t0 = time.monotonic()
-        try:
-            fn(*args)
-            status, reason = "PASS", ""
-        except Fail as e:
-            status, reason = "FAIL", str(e)
-            self.failed.append(name)
-        self.counts[status] += 1
-        print("%s %s (%.1fs)%s" % (status, name, time.monotonic() - t0, (": " + reason) if reason else ""),
-              flush=True)
 
     def found(self, target, f):
         got = header_count(self.gmv.dump("--pid", str(target.pid), "--var", f["path"]))
@@ -168,14 +153,11 @@ def main():
             try:
                 r.build(build)
             except Fail as e:
-                r.case(build, lambda: (_ for _ in ()).throw(e))
+                r.failure(build, e)
     finally:
         if not args.keep_temp:
             shutil.rmtree(r.tmp, ignore_errors=True)
-    print("paths_e2e: %d passed, %d failed" % (r.counts["PASS"], r.counts["FAIL"]))
-    if r.failed:
-        print("failed: " + ", ".join(r.failed))
-    return 1 if r.failed or not r.counts["PASS"] else 0
+    return r.summary("paths_e2e")
 
 
 if __name__ == "__main__":

@@ -34,10 +34,9 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import Fail, Gmv, Skip, Target, check_render, short  # noqa: E402
+from e2e import Cases, Fail, Gmv, Target, check_render, short  # noqa: E402
 
 BUILDS = collections.OrderedDict([
     ("valuesample-go1.19", "classic"),
@@ -104,35 +103,17 @@ def compare(view, model, kind, nested=False):
             short(repr(extra), 600)))
 
 
-class Runner:
+class Runner(Cases):
     def __init__(self, args):
+        super().__init__(re.compile(args.only) if args.only else None)
         self.gmv = Gmv(args.gomapviz)
         self.go_dir = args.go_dir
-        self.only = re.compile(args.only) if args.only else None
         self.tmp = tempfile.mkdtemp(prefix="gmv-values-")
-        self.counts = collections.Counter()
-        self.failed = []
         self.seq = 0
 
     def path(self, name):
         self.seq += 1
         return os.path.join(self.tmp, "%03d-%s" % (self.seq, name))
-
-    def case(self, name, fn, *args):
-        if self.only and not self.only.search(name):
-            return
-        t0 = time.monotonic()
-        try:
-            fn(*args)
-            status, reason = "PASS", ""
-        except Skip as e:
-            status, reason = "SKIP", str(e)
-        except Fail as e:
-            status, reason = "FAIL", str(e)
-            self.failed.append(name)
-        self.counts[status] += 1
-        print("%s %s (%.1fs)%s" % (status, name, time.monotonic() - t0, (": " + reason) if reason else ""),
-              flush=True)
 
     def live(self, target, view):
         var = view["var"]
@@ -209,7 +190,7 @@ class Runner:
     def build(self, build):
         exe = os.path.join(self.go_dir, build)
         if not os.path.isfile(exe):
-            self.case(build, lambda: (_ for _ in ()).throw(Fail("missing build %s" % exe)))
+            self.failure(build, Fail("missing build %s" % exe))
             return
         target = Target(exe, "values", self.tmp)
         try:
@@ -235,7 +216,7 @@ class Runner:
             try:
                 self.build(build)
             except Fail as e:
-                self.case(build, lambda: (_ for _ in ()).throw(e))
+                self.failure(build, e)
 
 
 def main():
@@ -251,10 +232,7 @@ def main():
     finally:
         if not args.keep_temp:
             shutil.rmtree(r.tmp, ignore_errors=True)
-    print("values_e2e: %d passed, %d failed, %d skipped" % (r.counts["PASS"], r.counts["FAIL"], r.counts["SKIP"]))
-    if r.failed:
-        print("failed: " + ", ".join(r.failed))
-    return 1 if r.failed or not r.counts["PASS"] else 0
+    return r.summary("values_e2e")
 
 
 if __name__ == "__main__":
