@@ -248,7 +248,7 @@ int gmv_binary_find_map_path(const gmv_binary *bin, gmv_source *src, uint64_t bi
 typedef struct gmv_map_place {
     const char *path;         /* "main.reg.m", "main.shards[3].index" (as --var takes it) */
     uint64_t address;         /* where the map pointer is (runtime address) */
-    uint64_t map;             /* the map pointer read there: the hmap or Map (never 0) */
+    uint64_t map;             /* the map pointer read there: the hmap or Map (0 only without memory) */
     const gmv_layout *layout; /* of the map's type */
 } gmv_map_place;
 
@@ -259,10 +259,12 @@ typedef int (*gmv_map_visitor)(void *ctx, const gmv_map_place *place);
  * variables of `bin` (by name order): in variables, struct fields, array and
  * slice elements (4096 of each at most), and behind pointers, `depth`
  * pointers deep at most, each pointer target once (4 million values looked
- * into at most). Reads pointers, slices
- * and map pointers from `src` at load bias `bias`. Stores in *found (may be
- * NULL) how many maps were visited. Returns 0, what `visit` returned to
- * stop, GMV_ERR_UNSUPPORTED (no DWARF) or a hard failure of the source. */
+ * into at most). Reads pointers, slices and map pointers from `src` at load
+ * bias `bias`; with `src` NULL (an executable alone) it names the maps that
+ * need no memory to find (variables, fields, array elements), `map` 0.
+ * Stores in *found (may be NULL) how many maps were visited. Returns 0,
+ * what `visit` returned to stop, GMV_ERR_UNSUPPORTED (no DWARF) or a hard
+ * failure of the source. */
 int gmv_binary_each_map(const gmv_binary *bin, gmv_source *src, uint64_t bias, unsigned depth,
                         gmv_map_visitor visit, void *ctx, uint64_t *found);
 

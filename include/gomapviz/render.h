@@ -41,7 +41,8 @@ typedef struct gmv_map_row {
     const char *path;      /* "main.reg.m" (gmv_map_place.path) */
     const char *type;      /* "map[string]int" */
     gmv_map_impl impl;
-    uint64_t address;      /* the hmap or Map */
+    uint64_t address;      /* the hmap or Map; 0: not read (an executable alone: only the path,
+                              type and implementation are known) */
     uint64_t count;        /* its header's count */
     gmv_map_memory memory; /* gmv_model_memory */
 } gmv_map_row;

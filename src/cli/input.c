@@ -343,12 +343,13 @@ static int gather_held_maps(list_gather *g, const gmv_map_place *place)
     return rc;
 }
 
-/* gmv_binary_each_map visitor: lists the map and the maps it holds as values. */
+/* gmv_binary_each_map visitor: lists the map and the maps it holds as values
+ * (with memory to read). */
 static int gather_map(void *ctx, const gmv_map_place *place)
 {
     list_gather *g = ctx;
     int rc = add_row(g, place);
-    return rc ? rc : gather_held_maps(g, place);
+    return rc || !g->src ? rc : gather_held_maps(g, place);
 }
 
 /* Reads the map's header (and a Swiss map's tables) and adds its row. */
@@ -356,7 +357,7 @@ static int add_row(list_gather *g, const gmv_map_place *place)
 {
     cli_map_list *l = g->list;
     gmv_model *m = NULL;
-    if (gmv_model_build_with(&m, g->src, place->layout, place->map, NULL, GMV_HEADERS_ONLY) != 0)
+    if (g->src && gmv_model_build_with(&m, g->src, place->layout, place->map, NULL, GMV_HEADERS_ONLY) != 0)
         return 0; /* an unreadable header: not listed */
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
@@ -370,8 +371,9 @@ static int add_row(list_gather *g, const gmv_map_place *place)
     }
     gmv_map_row *r = &l->rows[l->n];
     *r = (gmv_map_row){.path = strdup(place->path), .type = strdup(place->layout->map_type),
-                       .impl = place->layout->impl, .address = place->map, .count = gmv_model_header(m)->count};
-    gmv_model_memory(m, &r->memory);
+                       .impl = place->layout->impl, .address = place->map, .count = m ? gmv_model_header(m)->count : 0};
+    if (m)
+        gmv_model_memory(m, &r->memory);
     gmv_model_free(m);
     if (!r->path || !r->type) {
         free((void *)r->path);
@@ -382,10 +384,27 @@ static int add_row(list_gather *g, const gmv_map_place *place)
     return 0;
 }
 
+/* list on an executable alone: the maps it places, without their memory. */
+static int list_executable(const cli_options *o, unsigned depth, cli_map_list *out)
+{
+    gmv_binary *bin = NULL;
+    int rc = gmv_binary_open_with_debug(&bin, o->snapshot, o->debug_file, o->debug_dir);
+    if (rc == 0) {
+        list_gather g = {.bin = bin, .list = out};
+        rc = gmv_binary_each_map(bin, NULL, 0, depth, gather_map, &g, NULL);
+    }
+    if (rc == GMV_ERR_NOMEM)
+        snprintf(input_message, sizeof input_message, "out of memory listing the maps");
+    gmv_binary_free(bin);
+    return rc;
+}
+
 int cli_list_maps(const cli_options *o, unsigned depth, cli_map_list *out)
 {
     input_message[0] = '\0';
     *out = (cli_map_list){0};
+    if (o->snapshot)
+        return list_executable(o, depth, out);
     target t = {0};
     int rc = open_checked(o, true, &t);
     if (rc == 0) {

@@ -69,14 +69,15 @@ static const struct command_help {
      "map tables grown, split or replaced, the directory doubled, a small map turned into a\n"
      "table. -o FILE.json, .txt, .dot, .svg or .png (default: text on standard output).\n"
      "Snapshots of different maps are refused unless --force."},
-    {"list", "gomapviz list (--pid PID | --core CORE --exe PATH) [--depth N] [-o FILE.json|.txt] [--format F]",
+    {"list", "gomapviz list (--pid PID | --core CORE --exe PATH | EXECUTABLE) [--depth N] [-o FILE.json|.txt] [--format F]",
      "List every map of a program, with the memory each holds.",
      "List every map reachable from the program's package-level variables: in variables, struct\n"
      "fields, array and slice elements, behind pointers (--depth N deep, default 3), each with its\n"
      "path (as --var takes it), type, implementation, count, slots and the bytes its storage\n"
      "holds on the Go heap (size classes as the runtime allocates; docs/json-schema.md). Sorted\n"
-     "by bytes held. Reads headers (and a Swiss map's tables), not entries. Text, or JSON with\n"
-     "--format json or -o FILE.json."},
+     "by bytes held. Reads headers (and a Swiss map's tables), not entries. Given an executable\n"
+     "alone, lists the maps it places without memory (variables, fields, array elements) with\n"
+     "their types. Text, or JSON with --format json or -o FILE.json."},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -334,10 +334,12 @@ static int apply_option(cli_options *o, int c, const char *arg)
 /* gomapviz list reads a process or a core: every map of it. */
 static int check_list_inputs(const cli_options *o)
 {
-    if (o->snapshot || (!o->pid && !o->core)) {
-        cli_error(o->snapshot ? "list reads a live process or a core (--pid PID, or --core CORE --exe PATH), not '%s'"
-                              : "no input: give --pid PID, or --core CORE --exe PATH (see gomapviz list --help)",
-                  o->snapshot);
+    if (!o->snapshot && !o->pid && !o->core) {
+        cli_error("no input: give --pid PID, --core CORE --exe PATH, or an executable (see gomapviz list --help)");
+        return EXIT_USAGE;
+    }
+    if (o->snapshot && (o->pid || o->core || o->exe)) {
+        cli_error("give only one input: --pid PID, --core CORE --exe PATH, or an executable");
         return EXIT_USAGE;
     }
     if (o->pid && o->core) {

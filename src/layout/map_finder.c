@@ -42,6 +42,8 @@ static void walk(finder *f, uint64_t addr, Dwarf_Die *type, unsigned depth, int 
 static bool read_word(finder *f, uint64_t addr, uint64_t *out)
 {
     uint8_t buf[8];
+    if (!f->src)
+        return false; /* an executable alone: no memory to read */
     int64_t got = gmv_source_read(f->src, addr, buf, f->bin->ptr_size);
     if (got < 0 && f->rc == 0 && got != GMV_ERR_IO && got != GMV_ERR_NOT_FOUND)
         f->rc = (int)got;
@@ -67,7 +69,7 @@ static size_t push(finder *f, const char *fmt, ...)
 static void found_map(finder *f, uint64_t addr, Dwarf_Off map_die, const char *map_name)
 {
     uint64_t map = 0;
-    if (!read_word(f, addr, &map) || map == 0)
+    if (f->src && (!read_word(f, addr, &map) || map == 0))
         return; /* unreadable, or a nil map: nothing held */
     if (f->layout_die != map_die) {
         if (gmv_dwarf_map_layout(f->bin, map_die, map_name, &f->layout) != 0)

@@ -56,15 +56,19 @@ static int list_json(FILE *out, const gmv_map_row *rows, size_t n)
         jw_key(&w, "path"); jw_cstring(&w, r->path);
         jw_key(&w, "type"); jw_cstring(&w, r->type);
         jw_key(&w, "implementation"); jw_cstring(&w, gmv_map_impl_name(r->impl));
-        jw_key(&w, "address"); jw_address(&w, r->address);
-        jw_key(&w, "count"); jw_uint(&w, r->count);
-        jw_key(&w, "capacity"); jw_uint(&w, r->memory.capacity);
-        jw_key(&w, "bytes_held"); memory_json(&w, &r->memory);
+        if (r->address) { /* read from a process or a core */
+            jw_key(&w, "address"); jw_address(&w, r->address);
+            jw_key(&w, "count"); jw_uint(&w, r->count);
+            jw_key(&w, "capacity"); jw_uint(&w, r->memory.capacity);
+            jw_key(&w, "bytes_held"); memory_json(&w, &r->memory);
+        }
         jw_object_end(&w);
         total += r->memory.total;
     }
     jw_array_end(&w);
-    jw_key(&w, "bytes_held"); jw_uint(&w, total);
+    if (!n || rows[0].address) {
+        jw_key(&w, "bytes_held"); jw_uint(&w, total);
+    }
     jw_object_end(&w);
     return jw_finish(&w) == 0 ? 0 : gmv_fail(GMV_ERR_IO, "cannot write the list");
 }
@@ -75,17 +79,26 @@ static int list_text(FILE *out, const gmv_map_row *rows, size_t n)
     fprintf(out, "%10s %10s %10s  %-7s %-30s %s\n", "held", "entries", "slots", "impl", "type", "path");
     for (size_t i = 0; i < n; i++) {
         const gmv_map_row *r = &rows[i];
-        char held[32];
-        short_size(r->memory.total, held, sizeof held);
-        fprintf(out, "%10s %10" PRIu64 " %10" PRIu64 "  %-7s %-30s %s\n", held, r->count, r->memory.capacity,
-                gmv_map_impl_name(r->impl), r->type, r->path);
+        char held[32], count[24] = "-", slots[24] = "-";
+        snprintf(held, sizeof held, "-");
+        if (r->address) {
+            short_size(r->memory.total, held, sizeof held);
+            snprintf(count, sizeof count, "%" PRIu64, r->count);
+            snprintf(slots, sizeof slots, "%" PRIu64, r->memory.capacity);
+        }
+        fprintf(out, "%10s %10s %10s  %-7s %-30s %s\n", held, count, slots, gmv_map_impl_name(r->impl), r->type,
+                r->path);
         total += r->memory.total;
     }
     char held[32];
     short_size(total, held, sizeof held);
-    fprintf(out, "%zu map%s, %s held (%" PRIu64 " bytes; storage only: keys, values and strings kept outside "
-                 "the maps are not counted)\n",
-            n, gmv_plural(n), held, total);
+    if (n && !rows[0].address)
+        fprintf(out, "%zu map%s the executable places (gomapviz list --pid or --core reads what they hold)\n", n,
+                gmv_plural(n));
+    else
+        fprintf(out, "%zu map%s, %s held (%" PRIu64 " bytes; storage only: keys, values and strings kept outside "
+                     "the maps are not counted)\n",
+                n, gmv_plural(n), held, total);
     return ferror(out) ? gmv_fail(GMV_ERR_IO, "cannot write the list") : 0;
 }
 

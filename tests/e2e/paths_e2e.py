@@ -101,6 +101,18 @@ class Runner(Cases):
             if b["total"] != sum(v for k, v in b.items() if k != "total") or b["total"] <= 0:
                 raise Fail("list: the bytes of %s do not add up: %s" % (r["path"], b))
 
+    def static(self, exe, view):
+        """list on the executable alone: the maps it places without memory, with their types."""
+        cp = self.gmv.ok("list", exe, "--format", "json")
+        rows = {r["path"]: r for r in json.loads(cp.stdout_text)["maps"]}
+        for path in ("main.plain", "main.reg.m", "main.shards[3].index", "main.byUser"):
+            if path not in rows or "count" in rows[path]:
+                raise Fail("list %s: %s %s" % (os.path.basename(exe), path,
+                                                "has a count" if path in rows else "is missing"))
+        for path in ("main.srv.routes", "main.shardSlice[1].index"):  # behind a pointer, in a slice
+            if path in rows:
+                raise Fail("list of an executable names %s, which needs memory to find" % path)
+
     def core(self, target, exe, view):
         prefix = os.path.join(self.tmp, "core")
         corefile = "%s.%d" % (prefix, target.pid)
@@ -136,6 +148,7 @@ class Runner(Cases):
             for r in target.view["refused"]:
                 self.case("refused/%s/%s" % (build, r["path"]), self.refused, target, r)
             self.case("list/%s" % build, self.listed, target.view, "--pid", str(target.pid))
+            self.case("list-exe/%s" % build, self.static, exe, target.view)
             self.case("core/%s" % build, self.core, target, exe, target.view)
         finally:
             target.kill()
