@@ -366,6 +366,12 @@ typedef struct gmv_map_memory {
     uint64_t directory;  /* Swiss: the directory */
     uint64_t total;      /* all of the above */
     uint64_t capacity;   /* slots: 8 * 2^B, or the tables' capacities (8 for a small map) */
+    uint64_t rebuilt;    /* what the same map's storage would take rebuilt: its `count` entries
+                            put one by one into a new map (a copy), by the runtime's growth
+                            rules (classic: the smallest B for a load of 6.5, no overflow
+                            buckets; Swiss: tables of 7/8 load at most, 1024 slots, as many as
+                            an even spread of the keys splits into) */
+    uint64_t saving;     /* total - rebuilt when positive: what copying the map gives back */
 } gmv_map_memory;
 
 /* Fills `out` with what the storage of the map of `model` (built in any

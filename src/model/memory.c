@@ -2,6 +2,7 @@
  * (runtime/malloc.go): small objects rounded up to their size class, large
  * ones to whole pages, and since Go 1.22 an 8-byte header before small
  * objects over 512 bytes that hold pointers (mallocHeaderSize). */
+#include <math.h>
 #include <string.h>
 
 #include "model/model_impl.h"
@@ -52,6 +53,15 @@ static uint64_t bucket_array(uint8_t b)
     return (UINT64_C(1) << b) + (b >= 4 ? UINT64_C(1) << (b - 4) : 0);
 }
 
+/* The slice of overflow buckets that a classic map of pointer-free buckets
+ * keeps in mapextra (so the collector keeps them): its header and array. */
+static uint64_t overflow_slice(const gmv_layout *l, uint64_t overflow)
+{
+    if (overflow == 0 || holds_pointers(l))
+        return 0;
+    return allocated(l, 3 * (uint64_t)l->ptr_size, true) + allocated(l, overflow * l->ptr_size, true);
+}
+
 static void classic_memory(const gmv_model *m, gmv_map_memory *out)
 {
     const gmv_layout *l = &m->layout;
@@ -76,7 +86,7 @@ static void classic_memory(const gmv_model *m, gmv_map_memory *out)
         out->old_arrays = allocated(l, bucket_array(old_b) * l->bucket_size, pointers);
     }
     if (h->extra)
-        out->extra = allocated(l, 3 * (uint64_t)l->ptr_size, true);
+        out->extra = allocated(l, 3 * (uint64_t)l->ptr_size, true) + overflow_slice(l, h->noverflow);
 }
 
 static void swiss_memory(const gmv_model *m, gmv_map_memory *out)
@@ -102,6 +112,62 @@ static void swiss_memory(const gmv_model *m, gmv_map_memory *out)
     }
 }
 
+/* The overflow buckets `count` keys spread over `buckets` buckets need, if
+ * hashing spreads them as chance does: the expected buckets holding more
+ * than 8, 16, ... of them (Poisson, mean count / buckets). */
+static uint64_t expected_overflow(uint64_t count, uint64_t buckets)
+{
+    double mean = (double)count / (double)buckets, term = exp(-mean), below = 0, over = 0;
+    for (unsigned k = 0; k < 64; k++) {
+        below += term; /* P(at most k keys) */
+        term *= mean / (k + 1);
+        if (k > 0 && k % GMV_BUCKET_CELLS == 0)
+            over += 1 - below; /* a bucket of more than 8, 16, ... keys needs 1, 2, ... overflow buckets */
+    }
+    return (uint64_t)(over * (double)buckets + 0.5);
+}
+
+/* A classic map of `count` entries inserted one by one: the smallest B
+ * whose load stays at most 6.5 (overLoadFactor), its bucket array, and
+ * the overflow buckets an even hash needs beyond those made with it. */
+static uint64_t classic_rebuilt(const gmv_model *m, uint64_t count)
+{
+    const gmv_layout *l = &m->layout;
+    bool pointers = holds_pointers(l);
+    uint8_t b = 0;
+    while (count > GMV_BUCKET_CELLS && count * 2 > 13 * (UINT64_C(1) << b) && b < 48)
+        b++;
+    uint64_t overflow = expected_overflow(count, UINT64_C(1) << b);
+    uint64_t prealloc = b >= 4 ? UINT64_C(1) << (b - 4) : 0;
+    uint64_t separate = overflow > prealloc ? overflow - prealloc : 0;
+    return allocated(l, l->hmap.size, true) + allocated(l, bucket_array(b) * l->bucket_size, pointers) +
+           separate * allocated(l, l->bucket_size, pointers) +
+           (overflow || b >= 4 ? allocated(l, 3 * (uint64_t)l->ptr_size, true) + overflow_slice(l, overflow) : 0);
+}
+
+#define TABLE_MAX 1024 /* maxTableCapacity */
+
+/* A Swiss map of `count` entries inserted one by one: a small map up to 8;
+ * then one table doubling from 16 slots while it is 7/8 full; past 896
+ * entries tables of 1024 slots split as they fill, into a power of two of
+ * them (an even spread of the keys), with as many directory entries. */
+static uint64_t swiss_rebuilt(const gmv_model *m, uint64_t count)
+{
+    const gmv_layout *l = &m->layout;
+    bool pointers = holds_pointers(l);
+    uint64_t bytes = allocated(l, l->swiss.map.size, true);
+    if (count <= GMV_GROUP_SLOTS)
+        return bytes + allocated(l, l->swiss.group_size, pointers);
+    uint64_t capacity = 2 * GMV_GROUP_SLOTS, tables = 1;
+    while (count * 8 > capacity * 7 && capacity < TABLE_MAX)
+        capacity *= 2;
+    while (count * 8 > tables * TABLE_MAX * 7 && tables < (UINT64_C(1) << 40))
+        tables *= 2;
+    uint64_t groups = allocated(l, capacity / GMV_GROUP_SLOTS * l->swiss.group_size, pointers);
+    return bytes + allocated(l, tables * l->ptr_size, true) +
+           tables * (allocated(l, l->swiss.table.size, true) + groups);
+}
+
 void gmv_model_memory(const gmv_model *m, gmv_map_memory *out)
 {
     memset(out, 0, sizeof *out);
@@ -113,4 +179,7 @@ void gmv_model_memory(const gmv_model *m, gmv_map_memory *out)
         classic_memory(m, out);
     out->total = out->header + out->arrays + out->overflow + out->old_arrays + out->extra + out->tables +
                  out->directory;
+    uint64_t count = m->header.count;
+    out->rebuilt = m->layout.impl == GMV_IMPL_SWISS ? swiss_rebuilt(m, count) : classic_rebuilt(m, count);
+    out->saving = out->total > out->rebuilt ? out->total - out->rebuilt : 0;
 }

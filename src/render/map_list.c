@@ -61,6 +61,8 @@ static int list_json(FILE *out, const gmv_map_row *rows, size_t n)
             jw_key(&w, "count"); jw_uint(&w, r->count);
             jw_key(&w, "capacity"); jw_uint(&w, r->memory.capacity);
             jw_key(&w, "bytes_held"); memory_json(&w, &r->memory);
+            jw_key(&w, "rebuilt"); jw_uint(&w, r->memory.rebuilt);
+            jw_key(&w, "saving"); jw_uint(&w, r->memory.saving);
         }
         jw_object_end(&w);
         total += r->memory.total;
@@ -76,18 +78,21 @@ static int list_json(FILE *out, const gmv_map_row *rows, size_t n)
 static int list_text(FILE *out, const gmv_map_row *rows, size_t n)
 {
     uint64_t total = 0;
-    fprintf(out, "%10s %10s %10s  %-7s %-30s %s\n", "held", "entries", "slots", "impl", "type", "path");
+    fprintf(out, "%10s %10s %10s %10s  %-7s %-30s %s\n", "held", "saving", "entries", "slots", "impl", "type",
+            "path");
     for (size_t i = 0; i < n; i++) {
         const gmv_map_row *r = &rows[i];
-        char held[32], count[24] = "-", slots[24] = "-";
+        char held[32], saving[32], count[24] = "-", slots[24] = "-";
         snprintf(held, sizeof held, "-");
+        snprintf(saving, sizeof saving, "-");
         if (r->address) {
             short_size(r->memory.total, held, sizeof held);
+            short_size(r->memory.saving, saving, sizeof saving);
             snprintf(count, sizeof count, "%" PRIu64, r->count);
             snprintf(slots, sizeof slots, "%" PRIu64, r->memory.capacity);
         }
-        fprintf(out, "%10s %10s %10s  %-7s %-30s %s\n", held, count, slots, gmv_map_impl_name(r->impl), r->type,
-                r->path);
+        fprintf(out, "%10s %10s %10s %10s  %-7s %-30s %s\n", held, saving, count, slots, gmv_map_impl_name(r->impl),
+                r->type, r->path);
         total += r->memory.total;
     }
     char held[32];

@@ -44,7 +44,10 @@ static void print_memory(FILE *out, const gmv_model *m)
     else
         fprintf(out, ", buckets %" PRIu64 ", overflow %" PRIu64 ", old buckets %" PRIu64 ", mapextra %" PRIu64,
                 mem.arrays, mem.overflow, mem.old_arrays, mem.extra);
-    fprintf(out, "), for %" PRIu64 " slots\n", mem.capacity);
+    fprintf(out, "), for %" PRIu64 " slots; rebuilt with its %" PRIu64 " entr%s it would take %" PRIu64
+                 " (a copy saves %" PRIu64 ")\n",
+            mem.capacity, gmv_model_header(m)->count, gmv_model_header(m)->count == 1 ? "y" : "ies", mem.rebuilt,
+            mem.saving);
 }
 
 int gmv_render_stats(FILE *out, const gmv_model *m, const gmv_origin *origin)

@@ -93,6 +93,13 @@ class Runner(Cases):
             if abs(got - h["bytes"]) > HEAP_TOLERANCE * h["bytes"]:
                 raise Fail("list: %s holds %d bytes, the program measured %d (more than %.0f%% apart)" % (
                     h["path"], got, h["bytes"], HEAP_TOLERANCE * 100))
+        # what rebuilding saves: list's estimate for the thinned map against its copy, measured
+        thinned, copy = by_path["main.memThinned"], [h for h in view["heap"] if h["path"] == "main.memCopy"][0]
+        if abs(thinned["rebuilt"] - copy["bytes"]) > HEAP_TOLERANCE * copy["bytes"]:
+            raise Fail("list: main.memThinned rebuilt would take %d bytes, its copy measured %d" % (
+                thinned["rebuilt"], copy["bytes"]))
+        if thinned["saving"] != thinned["bytes_held"]["total"] - thinned["rebuilt"]:
+            raise Fail("list: main.memThinned saving %d is not held - rebuilt" % thinned["saving"])
         held = [r["bytes_held"]["total"] for r in rows]
         if held != sorted(held, reverse=True):
             raise Fail("list is not sorted by bytes held")

@@ -63,6 +63,8 @@ var (
 	mem100k    map[int64]int64
 	mem1m      map[int64]int64
 	memEmptied map[int64]int64 // 10^6 inserted, then every one deleted
+	memThinned map[int64]int64 // 10^6 inserted, then 9 in 10 deleted
+	memCopy    map[int64]int64 // memThinned copied into a new map: what rebuilding saves
 	memStrKeys map[[16]byte]int32
 )
 
@@ -131,6 +133,20 @@ func measureAll() []measured {
 			memEmptied = fillInts(1000000)
 			for k := range memEmptied {
 				delete(memEmptied, k)
+			}
+		}),
+		measure("main.memThinned", func() {
+			memThinned = fillInts(1000000)
+			for k := range memThinned {
+				if k%10 != 0 {
+					delete(memThinned, k)
+				}
+			}
+		}),
+		measure("main.memCopy", func() {
+			memCopy = map[int64]int64{}
+			for k, v := range memThinned {
+				memCopy[k] = v
 			}
 		}),
 		measure("main.memStrKeys", func() {
