@@ -389,6 +389,10 @@ static int list_executable(const cli_options *o, unsigned depth, cli_map_list *o
 {
     gmv_binary *bin = NULL;
     int rc = gmv_binary_open_with_debug(&bin, o->snapshot, o->debug_file, o->debug_dir);
+    if (rc == GMV_ERR_FORMAT)
+        snprintf(input_message, sizeof input_message,
+                 "%s is not a Go executable: gomapviz list reads a live process (--pid PID), a core "
+                 "(--core CORE --exe PATH) or a Go executable", o->snapshot);
     if (rc == 0) {
         list_gather g = {.bin = bin, .list = out};
         rc = gmv_binary_each_map(bin, NULL, 0, depth, gather_map, &g, NULL);

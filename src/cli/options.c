@@ -85,6 +85,11 @@ static unsigned option_commands(int c, const char **hint)
     case OPT_FORMAT:
         *hint = "; gomapviz dump writes JSON, render, diff and list take --format";
         return CMD_RENDER | CMD_DIFF | CMD_LIST;
+    case OPT_VAR:
+    case OPT_ADDR:
+    case OPT_TYPE:
+        *hint = "; gomapviz list finds every map itself";
+        return CMD_ALL;
     case OPT_PID:
     case OPT_CORE:
     case OPT_EXE:
