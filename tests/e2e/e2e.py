@@ -398,6 +398,18 @@ def compare(view, model, scen, kind):
         raise Fail("; ".join(problems))
 
 
+KEPT_DIR = "/tmp/gomapviz-failed-renders"
+
+
+def keep_failed(snap):
+    """Copies a snapshot that made render fail out of the temporary folder,
+    so that the failure can be looked at after the run."""
+    os.makedirs(KEPT_DIR, exist_ok=True)
+    kept = os.path.join(KEPT_DIR, "%d-%s" % (int(time.time()), os.path.basename(snap)))
+    shutil.copyfile(snap, kept)
+    return kept
+
+
 def check_render(gmv, snap, shown_as_text=()):
     """render writes DOT that dot accepts, well-formed inert SVG (twice the
     same bytes) and a PNG; each of shown_as_text (the start of a hostile
@@ -405,7 +417,10 @@ def check_render(gmv, snap, shown_as_text=()):
     outputs = {}
     for ext in ("dot", "svg", "png"):
         out = snap[:-5] + "." + ext
-        gmv.ok("render", snap, "-o", out, allow_anomalies=True)
+        try:
+            gmv.ok("render", snap, "-o", out, allow_anomalies=True)
+        except Fail as e:
+            raise Fail("%s (the snapshot is kept as %s)" % (e, keep_failed(snap)))
         with open(out, "rb") as f:
             outputs[ext] = f.read()
     cp = subprocess.run(["dot", "-Tsvg", snap[:-5] + ".dot"], stdout=subprocess.DEVNULL,
