@@ -298,3 +298,16 @@ bool gmv_die_described(Dwarf_Die *die)
     }
     return false;
 }
+
+bool gmv_die_array_length(Dwarf_Die *die, uint64_t *n)
+{
+    Dwarf_Die sub;
+    if (dwarf_child(die, &sub) != 0 || dwarf_tag(&sub) != DW_TAG_subrange_type)
+        return false;
+    if (gmv_die_const(&sub, DW_AT_count, n))
+        return true;
+    if (!gmv_die_const(&sub, DW_AT_upper_bound, n))
+        return false;
+    (*n)++;
+    return true;
+}

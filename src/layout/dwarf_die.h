@@ -23,6 +23,10 @@ enum {
  * breaks or is too long. */
 bool gmv_die_described(Dwarf_Die *die);
 
+/* The length of the array type `die`: its subrange's count, or upper bound
+ * + 1. False when the DWARF gives neither. */
+bool gmv_die_array_length(Dwarf_Die *die, uint64_t *n);
+
 /* The map type being read: its binary and name, for messages. */
 typedef struct gmv_dwarf_ctx {
     const gmv_binary *bin;

@@ -136,18 +136,6 @@ static bool read_fields(gmv_types *t, Dwarf_Die *die, gmv_go_type *g, int nestin
     return ok;
 }
 
-/* The length of the array `die`: its subrange's count (or upper bound + 1). */
-static uint64_t array_length(Dwarf_Die *die)
-{
-    Dwarf_Die sub;
-    uint64_t n = 0;
-    if (dwarf_child(die, &sub) != 0 || dwarf_tag(&sub) != DW_TAG_subrange_type)
-        return 0;
-    if (gmv_die_const(&sub, DW_AT_count, &n))
-        return n;
-    return gmv_die_const(&sub, DW_AT_upper_bound, &n) ? n + 1 : 0;
-}
-
 /* True when an interface holding a value of type `g` stores it in its data
  * word (the compiler's isdirectiface): pointer-shaped types, and structs
  * and arrays of exactly one such thing. */
@@ -243,7 +231,8 @@ static bool describe(gmv_types *t, Dwarf_Die *die, int kind, gmv_go_type *g, uin
     }
     case GMV_GO_KIND_ARRAY:
         g->kind = GMV_GO_ARRAY;
-        g->len = array_length(die);
+        if (!gmv_die_array_length(die, &g->len))
+            g->len = 0;
         g->elem = gmv_die_ref(die, DW_AT_type, &inner) ? type_of(t, &inner, nesting + 1) : GMV_NO_TYPE;
         return g->elem != GMV_NO_TYPE && gmv_die_const(die, DW_AT_byte_size, &g->size);
     case GMV_GO_KIND_STRUCT:

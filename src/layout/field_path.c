@@ -114,20 +114,6 @@ static int field(place *p, const char *name, size_t len)
 }
 
 
-/* The length of the array `die` (its subrange's count or upper bound + 1). */
-static bool array_length(Dwarf_Die *die, uint64_t *n)
-{
-    Dwarf_Die sub;
-    if (dwarf_child(die, &sub) != 0 || dwarf_tag(&sub) != DW_TAG_subrange_type)
-        return false;
-    if (gmv_die_const(&sub, DW_AT_count, n))
-        return true;
-    if (!gmv_die_const(&sub, DW_AT_upper_bound, n))
-        return false;
-    (*n)++;
-    return true;
-}
-
 /* `[index]` of an array or a slice here (through a pointer first). */
 static int element(place *p, uint64_t index)
 {
@@ -140,7 +126,7 @@ static int element(place *p, uint64_t index)
     Dwarf_Die elem;
     uint64_t len = 0, base = p->addr;
     if (kind == GMV_GO_KIND_ARRAY) {
-        if (!array_length(&p->type, &len) || !gmv_die_ref(&p->type, DW_AT_type, &elem))
+        if (!gmv_die_array_length(&p->type, &len) || !gmv_die_ref(&p->type, DW_AT_type, &elem))
             return gmv_fail(GMV_ERR_FORMAT, "the DWARF of %s does not describe the array %s", p->bin->path,
                             type_name(&p->type));
     } else if (kind == GMV_GO_KIND_SLICE) {

@@ -204,9 +204,8 @@ static void walk(finder *f, uint64_t addr, Dwarf_Die *type, unsigned depth, int 
         return;
     case GMV_GO_KIND_ARRAY: {
         uint64_t n = 0;
-        Dwarf_Die sub;
-        if (dwarf_child(type, &sub) == 0 && gmv_die_const(&sub, DW_AT_count, &n) &&
-            gmv_die_ref(type, DW_AT_type, &inner) && gmv_die_described(&inner) && may_hold_map(f, &inner))
+        if (gmv_die_array_length(type, &n) && gmv_die_ref(type, DW_AT_type, &inner) && gmv_die_described(&inner) &&
+            may_hold_map(f, &inner))
             walk_elems(f, addr, n, &inner, depth, nesting);
         return;
     }
