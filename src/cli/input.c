@@ -320,6 +320,8 @@ static int gather_held_maps(list_gather *g, const gmv_map_place *place)
     gmv_types *types = NULL;
     gmv_model *m = NULL;
     int rc = 0;
+    if (place->layout->elem.kind != GMV_KIND_POINTER) /* a map value is a pointer: no type table needed */
+        return 0;
     if (gmv_binary_value_types(g->bin, place->layout->map_type, g->bias, &types) != 0)
         return 0;
     const gmv_go_type *elem = gmv_types_at(types, gmv_types_elem(types));

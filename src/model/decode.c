@@ -190,7 +190,8 @@ int gmv_decode_value(gmv_builder *b, const gmv_type *t, uint32_t tree_type, cons
 int gmv_decode_cell(gmv_builder *b, const uint8_t *raw, int slot, gmv_entry *e)
 {
     const gmv_layout *l = &b->model->layout;
-    if (b->types && !b->keep_entries) { /* the trees of the entry before */
+    bool trees = b->tree_type[0] != GMV_NO_TYPE || b->tree_type[1] != GMV_NO_TYPE;
+    if (trees && !b->keep_entries) { /* the trees of the entry before */
         gmv_arena_release(&b->tree_scratch);
         gmv_model_list_free(&b->scratch_models);
     }
