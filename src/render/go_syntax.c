@@ -254,7 +254,7 @@ static void node(go_writer *w, const gmv_node *n)
         braced(w, n, true);
         return;
     case GMV_GO_ARRAY:
-        if (!n->nchildren && n->len && !n->truncated) {
+        if (gmv_node_is_byte_array(n)) {
             byte_array(w, n);
             return;
         }

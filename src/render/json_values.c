@@ -2,6 +2,7 @@
  * (numbers, strings, hex) and decoded trees (gmv_node, "Keys and values
  * decoded through their types"). */
 #include "render/json_model.h"
+#include "render/text.h"
 
 static void node(jw *w, const gmv_node *n);
 
@@ -89,7 +90,7 @@ static void listing(jw *w, const gmv_node *n, bool slice)
 
 static void array(jw *w, const gmv_node *n)
 {
-    if (!n->nchildren && n->len && !n->truncated) { /* bytes */
+    if (gmv_node_is_byte_array(n)) { /* bytes */
         jw_object_begin(w);
         jw_key(w, "hex");
         jw_hex(w, n->value.bytes, n->value.len);

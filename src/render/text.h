@@ -63,6 +63,13 @@ typedef enum gmv_go_form {
                            (&T{...}), pointers inside it as addresses */
 } gmv_go_form;
 
+/* True for an array node decoded as its bytes ([N]uint8: no elements, all
+ * there); an array whose elements were left out is not one. */
+static inline bool gmv_node_is_byte_array(const gmv_node *n)
+{
+    return n->note == GMV_NODE_OK && !n->nchildren && n->len && !n->truncated;
+}
+
 /* Appends the Go syntax of the decoded tree `n` (go_syntax.c):
  * main.Point{X: 2, Y: -2}, &main.User{...}, [2]int{1, 2}, main.hello, (1+2i),
  * constants as `form` says. At most `max_chars` characters, then an
