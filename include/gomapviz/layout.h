@@ -388,6 +388,20 @@ int gmv_types_set_roots(gmv_types *types, uint32_t key, uint32_t elem);
 /* The PIE load bias the table was made with. */
 uint64_t gmv_types_bias(const gmv_types *types);
 
+/* Where the executable's own bytes (code, read-only data, initialized data)
+ * lie in the target's memory, bias included: [start, end), empty when not
+ * known. gmv_binary_value_types sets it; a snapshot keeps it. */
+void gmv_types_set_image(gmv_types *types, uint64_t start, uint64_t end);
+void gmv_types_image(const gmv_types *types, uint64_t *start, uint64_t *end);
+
+/* True when `address` lies in the executable's own bytes (a string literal,
+ * not a heap allocation). `types` may be NULL (false). */
+bool gmv_types_in_image(const gmv_types *types, uint64_t address);
+
+/* True when a value of type `index` holds pointers the garbage collector
+ * scans (an unknown type counts as holding some). */
+bool gmv_types_hold_pointers(const gmv_types *types, uint32_t index);
+
 /* How many types the table holds, and type `index` (NULL if out of range). Borrowed. */
 uint32_t gmv_types_count(const gmv_types *types);
 const gmv_go_type *gmv_types_at(const gmv_types *types, uint32_t index);

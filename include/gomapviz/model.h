@@ -195,6 +195,8 @@ typedef struct gmv_header {
     uint32_t hash0;
     uint64_t buckets, oldbuckets, nevacuate, extra;
     uint64_t extra_overflow, extra_oldoverflow, next_overflow; /* 0 without extra */
+    uint64_t overflow_cap[2];  /* cap of the slices extra.overflow and extra.oldoverflow point
+                                  at (pointer-free buckets kept alive); 0: none, or unreadable */
     bool growing;             /* oldbuckets != 0 */
     bool same_size_grow;      /* flag 8 */
 } gmv_header;
@@ -294,6 +296,13 @@ typedef struct gmv_stats {
     double load_factor;        /* count / 2^B */
     double average_chain_length;
     uint64_t bytes_read;
+    uint64_t string_bytes;     /* heap bytes of the strings the live keys and values hold in
+                                  their own bytes (not behind pointers, slices or interfaces):
+                                  each distinct string data pointer once, literals in the
+                                  executable left out, rounded as the allocator does (strings
+                                  under 16 bytes: their share of a 16-byte tiny block) */
+    bool strings_counted;      /* the walk decoded the entries, and knew where the executable
+                                  lies (gmv_types_image): string_bytes is known */
     gmv_swiss_stats swiss;
 } gmv_stats;
 
@@ -352,35 +361,57 @@ int gmv_model_probe_map_pointer(gmv_source *src, const gmv_layout *layout, uint6
 int gmv_model_build_with(gmv_model **out, gmv_source *src, const gmv_layout *layout, uint64_t map_addr,
                          const gmv_limits *limits, gmv_entry_mode mode);
 
-/* What a map's storage takes on the Go heap, by kind, each allocation
- * rounded up as the runtime allocates it (gmv_model_memory). */
+/* What a map holds on the Go heap, each allocation rounded up as the
+ * runtime allocates it (gmv_model_memory): by kind, and the same bytes by
+ * use (total = in_use + wasted + overhead). "Cell" below is a key slot, a
+ * value slot and its tophash or control byte. */
 typedef struct gmv_map_memory {
+    /* by kind */
     uint64_t header;     /* the hmap, or the Swiss Map */
     uint64_t arrays;     /* classic: the bucket array, with the overflow buckets made with it
                             (B >= 4); Swiss: every table's groups, or a small map's one group */
     uint64_t overflow;   /* classic: overflow buckets allocated one by one (hmap.noverflow less
                             the preallocated ones used; the runtime counts approximately from B 16) */
     uint64_t old_arrays; /* classic: the old bucket array during a grow */
-    uint64_t extra;      /* classic: mapextra */
+    uint64_t extra;      /* classic: mapextra, and the overflow slice of pointer-free buckets */
     uint64_t tables;     /* Swiss: the table structs */
     uint64_t directory;  /* Swiss: the directory */
-    uint64_t total;      /* all of the above */
+    uint64_t storage;    /* the map's own storage: all of the above */
+    uint64_t indirect;   /* keys and values over 128 bytes, one allocation each, of the live entries */
+    uint64_t strings;    /* string bytes the live keys and values hold (gmv_stats.string_bytes) */
+    bool strings_counted; /* false: `strings` is 0, the entries were not read (GMV_HEADERS_ONLY)
+                             or nothing said where the executable lies (a snapshot of gomapviz
+                             before string bytes, or no DWARF) */
+    uint64_t total;      /* storage + indirect + strings: what the map holds */
+    /* by use */
+    bool cells_read;     /* false (GMV_HEADERS_ONLY): a classic map's entries are taken to be in
+                            the current array, its deleted cells counted as empty, its old
+                            array as all moved; a Swiss map's figures come from its table headers */
+    uint64_t live_entries; /* entries found (the header's count when cells were not read) */
+    uint64_t in_use;     /* the live entries' cells, indirect keys and values, and strings */
+    uint64_t empty;      /* cells holding nothing */
+    uint64_t deleted;    /* classic: emptyOne cells (deleted, or a cell before them); Swiss: tombstones */
+    uint64_t old;        /* classic: cells of the old array already moved during a grow */
+    uint64_t spare;      /* classic: preallocated overflow buckets not used yet */
+    uint64_t wasted;     /* empty + deleted + old + spare */
+    uint64_t overhead;   /* the rest: headers, directory, tables, overflow pointers, padding,
+                            size-class rounding */
     uint64_t capacity;   /* slots: 8 * 2^B, or the tables' capacities (8 for a small map) */
-    uint64_t rebuilt;    /* what the same map's storage would take rebuilt: its `count` entries
-                            put one by one into a new map (a copy), by the runtime's growth
-                            rules (classic: the smallest B for a load of 6.5, no overflow
-                            buckets; Swiss: tables of 7/8 load at most, 1024 slots, as many as
-                            an even spread of the keys splits into) */
+    uint64_t rebuilt;    /* what the map would hold rebuilt: its `count` entries put one by one
+                            into a new map (a copy), by the runtime's growth rules (classic: the
+                            smallest B for a load of 6.5, overflow buckets as an even hash makes
+                            them; Swiss: tables of 7/8 load at most, 1024 slots, as many as an
+                            even spread of the keys splits into); the same indirect and string
+                            bytes (a copy shares the strings) */
     uint64_t saving;     /* total - rebuilt when positive: what copying the map gives back */
 } gmv_map_memory;
 
-/* Fills `out` with what the storage of the map of `model` (built in any
- * mode; GMV_HEADERS_ONLY reads the least) takes on the Go heap: each
+/* Fills `out` with what the map of `model` (built in any mode;
+ * GMV_HEADERS_ONLY reads the least, and then knows no string bytes and
+ * splits the cells by use from the headers) holds on the Go heap: each
  * allocation rounded up to its size class (the same 67 classes in Go 1.19
  * to 1.27; whole 8 KiB pages beyond 32 KiB), with the 8-byte malloc header
- * Go 1.22 and later put before objects over 512 bytes that hold pointers.
- * Keys and values kept outside the arrays (indirect ones, string bytes)
- * are not counted. */
+ * Go 1.22 and later put before objects over 512 bytes that hold pointers. */
 void gmv_model_memory(const gmv_model *model, gmv_map_memory *out);
 
 /* Like gmv_model_build_with, decoding keys and values through `types`

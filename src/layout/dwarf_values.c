@@ -348,6 +348,21 @@ static bool closure_captures(gmv_types *t, uint64_t pc, gmv_go_func *out)
     return true;
 }
 
+/* Records where the executable's file-backed bytes lie once loaded. */
+static void set_image_span(gmv_types *t, const gmv_file_image *image, uint64_t bias)
+{
+    uint64_t start = UINT64_MAX, end = 0;
+    for (size_t i = 0; i < image->nranges; i++) {
+        const gmv_file_range *r = &image->ranges[i];
+        if (r->size == 0)
+            continue;
+        start = r->vaddr < start ? r->vaddr : start;
+        end = r->vaddr + r->size > end ? r->vaddr + r->size : end;
+    }
+    if (start < end)
+        gmv_types_set_image(t, start + bias, end + bias);
+}
+
 int gmv_binary_value_types(const gmv_binary *bin, const char *map_type, uint64_t bias, gmv_types **out)
 {
     *out = NULL;
@@ -365,6 +380,7 @@ int gmv_binary_value_types(const gmv_binary *bin, const char *map_type, uint64_t
     if (!t)
         return gmv_fail(GMV_ERR_NOMEM, "out of memory reading types");
     t->bin = bin;
+    set_image_span(t, &bin->image, bias);
     t->key = type_of(t, &key, 0);
     t->elem = type_of(t, &elem, 0);
     if (t->key == GMV_NO_TYPE || t->elem == GMV_NO_TYPE) {

@@ -49,6 +49,56 @@ void gmv_types_detach(gmv_types *t)
 uint32_t gmv_types_key(const gmv_types *t) { return t->key; }
 uint32_t gmv_types_elem(const gmv_types *t) { return t->elem; }
 uint64_t gmv_types_bias(const gmv_types *t) { return t->bias; }
+
+void gmv_types_set_image(gmv_types *t, uint64_t start, uint64_t end)
+{
+    t->image_start = start;
+    t->image_end = end > start ? end : start;
+}
+
+void gmv_types_image(const gmv_types *t, uint64_t *start, uint64_t *end)
+{
+    *start = t->image_start;
+    *end = t->image_end;
+}
+
+bool gmv_types_in_image(const gmv_types *t, uint64_t address)
+{
+    return t && address >= t->image_start && address < t->image_end;
+}
+
+/* Types nested deeper than this are taken to hold pointers. */
+#define MAX_POINTER_SEARCH 64
+
+static bool holds_pointers_at(const gmv_types *t, uint32_t type, unsigned depth)
+{
+    const gmv_go_type *g = gmv_types_at(t, type);
+    if (!g || depth >= MAX_POINTER_SEARCH)
+        return true;
+    switch (g->kind) {
+    case GMV_GO_BOOL:
+    case GMV_GO_INT:
+    case GMV_GO_UINT:
+    case GMV_GO_UINTPTR:
+    case GMV_GO_FLOAT:
+    case GMV_GO_COMPLEX:
+        return false;
+    case GMV_GO_ARRAY:
+        return g->len > 0 && holds_pointers_at(t, g->elem, depth + 1);
+    case GMV_GO_STRUCT:
+        for (uint32_t i = 0; i < g->nfields; i++)
+            if (holds_pointers_at(t, g->fields[i].type, depth + 1))
+                return true;
+        return false;
+    default:
+        return true;
+    }
+}
+
+bool gmv_types_hold_pointers(const gmv_types *t, uint32_t type)
+{
+    return holds_pointers_at(t, type, 0);
+}
 uint32_t gmv_types_count(const gmv_types *t) { return (uint32_t)t->ntypes; }
 
 const gmv_go_type *gmv_types_at(const gmv_types *t, uint32_t index)
@@ -290,5 +340,7 @@ gmv_types *gmv_types_copy(const gmv_types *from)
     }
     t->key = from->key;
     t->elem = from->elem;
+    t->image_start = from->image_start;
+    t->image_end = from->image_end;
     return t;
 }

@@ -25,6 +25,8 @@ struct gmv_types {
     size_t ntypes, types_cap;
     uint32_t key, elem;
     uint64_t bias;
+    uint64_t image_start, image_end; /* the executable's loaded bytes in memory (bias included);
+                                        equal when unknown */
     gmv_arena strings;      /* names, fields, constants */
     gmv_type_memo *rts, *funcs; /* sorted by address */
     size_t nrts, rts_cap, nfuncs, funcs_cap;

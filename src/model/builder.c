@@ -163,6 +163,22 @@ bool gmv_builder_prefetch_room(gmv_builder *b, size_t cells)
     return b->pieces != NULL;
 }
 
+#define TINY_SIZE 16 /* maxTinySize: smaller pointer-free objects share 16-byte blocks */
+
+int gmv_builder_own_string(gmv_builder *b, uint64_t data, uint64_t len)
+{
+    if (!b->count_strings || len == 0 || data == 0 || gmv_types_in_image(b->types, data))
+        return 0;
+    int added = gmv_addrset_add(&b->strings_seen, data);
+    if (added < 0)
+        return GMV_ERR_NOMEM;
+    if (added && len < TINY_SIZE) /* as many as fit in a block share it */
+        b->tiny_parts += TINY_SIZE * GMV_TINY_PARTS / (TINY_SIZE / len);
+    else if (added)
+        b->string_bytes += gmv_allocated_bytes(&b->model->layout, len, false);
+    return 0;
+}
+
 void gmv_builder_release(gmv_builder *b)
 {
     for (int i = 0; i < 2; i++) {
@@ -174,4 +190,5 @@ void gmv_builder_release(gmv_builder *b)
     b->pieces = NULL;
     gmv_arena_release(&b->tree_scratch);
     gmv_model_list_free(&b->scratch_models);
+    gmv_addrset_release(&b->strings_seen);
 }

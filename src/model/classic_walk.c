@@ -266,6 +266,19 @@ static int walk_array(gmv_builder *b, gmv_array *a, uint64_t addr, uint64_t nbuc
     return 0;
 }
 
+/* The cap of the slice header at `addr` (0: nil or unreadable, as in a
+ * snapshot taken before gomapviz read it: the memory figures then fall
+ * back on hmap.noverflow). */
+static uint64_t slice_cap(gmv_builder *b, uint64_t addr)
+{
+    uint32_t p = b->model->layout.ptr_size;
+    uint8_t header[3 * 8];
+    if (addr == 0 || gmv_builder_read(b, addr, header, 3 * p) != (int64_t)(3 * p))
+        return 0;
+    uint64_t len = gmv_load_le(header + p, p), cap = gmv_load_le(header + 2 * p, p);
+    return len <= cap && cap <= (UINT64_C(1) << 32) ? cap : 0;
+}
+
 /* Reads the hmap header (and mapextra) at `addr` into model->header. */
 static int read_header(gmv_builder *b, uint64_t addr)
 {
@@ -311,6 +324,8 @@ static int read_header(gmv_builder *b, uint64_t addr)
     hd->extra_overflow = gmv_load_le(extra + h->extra_overflow, p);
     hd->extra_oldoverflow = gmv_load_le(extra + h->extra_oldoverflow, p);
     hd->next_overflow = gmv_load_le(extra + h->extra_next_overflow, p);
+    hd->overflow_cap[0] = slice_cap(b, hd->extra_overflow);
+    hd->overflow_cap[1] = slice_cap(b, hd->extra_oldoverflow);
     return 0;
 }
 

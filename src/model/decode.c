@@ -121,7 +121,8 @@ static int decode_string(gmv_builder *b, const uint8_t *data, uint32_t ptr_size,
         out->readable = false;
         return 0;
     }
-    return read_bytes_into(b, ptr, want, out);
+    int rc = gmv_builder_own_string(b, ptr, len);
+    return rc ? rc : read_bytes_into(b, ptr, want, out);
 }
 
 /* Decodes a fixed-size scalar or raw value from `data` (size bytes, in model storage). */

@@ -20,6 +20,8 @@ typedef struct tree {
     uint64_t max_elems;
     uint64_t path[GMV_MAX_FOLLOW_DEPTH + 1]; /* the pointers followed to get here */
     uint64_t depth;
+    unsigned outside;      /* > 0: in another allocation than the key or value (a slice's
+                              array, an interface's value, a closure's funcval) */
     unsigned nesting;      /* values inside values on the way here */
     uint64_t nodes_left;   /* nodes one key or value may still take */
 } tree;
@@ -148,6 +150,10 @@ static void decode_string(tree *t, const uint8_t *bytes, gmv_node *out)
         v->readable = false;
         return;
     }
+    if (t->depth == 0 && t->outside == 0 && gmv_builder_own_string(t->b, ptr, len) != 0) {
+        t->b->error = GMV_ERR_NOMEM;
+        return;
+    }
     uint64_t want = len < t->b->limits.max_string ? len : t->b->limits.max_string;
     v->truncated = want < len;
     const uint8_t *s = read_at(t, ptr, want);
@@ -214,7 +220,9 @@ static void decode_slice(tree *t, uint32_t type, const uint8_t *bytes, gmv_node 
         out->note = GMV_NODE_UNREADABLE;
         return;
     }
+    t->outside++;
     decode_elems(t, elem, n, data, out);
+    t->outside--;
 }
 
 static void decode_struct(tree *t, const gmv_go_type *g, const uint8_t *bytes, gmv_node *out)
@@ -305,7 +313,9 @@ static void decode_interface(tree *t, const gmv_go_type *g, const uint8_t *bytes
         return;
     }
     if (!out->dynamic->direct_iface) {
+        t->outside++;
         decode_target(t, dyn, out->address, out);
+        t->outside--;
         return;
     }
     gmv_node *kid = out->dynamic->size <= t->ptr_size ? new_nodes(t, 1) : NULL;
@@ -329,10 +339,13 @@ static void decode_captures(tree *t, const gmv_go_func *fn, gmv_node *out)
     for (uint32_t i = 0; i < fn->ncaptures && !t->b->error; i++) {
         const gmv_go_type *g = type_at(t, fn->captures[i].type);
         const uint8_t *data = g ? read_at(t, out->address + fn->captures[i].offset, g->size) : NULL;
-        if (data)
-            decode(t, fn->captures[i].type, data, &kids[i]);
-        else
+        if (!data) {
             kids[i] = (gmv_node){.type = g, .note = g ? GMV_NODE_UNREADABLE : GMV_NODE_UNKNOWN_TYPE};
+            continue;
+        }
+        t->outside++;
+        decode(t, fn->captures[i].type, data, &kids[i]);
+        t->outside--;
     }
     out->captures = fn->captures;
     out->children = kids;

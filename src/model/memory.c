@@ -21,19 +21,26 @@ static const uint16_t SIZE_CLASSES[] = {
 #define MALLOC_HEADER 8
 #define MALLOC_HEADER_FROM 512
 
-/* True when the map's slots hold pointers the garbage collector scans. */
-static bool holds_pointers(const gmv_layout *l)
+/* True when a key or value of `t` (root type `root` of the model's types,
+ * GMV_NO_TYPE: none) holds pointers the garbage collector scans. */
+static bool type_holds_pointers(const gmv_model *m, const gmv_type *t, uint32_t root)
 {
-    const gmv_type *t[2] = {&l->key, &l->elem};
-    for (int i = 0; i < 2; i++)
-        if (t[i]->indirect || t[i]->kind == GMV_KIND_STRING || t[i]->kind == GMV_KIND_POINTER ||
-            t[i]->kind == GMV_KIND_OTHER)
-            return true;
-    return false;
+    if (t->kind == GMV_KIND_STRING || t->kind == GMV_KIND_POINTER)
+        return true;
+    if (t->kind != GMV_KIND_OTHER)
+        return false;
+    return !m->types || root == GMV_NO_TYPE || gmv_types_hold_pointers(m->types, root);
 }
 
-/* The bytes one allocation of `size` takes; `pointers`: it holds pointers. */
-static uint64_t allocated(const gmv_layout *l, uint64_t size, bool pointers)
+/* True when the map's slots hold pointers: an indirect key or value is one. */
+static bool holds_pointers(const gmv_model *m)
+{
+    const gmv_layout *l = &m->layout;
+    return l->key.indirect || l->elem.indirect || type_holds_pointers(m, &l->key, m->root_type[0]) ||
+           type_holds_pointers(m, &l->elem, m->root_type[1]);
+}
+
+uint64_t gmv_allocated_bytes(const gmv_layout *l, uint64_t size, bool pointers)
 {
     if (size == 0)
         return 0;
@@ -47,32 +54,146 @@ static uint64_t allocated(const gmv_layout *l, uint64_t size, bool pointers)
     return MAX_SMALL;
 }
 
+/* What an entry's indirect key and value take: one allocation each. */
+static uint64_t indirect_bytes(const gmv_model *m)
+{
+    const gmv_layout *l = &m->layout;
+    uint64_t bytes = 0;
+    if (l->key.indirect)
+        bytes += gmv_allocated_bytes(l, l->key.size, type_holds_pointers(m, &l->key, m->root_type[0]));
+    if (l->elem.indirect)
+        bytes += gmv_allocated_bytes(l, l->elem.size, type_holds_pointers(m, &l->elem, m->root_type[1]));
+    return bytes;
+}
+
 /* The buckets makeBucketArray allocates for 2^b: and 2^(b-4) overflow ones from b = 4. */
 static uint64_t bucket_array(uint8_t b)
 {
     return (UINT64_C(1) << b) + (b >= 4 ? UINT64_C(1) << (b - 4) : 0);
 }
 
-/* The slice of overflow buckets that a classic map of pointer-free buckets
- * keeps in mapextra (so the collector keeps them): its header and array. */
-static uint64_t overflow_slice(const gmv_layout *l, uint64_t overflow)
+/* A slice of `cap` overflow bucket pointers that a classic map of
+ * pointer-free buckets keeps in mapextra (so the collector keeps them):
+ * its header and array. */
+static uint64_t overflow_slice(const gmv_model *m, uint64_t cap)
 {
-    if (overflow == 0 || holds_pointers(l))
+    const gmv_layout *l = &m->layout;
+    if (cap == 0)
         return 0;
-    return allocated(l, 3 * (uint64_t)l->ptr_size, true) + allocated(l, overflow * l->ptr_size, true);
+    return gmv_allocated_bytes(l, 3 * (uint64_t)l->ptr_size, true) +
+           gmv_allocated_bytes(l, cap * l->ptr_size, true);
+}
+
+/* The cap append gives a slice of pointers grown one by one to `len`
+ * (growslice: doubling to 256, then by a quarter and 192 more, rounded
+ * up to a size class). */
+static uint64_t appended_cap(const gmv_layout *l, uint64_t len)
+{
+    uint64_t cap = 0;
+    while (cap < len && cap < (UINT64_C(1) << 40)) {
+        uint64_t next = cap == 0 ? 1 : cap < 256 ? 2 * cap : cap + (cap + 3 * 256) / 4;
+        cap = gmv_allocated_bytes(l, next * l->ptr_size, true) / l->ptr_size;
+    }
+    return cap;
+}
+
+/* The overflow slices of mapextra: as read, or grown by append to
+ * `overflow` (hmap.noverflow) when their headers were not read. */
+static uint64_t overflow_slices(const gmv_model *m, uint64_t overflow)
+{
+    const gmv_header *h = &m->header;
+    if (h->overflow_cap[0] || h->overflow_cap[1])
+        return overflow_slice(m, h->overflow_cap[0]) + overflow_slice(m, h->overflow_cap[1]);
+    if (holds_pointers(m))
+        return 0;
+    return overflow_slice(m, appended_cap(&m->layout, overflow));
+}
+
+/* The overflow buckets of array `a` (2^b buckets) allocated one by one:
+ * those outside the array's allocation (which holds 2^(b-4) more from b = 4). */
+static uint64_t separate_overflow(const gmv_array *a, uint8_t b, uint64_t bucket_size)
+{
+    uint64_t end = a->address + bucket_array(b) * bucket_size, n = 0;
+    for (size_t r = 0; r < a->nbucket_records; r++) {
+        const gmv_bucket *rec = &a->buckets[r];
+        n += rec->depth > 0 && (rec->address < a->address || rec->address >= end);
+    }
+    return n;
+}
+
+/* Cells by what they hold, counted from the records of a walk. */
+typedef struct cell_count {
+    uint64_t live, empty, deleted, stale; /* stale: in the old array, already moved */
+} cell_count;
+
+/* Counts the cells of the records of `a`; `old`: the old array, where a
+ * whole evacuated chain is stale. */
+static void count_cells(const gmv_array *a, bool old, cell_count *c)
+{
+    for (size_t i = 0; i < a->nchains; i++) {
+        const gmv_chain *ch = &a->chains[i];
+        for (size_t r = ch->first; r < ch->first + ch->length && r < a->nbucket_records; r++) {
+            const gmv_bucket *rec = &a->buckets[r];
+            for (int k = 0; rec->readable && k < GMV_BUCKET_CELLS; k++) {
+                uint8_t st = rec->state[k];
+                if (old && ch->evacuated)
+                    c->stale++;
+                else if (st == GMV_CELL_LIVE)
+                    c->live++;
+                else if (st == GMV_CELL_EMPTY_ONE)
+                    c->deleted++;
+                else if (st == GMV_CELL_EMPTY_REST)
+                    c->empty++;
+                else
+                    c->stale++;
+            }
+        }
+    }
+}
+
+/* Splits a classic map's bytes by use. Reading only the header, the
+ * entries are taken to be in the current array, its other cells empty
+ * (deleted ones cannot be told apart) and the old array all moved. */
+static void classic_use(const gmv_model *m, uint64_t separate, uint64_t used_prealloc, gmv_map_memory *out)
+{
+    const gmv_layout *l = &m->layout;
+    const gmv_header *h = &m->header;
+    uint64_t cell = 1 + (uint64_t)l->key_slot + l->elem_slot;
+    uint64_t prealloc = h->B >= 4 ? UINT64_C(1) << (h->B - 4) : 0;
+    cell_count c = {0};
+    if (out->cells_read) {
+        count_cells(&m->buckets, false, &c);
+        if (m->has_old)
+            count_cells(&m->oldbuckets, true, &c);
+        out->spare = m->nspares * (uint64_t)l->bucket_size;
+    } else {
+        uint64_t cells = ((UINT64_C(1) << h->B) + used_prealloc + separate) * GMV_BUCKET_CELLS;
+        c.live = h->count;
+        c.empty = cells > h->count ? cells - h->count : 0;
+        if (h->oldbuckets) {
+            uint8_t old_b = h->same_size_grow || h->B == 0 ? h->B : (uint8_t)(h->B - 1);
+            c.stale = (UINT64_C(1) << old_b) * GMV_BUCKET_CELLS;
+        }
+        out->spare = (prealloc - used_prealloc) * l->bucket_size;
+    }
+    out->live_entries = c.live;
+    out->in_use = c.live * cell;
+    out->empty = c.empty * cell;
+    out->deleted = c.deleted * cell;
+    out->old = c.stale * cell;
 }
 
 static void classic_memory(const gmv_model *m, gmv_map_memory *out)
 {
     const gmv_layout *l = &m->layout;
     const gmv_header *h = &m->header;
-    bool pointers = holds_pointers(l);
+    bool pointers = holds_pointers(m);
     if (h->B >= 48)
         return; /* no runtime makes such a map: nothing to say */
-    out->header = allocated(l, l->hmap.size, true);
+    out->header = gmv_allocated_bytes(l, l->hmap.size, true);
     out->capacity = (UINT64_C(1) << h->B) * GMV_BUCKET_CELLS;
     if (h->buckets)
-        out->arrays = allocated(l, bucket_array(h->B) * l->bucket_size, pointers);
+        out->arrays = gmv_allocated_bytes(l, bucket_array(h->B) * l->bucket_size, pointers);
     uint64_t prealloc = h->B >= 4 ? UINT64_C(1) << (h->B - 4) : 0, used_prealloc = prealloc;
     uint64_t spare_start = h->buckets + (UINT64_C(1) << h->B) * l->bucket_size;
     if (h->next_overflow >= spare_start && l->bucket_size)
@@ -80,35 +201,71 @@ static void classic_memory(const gmv_model *m, gmv_map_memory *out)
     if (used_prealloc > prealloc)
         used_prealloc = prealloc;
     uint64_t separate = h->noverflow > used_prealloc ? h->noverflow - used_prealloc : 0;
-    out->overflow = separate * allocated(l, l->bucket_size, pointers);
-    if (h->oldbuckets) {
-        uint8_t old_b = h->same_size_grow || h->B == 0 ? h->B : (uint8_t)(h->B - 1);
-        out->old_arrays = allocated(l, bucket_array(old_b) * l->bucket_size, pointers);
-    }
+    uint8_t old_b = h->same_size_grow || h->B == 0 ? h->B : (uint8_t)(h->B - 1);
+    if (out->cells_read) /* the buckets walked: exact, where noverflow is approximate from B 16 */
+        separate = separate_overflow(&m->buckets, h->B, l->bucket_size) +
+                   (m->has_old ? separate_overflow(&m->oldbuckets, old_b, l->bucket_size) : 0);
+    out->overflow = separate * gmv_allocated_bytes(l, l->bucket_size, pointers);
+    if (h->oldbuckets)
+        out->old_arrays = gmv_allocated_bytes(l, bucket_array(old_b) * l->bucket_size, pointers);
     if (h->extra)
-        out->extra = allocated(l, 3 * (uint64_t)l->ptr_size, true) + overflow_slice(l, h->noverflow);
+        out->extra = gmv_allocated_bytes(l, 3 * (uint64_t)l->ptr_size, true) + overflow_slices(m, h->noverflow);
+    classic_use(m, separate, used_prealloc, out);
+}
+
+/* Splits a Swiss table's or small group's slots by use: `full` live, the
+ * `deleted` tombstones, the rest empty. */
+static void swiss_slots(gmv_map_memory *out, uint64_t cell, uint64_t slots, uint64_t full, uint64_t deleted)
+{
+    full = full < slots ? full : slots;
+    deleted = deleted < slots - full ? deleted : slots - full;
+    out->live_entries += full;
+    out->in_use += full * cell;
+    out->deleted += deleted * cell;
+    out->empty += (slots - full - deleted) * cell;
+}
+
+/* A table's tombstones as its header tells them (maxGrowth - used - growthLeft). */
+static uint64_t header_tombstones(const gmv_table *t)
+{
+    return t->tombstones > 0 ? (uint64_t)t->tombstones : 0;
 }
 
 static void swiss_memory(const gmv_model *m, gmv_map_memory *out)
 {
     const gmv_layout *l = &m->layout;
     const gmv_swiss_header *h = &m->swiss;
-    bool pointers = holds_pointers(l);
-    out->header = allocated(l, l->swiss.map.size, true);
+    bool pointers = holds_pointers(m);
+    uint64_t cell = 1 + (l->swiss.group_size - GMV_GROUP_SLOTS) / GMV_GROUP_SLOTS;
+    out->header = gmv_allocated_bytes(l, l->swiss.map.size, true);
     if (h->small) {
-        out->arrays = allocated(l, l->swiss.group_size, pointers);
+        out->arrays = gmv_allocated_bytes(l, l->swiss.group_size, pointers);
         out->capacity = GMV_GROUP_SLOTS;
+        const gmv_group *g = gmv_small_group_of(m);
+        uint64_t full = m->header.count, deleted = 0;
+        if (out->cells_read && g && g->readable) {
+            full = deleted = 0;
+            for (int i = 0; i < GMV_GROUP_SLOTS; i++) {
+                full += g->state[i] == GMV_CTRL_FULL;
+                deleted += g->state[i] == GMV_CTRL_DELETED;
+            }
+        }
+        swiss_slots(out, cell, GMV_GROUP_SLOTS, full, deleted);
         return;
     }
     if (h->dir_len)
-        out->directory = allocated(l, h->dir_len * l->ptr_size, true);
+        out->directory = gmv_allocated_bytes(l, h->dir_len * l->ptr_size, true);
     for (size_t i = 0; i < m->ntables; i++) {
         const gmv_table *t = &m->tables[i];
         if (!t->readable)
             continue;
-        out->tables += allocated(l, l->swiss.table.size, true);
-        out->arrays += allocated(l, (t->length_mask + 1) * l->swiss.group_size, pointers);
+        out->tables += gmv_allocated_bytes(l, l->swiss.table.size, true);
+        out->arrays += gmv_allocated_bytes(l, (t->length_mask + 1) * l->swiss.group_size, pointers);
         out->capacity += t->capacity;
+        if (out->cells_read)
+            swiss_slots(out, cell, t->capacity, t->full, t->deleted);
+        else
+            swiss_slots(out, cell, t->capacity, t->used, header_tombstones(t));
     }
 }
 
@@ -133,16 +290,17 @@ static uint64_t expected_overflow(uint64_t count, uint64_t buckets)
 static uint64_t classic_rebuilt(const gmv_model *m, uint64_t count)
 {
     const gmv_layout *l = &m->layout;
-    bool pointers = holds_pointers(l);
+    bool pointers = holds_pointers(m);
     uint8_t b = 0;
     while (count > GMV_BUCKET_CELLS && count * 2 > 13 * (UINT64_C(1) << b) && b < 48)
         b++;
     uint64_t overflow = expected_overflow(count, UINT64_C(1) << b);
     uint64_t prealloc = b >= 4 ? UINT64_C(1) << (b - 4) : 0;
     uint64_t separate = overflow > prealloc ? overflow - prealloc : 0;
-    return allocated(l, l->hmap.size, true) + allocated(l, bucket_array(b) * l->bucket_size, pointers) +
-           separate * allocated(l, l->bucket_size, pointers) +
-           (overflow || b >= 4 ? allocated(l, 3 * (uint64_t)l->ptr_size, true) + overflow_slice(l, overflow) : 0);
+    uint64_t slices = holds_pointers(m) ? 0 : overflow_slice(m, appended_cap(l, overflow));
+    return gmv_allocated_bytes(l, l->hmap.size, true) + gmv_allocated_bytes(l, bucket_array(b) * l->bucket_size, pointers) +
+           separate * gmv_allocated_bytes(l, l->bucket_size, pointers) +
+           (overflow || b >= 4 ? gmv_allocated_bytes(l, 3 * (uint64_t)l->ptr_size, true) + slices : 0);
 }
 
 #define TABLE_MAX 1024 /* maxTableCapacity */
@@ -154,18 +312,18 @@ static uint64_t classic_rebuilt(const gmv_model *m, uint64_t count)
 static uint64_t swiss_rebuilt(const gmv_model *m, uint64_t count)
 {
     const gmv_layout *l = &m->layout;
-    bool pointers = holds_pointers(l);
-    uint64_t bytes = allocated(l, l->swiss.map.size, true);
+    bool pointers = holds_pointers(m);
+    uint64_t bytes = gmv_allocated_bytes(l, l->swiss.map.size, true);
     if (count <= GMV_GROUP_SLOTS)
-        return bytes + allocated(l, l->swiss.group_size, pointers);
+        return bytes + gmv_allocated_bytes(l, l->swiss.group_size, pointers);
     uint64_t capacity = 2 * GMV_GROUP_SLOTS, tables = 1;
     while (count * 8 > capacity * 7 && capacity < TABLE_MAX)
         capacity *= 2;
     while (count * 8 > tables * TABLE_MAX * 7 && tables < (UINT64_C(1) << 40))
         tables *= 2;
-    uint64_t groups = allocated(l, capacity / GMV_GROUP_SLOTS * l->swiss.group_size, pointers);
-    return bytes + allocated(l, tables * l->ptr_size, true) +
-           tables * (allocated(l, l->swiss.table.size, true) + groups);
+    uint64_t groups = gmv_allocated_bytes(l, capacity / GMV_GROUP_SLOTS * l->swiss.group_size, pointers);
+    return bytes + gmv_allocated_bytes(l, tables * l->ptr_size, true) +
+           tables * (gmv_allocated_bytes(l, l->swiss.table.size, true) + groups);
 }
 
 void gmv_model_memory(const gmv_model *m, gmv_map_memory *out)
@@ -173,13 +331,28 @@ void gmv_model_memory(const gmv_model *m, gmv_map_memory *out)
     memset(out, 0, sizeof *out);
     if (m->header.nil)
         return;
+    out->cells_read = !m->headers_only;
     if (m->layout.impl == GMV_IMPL_SWISS)
         swiss_memory(m, out);
     else
         classic_memory(m, out);
-    out->total = out->header + out->arrays + out->overflow + out->old_arrays + out->extra + out->tables +
-                 out->directory;
+    uint64_t live = out->cells_read ? out->live_entries : m->header.count;
+    out->live_entries = live;
+    out->indirect = live * indirect_bytes(m);
+    out->strings_counted = m->stats.strings_counted;
+    out->strings = m->stats.string_bytes;
+    out->storage = out->header + out->arrays + out->overflow + out->old_arrays + out->extra + out->tables +
+                   out->directory;
+    out->total = out->storage + out->indirect + out->strings;
+    out->in_use += out->indirect + out->strings;
+    out->wasted = out->empty + out->deleted + out->old + out->spare;
+    uint64_t used = out->in_use + out->wasted;
+    out->overhead = out->total > used ? out->total - used : 0;
     uint64_t count = m->header.count;
-    out->rebuilt = m->layout.impl == GMV_IMPL_SWISS ? swiss_rebuilt(m, count) : classic_rebuilt(m, count);
+    if (count == 0) /* make(map[K]V) allocates the header alone, the rest on the first insert */
+        out->rebuilt = out->header;
+    else
+        out->rebuilt = (m->layout.impl == GMV_IMPL_SWISS ? swiss_rebuilt(m, count) : classic_rebuilt(m, count)) +
+                       count * indirect_bytes(m) + out->strings;
     out->saving = out->total > out->rebuilt ? out->total - out->rebuilt : 0;
 }

@@ -70,6 +70,16 @@ typedef struct build_request {
     unsigned nouter;
 } build_request;
 
+/* True when `types` says where the executable lies in memory: string
+ * literals can be told from heap strings, which are counted. */
+static bool executable_known(const gmv_types *types)
+{
+    uint64_t start = 0, end = 0;
+    if (types)
+        gmv_types_image(types, &start, &end);
+    return end > start;
+}
+
 /* One walk of the map into a new model, as `req` says. */
 static int build_once(gmv_model **out, const build_request *req)
 {
@@ -103,6 +113,7 @@ static int build_once(gmv_model **out, const build_request *req)
     b.decode_unkept = gmv_type_reads_more(&layout->key) || gmv_type_reads_more(&layout->elem) ||
                       b.tree_type[0] != GMV_NO_TYPE || b.tree_type[1] != GMV_NO_TYPE;
     b.prefetch = gmv_source_can_prefetch(src) && b.decode_unkept;
+    b.count_strings = executable_known(types);
     if (req->map_addr == 0)
         m->header.nil = true;
     else
@@ -119,6 +130,8 @@ static int build_once(gmv_model **out, const build_request *req)
         return rc;
     }
     finish(m, b.bytes_read);
+    m->stats.string_bytes = b.string_bytes + (b.tiny_parts + GMV_TINY_PARTS / 2) / GMV_TINY_PARTS;
+    m->stats.strings_counted = b.count_strings && !m->header.nil && !m->headers_only;
     *out = m;
     return 0;
 }

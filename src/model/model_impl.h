@@ -89,7 +89,24 @@ typedef struct gmv_builder {
     uint32_t tree_type[2];      /* the key's and value's type, GMV_NO_TYPE when decoded flat */
     gmv_arena tree_scratch;     /* the trees of an entry not kept, until the next one */
     gmv_model_list scratch_models; /* the maps those trees read whole, as long */
+    /* The heap bytes of the strings the entries hold (gmv_builder_own_string) */
+    bool count_strings;         /* the first walk of the entries: each is met once */
+    gmv_addrset strings_seen;   /* string data pointers already counted */
+    uint64_t string_bytes;      /* of strings of 16 bytes or more */
+    uint64_t tiny_parts;        /* of shorter ones, in 1/GMV_TINY_PARTS bytes */
 } gmv_builder;
+
+#define GMV_TINY_PARTS UINT64_C(720720) /* divisible by 1..16: a tiny block's share is exact */
+
+/* Counts a string of `len` bytes at `data` that a key or value holds in
+ * its own bytes towards the map's string bytes (once per data pointer;
+ * literals in the executable and empty strings are not on the heap).
+ * Returns 0 or GMV_ERR_NOMEM. */
+int gmv_builder_own_string(gmv_builder *b, uint64_t data, uint64_t len);
+
+/* The bytes the Go allocator takes for an object of `size` bytes of the
+ * map's target (`pointers`: it holds pointers), as memory.c rounds them. */
+uint64_t gmv_allocated_bytes(const gmv_layout *layout, uint64_t size, bool pointers);
 
 /* The one group of a small Swiss map, or NULL (gmv_model_small_group). */
 static inline const gmv_group *gmv_small_group_of(const gmv_model *m)

@@ -141,6 +141,53 @@ static int write_entries(jw *w, const gmv_model *m)
     return rc;
 }
 
+void render_memory_members(jw *w, const gmv_map_memory *m)
+{
+    jw_key(w, "capacity"); jw_uint(w, m->capacity);
+    jw_key(w, "bytes_held");
+    jw_object_begin(w);
+    jw_key(w, "header"); jw_uint(w, m->header);
+    jw_key(w, "arrays"); jw_uint(w, m->arrays);
+    jw_key(w, "overflow"); jw_uint(w, m->overflow);
+    jw_key(w, "old_arrays"); jw_uint(w, m->old_arrays);
+    jw_key(w, "extra"); jw_uint(w, m->extra);
+    jw_key(w, "tables"); jw_uint(w, m->tables);
+    jw_key(w, "directory"); jw_uint(w, m->directory);
+    jw_key(w, "storage"); jw_uint(w, m->storage);
+    jw_key(w, "indirect"); jw_uint(w, m->indirect);
+    jw_key(w, "strings"); jw_uint(w, m->strings);
+    jw_key(w, "total"); jw_uint(w, m->total);
+    jw_object_end(w);
+    jw_key(w, "strings_counted"); jw_bool(w, m->strings_counted);
+    jw_key(w, "cells_read"); jw_bool(w, m->cells_read);
+    jw_key(w, "in_use"); jw_uint(w, m->in_use);
+    jw_key(w, "wasted");
+    jw_object_begin(w);
+    jw_key(w, "empty"); jw_uint(w, m->empty);
+    jw_key(w, "deleted"); jw_uint(w, m->deleted);
+    jw_key(w, "old"); jw_uint(w, m->old);
+    jw_key(w, "spare"); jw_uint(w, m->spare);
+    jw_key(w, "total"); jw_uint(w, m->wasted);
+    jw_object_end(w);
+    jw_key(w, "overhead"); jw_uint(w, m->overhead);
+    jw_key(w, "rebuilt"); jw_uint(w, m->rebuilt);
+    jw_key(w, "saving"); jw_uint(w, m->saving);
+}
+
+/* The map's memory figures, or null for a nil map. */
+static void write_memory(jw *w, const gmv_model *m)
+{
+    if (gmv_model_header(m)->nil) {
+        jw_null(w);
+        return;
+    }
+    gmv_map_memory mem;
+    gmv_model_memory(m, &mem);
+    jw_object_begin(w);
+    render_memory_members(w, &mem);
+    jw_object_end(w);
+}
+
 int gmv_render_json(FILE *out, const gmv_model *m, const gmv_origin *origin)
 {
     jw w;
@@ -152,6 +199,7 @@ int gmv_render_json(FILE *out, const gmv_model *m, const gmv_origin *origin)
     jw_key(&w, "map"); json_write_map(&w, m);
     jw_key(&w, "layout"); write_layout(&w, m);
     jw_key(&w, "stats"); write_stats(&w, m);
+    jw_key(&w, "memory"); write_memory(&w, m);
     jw_key(&w, "anomalies"); write_anomalies(&w, m);
     jw_key(&w, "entries");
     int entries_rc = write_entries(&w, m);

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "gomapviz/render.h"
 #include "render/json_writer.h"
+#include "render/render_impl.h"
 #include "render/text.h"
 
 /* `bytes` as a short size: 512 B, 1.5 KiB, 12.0 MiB. */
@@ -24,20 +25,6 @@ static void short_size(uint64_t bytes, char *out, size_t size)
         u++;
     }
     snprintf(out, size, "%.1f %s", v, units[u]);
-}
-
-static void memory_json(jw *w, const gmv_map_memory *m)
-{
-    jw_object_begin(w);
-    jw_key(w, "header"); jw_uint(w, m->header);
-    jw_key(w, "arrays"); jw_uint(w, m->arrays);
-    jw_key(w, "overflow"); jw_uint(w, m->overflow);
-    jw_key(w, "old_arrays"); jw_uint(w, m->old_arrays);
-    jw_key(w, "extra"); jw_uint(w, m->extra);
-    jw_key(w, "tables"); jw_uint(w, m->tables);
-    jw_key(w, "directory"); jw_uint(w, m->directory);
-    jw_key(w, "total"); jw_uint(w, m->total);
-    jw_object_end(w);
 }
 
 static int list_json(FILE *out, const gmv_map_row *rows, size_t n)
@@ -59,10 +46,7 @@ static int list_json(FILE *out, const gmv_map_row *rows, size_t n)
         if (r->address) { /* read from a process or a core */
             jw_key(&w, "address"); jw_address(&w, r->address);
             jw_key(&w, "count"); jw_uint(&w, r->count);
-            jw_key(&w, "capacity"); jw_uint(&w, r->memory.capacity);
-            jw_key(&w, "bytes_held"); memory_json(&w, &r->memory);
-            jw_key(&w, "rebuilt"); jw_uint(&w, r->memory.rebuilt);
-            jw_key(&w, "saving"); jw_uint(&w, r->memory.saving);
+            render_memory_members(&w, &r->memory);
         }
         jw_object_end(&w);
         total += r->memory.total;
@@ -77,33 +61,34 @@ static int list_json(FILE *out, const gmv_map_row *rows, size_t n)
 
 static int list_text(FILE *out, const gmv_map_row *rows, size_t n)
 {
-    uint64_t total = 0;
-    fprintf(out, "%10s %10s %10s %10s  %-7s %-30s %s\n", "held", "saving", "entries", "slots", "impl", "type",
-            "path");
+    uint64_t total = 0, wasted_total = 0;
+    fprintf(out, "%10s %10s %10s %10s %10s  %-7s %-30s %s\n", "held", "wasted", "saving", "entries", "slots", "impl",
+            "type", "path");
     for (size_t i = 0; i < n; i++) {
         const gmv_map_row *r = &rows[i];
-        char held[32], saving[32], count[24] = "-", slots[24] = "-";
-        snprintf(held, sizeof held, "-");
-        snprintf(saving, sizeof saving, "-");
+        char held[32] = "-", wasted[32] = "-", saving[32] = "-", count[24] = "-", slots[24] = "-";
         if (r->address) {
             short_size(r->memory.total, held, sizeof held);
+            short_size(r->memory.wasted, wasted, sizeof wasted);
             short_size(r->memory.saving, saving, sizeof saving);
             snprintf(count, sizeof count, "%" PRIu64, r->count);
             snprintf(slots, sizeof slots, "%" PRIu64, r->memory.capacity);
         }
-        fprintf(out, "%10s %10s %10s %10s  %-7s %-30s %s\n", held, saving, count, slots, gmv_map_impl_name(r->impl),
-                r->type, r->path);
+        fprintf(out, "%10s %10s %10s %10s %10s  %-7s %-30s %s\n", held, wasted, saving, count, slots,
+                gmv_map_impl_name(r->impl), r->type, r->path);
         total += r->memory.total;
+        wasted_total += r->memory.wasted;
     }
-    char held[32];
+    char held[32], wasted[32];
     short_size(total, held, sizeof held);
+    short_size(wasted_total, wasted, sizeof wasted);
     if (n && !rows[0].address)
         fprintf(out, "%zu map%s the executable places (gomapviz list --pid or --core reads what they hold)\n", n,
                 gmv_plural(n));
     else
-        fprintf(out, "%zu map%s, %s held (%" PRIu64 " bytes; storage only: keys, values and strings kept outside "
-                     "the maps are not counted)\n",
-                n, gmv_plural(n), held, total);
+        fprintf(out, "%zu map%s, %s held (%" PRIu64 " bytes), %s of it wasted in empty, deleted and moved cells; "
+                     "read from the headers: string bytes are counted by gomapviz stats\n",
+                n, gmv_plural(n), held, total, wasted);
     return ferror(out) ? gmv_fail(GMV_ERR_IO, "cannot write the list") : 0;
 }
 

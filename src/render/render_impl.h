@@ -57,4 +57,9 @@ void swiss_stats_lines(FILE *out, const gmv_model *m);
 int swiss_render_graph(FILE *out, const gmv_model *m, const gmv_origin *origin, const gmv_graph_options *opt,
                        gmv_graph_format format);
 
+/* Writes the members of a map's memory figures (gmv_model_memory) into
+ * the object `w` is in: capacity, bytes_held by kind, in_use, wasted by
+ * cause, overhead, rebuilt, saving (docs/json-schema.md, "Memory"). */
+void render_memory_members(jw *w, const gmv_map_memory *m);
+
 #endif

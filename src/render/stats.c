@@ -32,22 +32,28 @@ static void print_anomalies(FILE *out, const gmv_model *m)
         fprintf(out, "  ... (gomapviz dump lists them all)\n");
 }
 
-/* What the map's storage takes on the Go heap, by kind (gmv_model_memory). */
+/* What the map holds on the Go heap, by kind and by use (gmv_model_memory). */
 static void print_memory(FILE *out, const gmv_model *m)
 {
     gmv_map_memory mem;
     gmv_model_memory(m, &mem);
-    fprintf(out, "heap: %" PRIu64 " bytes as allocated (header %" PRIu64, mem.total, mem.header);
+    fprintf(out, "heap: %" PRIu64 " bytes held, as allocated: header %" PRIu64, mem.total, mem.header);
     if (gmv_model_implementation(m) == GMV_IMPL_SWISS)
         fprintf(out, ", directory %" PRIu64 ", tables %" PRIu64 ", groups %" PRIu64, mem.directory, mem.tables,
                 mem.arrays);
     else
         fprintf(out, ", buckets %" PRIu64 ", overflow %" PRIu64 ", old buckets %" PRIu64 ", mapextra %" PRIu64,
                 mem.arrays, mem.overflow, mem.old_arrays, mem.extra);
-    fprintf(out, "), for %" PRIu64 " slots; rebuilt with its %" PRIu64 " entr%s it would take %" PRIu64
-                 " (a copy saves %" PRIu64 ")\n",
-            mem.capacity, gmv_model_header(m)->count, gmv_model_header(m)->count == 1 ? "y" : "ies", mem.rebuilt,
-            mem.saving);
+    fprintf(out, ", indirect keys and values %" PRIu64 ", string bytes %" PRIu64 "\n", mem.indirect, mem.strings);
+    fprintf(out, "  in use by %" PRIu64 " entr%s: %" PRIu64 "; wasted: %" PRIu64 " (empty cells %" PRIu64
+                 ", deleted %" PRIu64,
+            mem.live_entries, mem.live_entries == 1 ? "y" : "ies", mem.in_use, mem.wasted, mem.empty, mem.deleted);
+    if (gmv_model_implementation(m) == GMV_IMPL_CLASSIC)
+        fprintf(out, ", moved in the old array %" PRIu64 ", spare overflow buckets %" PRIu64, mem.old, mem.spare);
+    fprintf(out, "); overhead %" PRIu64 " (headers, pointers, padding, size classes)\n", mem.overhead);
+    fprintf(out, "  rebuilt with its %" PRIu64 " entr%s (a copy) it would hold %" PRIu64 ": a copy saves %" PRIu64
+                 "\n",
+            gmv_model_header(m)->count, gmv_model_header(m)->count == 1 ? "y" : "ies", mem.rebuilt, mem.saving);
 }
 
 int gmv_render_stats(FILE *out, const gmv_model *m, const gmv_origin *origin)

@@ -161,11 +161,18 @@ static json_t *value_types_json(const gmv_snapshot *snap)
         json_array_append_new(types, go_type_json(gmv_types_at(t, i)));
     gmv_types_each_runtime_type(t, runtime_type_json, rts);
     gmv_types_each_func(t, func_json, funcs);
-    return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "bias", address_json(gmv_types_bias(t)), "key",
+    uint64_t image_start, image_end;
+    gmv_types_image(t, &image_start, &image_end);
+    json_t *obj = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "bias", address_json(gmv_types_bias(t)), "key",
                      type_ref(gmv_types_key(t)), "elem", type_ref(gmv_types_elem(t)), "follow_depth",
                      snap->follow_depth == GMV_FOLLOW_NONE ? (json_int_t)-1 : (json_int_t)snap->follow_depth,
                      "max_elems", (json_int_t)snap->max_elems, "nested_maps", (json_int_t)snap->nested_maps, "types",
                      types, "runtime_types", rts, "funcs", funcs);
+    if (obj && image_end > image_start) {
+        json_object_set_new(obj, "image_start", address_json(image_start));
+        json_object_set_new(obj, "image_end", address_json(image_end));
+    }
+    return obj;
 }
 
 char *gmv_snapshot_meta_encode(const gmv_snapshot *snap)
@@ -567,6 +574,8 @@ static void get_value_types(meta_reader *r, json_t *root, gmv_snapshot *snap)
     snap->max_elems = get_uint(&sub, obj, "max_elems", GMV_MAX_ELEMS);
     snap->nested_maps = get_optional_uint(&sub, obj, "nested_maps", GMV_MAX_NESTED_MAPS, 0);
     get_memos(&sub, obj, t, count);
+    if (json_object_get(obj, "image_start")) /* absent before gomapviz counted string bytes */
+        gmv_types_set_image(t, get_address(&sub, obj, "image_start"), get_address(&sub, obj, "image_end"));
     if (sub.rc == 0)
         sub.rc = gmv_types_set_roots(t, key, elem);
     if (sub.rc == 0)

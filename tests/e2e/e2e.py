@@ -231,6 +231,28 @@ class Target:
 
 # ---------------------------------------------------------------- gomapviz
 
+def memory_adds_up(model, cmdline):
+    """The memory of a dump: bytes by kind and by use add up to what the
+    map holds, and an entry found is an entry in use."""
+    mem = model.get("memory")
+    if mem is None:
+        if not (model.get("map") or {}).get("nil"):
+            raise Fail("%s wrote no memory for a map" % cmdline)
+        return
+    b, w = mem["bytes_held"], mem["wasted"]
+    kinds = ("header", "arrays", "overflow", "old_arrays", "extra", "tables", "directory")
+    problems = []
+    if b["storage"] != sum(b[k] for k in kinds) or b["total"] != b["storage"] + b["indirect"] + b["strings"]:
+        problems.append("bytes by kind %s" % b)
+    if w["total"] != w["empty"] + w["deleted"] + w["old"] + w["spare"]:
+        problems.append("wasted %s" % w)
+    if mem["in_use"] + w["total"] + mem["overhead"] != b["total"] or mem["in_use"] + w["total"] > b["total"]:
+        problems.append("in use %d + wasted %d + overhead %d against %d held" % (
+            mem["in_use"], w["total"], mem["overhead"], b["total"]))
+    if problems:
+        raise Fail("%s: memory does not add up: %s" % (cmdline, "; ".join(problems)))
+
+
 class Gmv:
     def __init__(self, path):
         self.path = path
@@ -266,6 +288,7 @@ class Gmv:
             raise Fail("%s exited 3 but lists no anomalies" % cp.cmdline)
         if cp.returncode == 0 and model.get("anomalies"):
             raise Fail("%s exited 0 but lists anomalies" % cp.cmdline)
+        memory_adds_up(model, cp.cmdline)
         return model
 
     def error(self, *args, mentions=None):

@@ -22,6 +22,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 )
 
 type registry struct {
@@ -66,7 +67,17 @@ var (
 	memThinned map[int64]int64 // 10^6 inserted, then 9 in 10 deleted
 	memCopy    map[int64]int64 // memThinned copied into a new map: what rebuilding saves
 	memStrKeys map[[16]byte]int32
+	// maps whose heap includes what their entries hold outside the map
+	memStrings  map[string]string // 25-byte keys; values a literal or one shared string
+	memTiny     map[string]int32  // 6-byte keys: the tiny allocator packs two in 16 bytes
+	memIndirect map[int32][160]byte
+	memPeople   map[int32]person // a string inside a struct value
 )
+
+type person struct {
+	name string
+	age  int
+}
 
 // measured is a map's heap as the program sees it: HeapAlloc after a GC,
 // after the map was built, less before.
@@ -74,6 +85,10 @@ type measured struct {
 	Path  string `json:"path"`
 	Bytes uint64 `json:"bytes"`
 	Maps  int    `json:"maps"` // how many maps: one, or those of PATH[*]
+	// Outside: its entries hold strings or indirect values on the heap too,
+	// which gomapviz counts when it reads the entries (stats, dump), not
+	// from the headers (list)
+	Outside bool `json:"outside,omitempty"`
 }
 
 // heapAlloc is the live heap after two collections (the first may still
@@ -118,9 +133,16 @@ func measureMany(path string, maps *[]map[int64]int64, n, size int) measured {
 	return m
 }
 
+// measureOutside measures a map whose entries hold heap memory outside it.
+func measureOutside(path string, build func()) measured {
+	m := measure(path, build)
+	m.Outside = true
+	return m
+}
+
 func measureAll() []measured {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	heap := make([]measured, 0, 8)
+	heap := make([]measured, 0, 12)
 	for i := 0; i < 4; i++ {
 		heapAlloc() // the first collections allocate for the collector itself (KBs): not the maps'
 	}
@@ -155,6 +177,37 @@ func measureAll() []measured {
 				var k [16]byte
 				copy(k[:], strconv.Itoa(i))
 				memStrKeys[k] = int32(i)
+			}
+		}),
+		measureOutside("main.memStrings", func() {
+			memStrings = map[string]string{}
+			shared := strings.Repeat("v", 40)
+			for i := 0; i < 50000; i++ {
+				v := "a literal value"
+				if i%2 == 1 {
+					v = shared
+				}
+				memStrings[fmt.Sprintf("key-%012d-abcdefgh", i)] = v
+			}
+		}),
+		measureOutside("main.memTiny", func() {
+			memTiny = map[string]int32{}
+			for i := 0; i < 50000; i++ {
+				memTiny[strconv.Itoa(100000+i)] = int32(i)
+			}
+		}),
+		measureOutside("main.memIndirect", func() {
+			memIndirect = map[int32][160]byte{}
+			for i := 0; i < 20000; i++ {
+				var v [160]byte
+				v[0] = byte(i)
+				memIndirect[int32(i)] = v
+			}
+		}),
+		measureOutside("main.memPeople", func() {
+			memPeople = map[int32]person{}
+			for i := 0; i < 20000; i++ {
+				memPeople[int32(i)] = person{name: fmt.Sprintf("person-name-%08d", i), age: i % 90}
 			}
 		}),
 	)
