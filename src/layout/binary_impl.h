@@ -218,6 +218,10 @@ int gmv_dwarf_go_kind(Dwarf_Die *die);
 bool gmv_dwarf_is_map(const gmv_binary *bin, Dwarf_Off type, Dwarf_Off *map_die,
                       const char **map_name);
 
+/* The prefix of the types of generic code's instances ("go.shape.map[string]int32"):
+ * gmv_dwarf_is_map names such a map without it, gmv_dwarf_find_map finds it so. */
+#define GMV_SHAPE_PREFIX "go.shape."
+
 /* Returns the Go name of the type DIE at offset `type` ("int", "*main.T"),
  * or NULL when it has none. Borrowed from libdw. */
 const char *gmv_dwarf_type_name(const gmv_binary *bin, Dwarf_Off type);

@@ -2,6 +2,7 @@
  * variables and the map types, each sorted by name. Only top-level DIEs of
  * each compilation unit are looked at, so functions' children are skipped. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/error.h"
@@ -284,6 +285,12 @@ const gmv_dwarf_map *gmv_dwarf_find_map(const gmv_binary *bin, const char *name)
     if (hit)
         return hit;
     char want[GMV_TYPE_NAME_MAX], have[GMV_TYPE_NAME_MAX];
+    if (strncmp(name, GMV_SHAPE_PREFIX, strlen(GMV_SHAPE_PREFIX)) != 0 &&
+        snprintf(want, sizeof want, GMV_SHAPE_PREFIX "%s", name) < (int)sizeof want) {
+        const char *shape = want; /* a map of a generic function's instance, named by its shape */
+        if (bin->nmaps && (hit = bsearch(&shape, bin->maps, bin->nmaps, sizeof *bin->maps, by_name)))
+            return hit;
+    }
     if (!gmv_normalize_type_name(name, want, sizeof want))
         return NULL;
     for (size_t i = 0; i < bin->nmaps; i++) {

@@ -44,6 +44,8 @@ bool gmv_dwarf_is_map(const gmv_binary *bin, Dwarf_Off type, Dwarf_Off *map_die,
         if (kind == GMV_GO_KIND_MAP || (!kind && name && strncmp(name, "map[", 4) == 0)) {
             *map_die = dwarf_dieoffset(&cur);
             *map_name = name ? name : "map";
+            if (strncmp(*map_name, GMV_SHAPE_PREFIX, strlen(GMV_SHAPE_PREFIX)) == 0)
+                *map_name += strlen(GMV_SHAPE_PREFIX);
             return true;
         }
         if (kind || !gmv_die_ref(&cur, DW_AT_type, &next))

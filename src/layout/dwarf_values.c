@@ -14,7 +14,6 @@
 
 #define DW_AT_GO_EMBEDDED 0x2903
 #define MAX_NESTING 32 /* structs and arrays inside each other */
-#define DW_AT_GO_CLOSURE_OFFSET 0x2907
 #define MAX_CAPTURES 256 /* variables one closure captures */
 
 
@@ -318,33 +317,29 @@ uint32_t gmv_dwarf_value_type(gmv_types *t, uint64_t off)
  * nothing. Returns false only when memory runs out. */
 static bool closure_captures(gmv_types *t, uint64_t pc, gmv_go_func *out)
 {
-    Dwarf_Die fn, v, next, vtype;
-    Dwarf_Off off = t->bin->dwarf ? gmv_dwarf_find_func(t->bin, pc) : 0;
-    if (!off || !dwarf_offdie(t->bin->dwarf, off, &fn))
-        return true;
+    gmv_capture captures[MAX_CAPTURES];
+    size_t n = gmv_dwarf_closure_captures(t->bin, pc, captures, MAX_CAPTURES);
     gmv_go_field found[MAX_CAPTURES];
-    uint32_t n = 0;
-    for (int more = dwarf_child(&fn, &v); more == 0 && n < MAX_CAPTURES; more = dwarf_siblingof(&v, &next), v = next) {
-        uint64_t offset = 0;
-        const char *name = dwarf_diename(&v);
-        if (dwarf_tag(&v) != DW_TAG_variable || !name || !gmv_die_const(&v, DW_AT_GO_CLOSURE_OFFSET, &offset) ||
-            offset == 0 || offset > GMV_MAX_VALUE_SIZE || !gmv_die_ref(&v, DW_AT_type, &vtype))
+    uint32_t kept_n = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (captures[i].offset > GMV_MAX_VALUE_SIZE)
             continue;
-        uint32_t type = type_of(t, &vtype, 0);
+        uint32_t type = type_of(t, &captures[i].type, 0);
         if (type == GMV_NO_TYPE)
             continue;
-        found[n] = (gmv_go_field){.name = gmv_types_intern(t, name), .offset = offset, .type = type};
-        if (!found[n++].name)
+        found[kept_n] = (gmv_go_field){.name = gmv_types_intern(t, captures[i].dwarf_name),
+                                       .offset = captures[i].offset, .type = type};
+        if (!found[kept_n++].name)
             return false;
     }
-    if (!n)
+    if (!kept_n)
         return true;
-    gmv_go_field *kept = gmv_arena_alloc(&t->strings, n * sizeof *kept);
+    gmv_go_field *kept = gmv_arena_alloc(&t->strings, kept_n * sizeof *kept);
     if (!kept)
         return false;
-    memcpy(kept, found, n * sizeof *kept);
+    memcpy(kept, found, kept_n * sizeof *kept);
     out->captures = kept;
-    out->ncaptures = n;
+    out->ncaptures = kept_n;
     return true;
 }
 

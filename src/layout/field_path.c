@@ -1,6 +1,7 @@
 /* Maps named by a path from a package-level variable, as Go code names
  * them: main.registry.m, main.shards[3].index, main.srv.routes (through the
- * pointer main.srv, as Go dereferences it for a field). The variable is
+ * pointer main.srv, as Go dereferences it for a field), html.entityMaps.d.r1
+ * (a variable the closure in html.entityMaps captured, read as a field). The variable is
  * found in the DWARF index, then each step through the DWARF types; a step
  * through a pointer or a slice reads the target's memory. */
 #include <inttypes.h>
@@ -19,6 +20,7 @@
 typedef struct place {
     const gmv_binary *bin;
     gmv_source *src;
+    uint64_t bias;
     const char *path;
     size_t walked;
     uint64_t addr;
@@ -84,13 +86,53 @@ static void field_names(Dwarf_Die *st, char *out, size_t size)
     }
 }
 
-/* `.name`: the field of the struct here (through a pointer first). */
+#define MAX_CAPTURES 64
+
+/* `.name` of a func value: a variable its closure captured (through its
+ * pointer when captured by reference). */
+static int captured(place *p, const char *want)
+{
+    uint64_t funcval = 0, code = 0;
+    int rc = read_word(p, p->addr, &funcval);
+    if (rc != 0)
+        return rc;
+    if (funcval == 0)
+        return gmv_fail(GMV_ERR_NOT_FOUND, "%.*s is a nil func: no map there", (int)p->walked, p->path);
+    rc = read_word(p, funcval, &code);
+    if (rc != 0)
+        return rc;
+    gmv_capture captures[MAX_CAPTURES];
+    size_t n = gmv_dwarf_closure_captures(p->bin, code - p->bias, captures, MAX_CAPTURES);
+    char names[512] = "";
+    for (size_t i = 0, used = 0; i < n; i++) {
+        if (strcmp(captures[i].name, want) == 0) {
+            p->addr = funcval + captures[i].offset;
+            p->type = captures[i].type;
+            return captures[i].by_reference ? through_pointer(p) : GMV_OK;
+        }
+        int w = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "", captures[i].name);
+        used += w > 0 && (size_t)w < sizeof names - used ? (size_t)w : 0;
+    }
+    if (n == 0)
+        return gmv_fail(GMV_ERR_NOT_FOUND, "%.*s is a func that captured no variable the DWARF describes (a "
+                        "closure's variables are described from Go 1.23)", (int)p->walked, p->path);
+    return gmv_fail(GMV_ERR_NOT_FOUND, "the closure in %.*s captured no %s; it captured %s", (int)p->walked,
+                    p->path, want, names);
+}
+
+/* `.name`: the field of the struct here (through a pointer first), or a
+ * variable the closure here captured. */
 static int field(place *p, const char *name, size_t len)
 {
     if (gmv_dwarf_go_kind(&p->type) == GMV_GO_KIND_POINTER) {
         int rc = through_pointer(p);
         if (rc != 0)
             return rc;
+    }
+    if (gmv_dwarf_go_kind(&p->type) == GMV_GO_KIND_FUNC) {
+        char want[256];
+        snprintf(want, sizeof want, "%.*s", (int)len, name);
+        return captured(p, want);
     }
     if (gmv_dwarf_go_kind(&p->type) != GMV_GO_KIND_STRUCT)
         return gmv_fail(GMV_ERR_INVALID, "%.*s is %s, which has no fields", (int)p->walked, p->path,
@@ -214,7 +256,7 @@ int gmv_binary_find_map_path(const gmv_binary *bin, gmv_source *src, uint64_t bi
         *addr_out = link + bias;
         return rc;
     }
-    place p = {.bin = bin, .src = src, .path = path, .walked = len, .addr = v->addr + bias};
+    place p = {.bin = bin, .src = src, .bias = bias, .path = path, .walked = len, .addr = v->addr + bias};
     if (!dwarf_offdie(bin->dwarf, v->type, &p.type) || !gmv_die_described(&p.type))
         return gmv_fail(GMV_ERR_FORMAT, "the DWARF of %s does not describe the type of %.*s", bin->path, (int)len,
                         path);

@@ -1,7 +1,8 @@
 /* Every map reachable from the package-level variables: in variables, in
  * struct fields, in array and slice elements, behind pointers (to a depth),
- * each named by its path as Go code names it (main.reg.m,
- * main.shards[3].index). Types come from the DWARF; pointers, slices and
+ * in the variables closures captured (a func variable's captures read as
+ * its fields: html.entityMaps.d.r1), each named by its path as Go code
+ * names it (main.reg.m, main.shards[3].index). Types come from the DWARF; pointers, slices and
  * the map pointers themselves are read from the target. */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #define MAX_NESTING 32      /* types inside types */
 #define PATH_MAX_LEN 1024
 #define MAX_PLACES (UINT64_C(1) << 22) /* values looked into in all: beyond, the search stops */
+#define MAX_CAPTURES 64     /* variables of one closure looked into */
 
 typedef struct finder {
     const gmv_binary *bin;
@@ -141,6 +143,7 @@ static bool compute_holds(holds_query *q, Dwarf_Die *type)
     case GMV_GO_KIND_POINTER:
     case GMV_GO_KIND_ARRAY: return inner_holds(q, type, DW_AT_type);
     case GMV_GO_KIND_SLICE: return inner_holds(q, type, GMV_DW_AT_GO_ELEM);
+    case GMV_GO_KIND_FUNC: return q->f->src != NULL; /* a closure may have captured one */
     case GMV_GO_KIND_STRUCT:
         for (int more = dwarf_child(type, &m); more == 0; more = dwarf_siblingof(&m, &next), m = next)
             if (dwarf_tag(&m) == DW_TAG_member && inner_holds(q, &m, DW_AT_type))
@@ -187,6 +190,43 @@ static bool may_hold_map(finder *f, Dwarf_Die *type)
     return holds_map(&q, type);
 }
 
+/* The value a pointer at `addr` points to, of the type `pointer` points
+ * to; `depth`: pointers still to follow after this one. */
+static void walk_target(finder *f, uint64_t addr, Dwarf_Die *pointer, unsigned depth, int nesting)
+{
+    uint64_t target = 0;
+    Dwarf_Die inner;
+    if (!gmv_die_ref(pointer, DW_AT_type, &inner) || !gmv_die_described(&inner) || !may_hold_map(f, &inner) ||
+        !read_word(f, addr, &target) || target == 0)
+        return;
+    if (gmv_addrset_add(&f->seen, target) != 1)
+        return; /* walked before (or out of memory): once is enough */
+    walk(f, target, &inner, depth, nesting + 1);
+}
+
+/* A func value at `addr`: a closure's captured variables, as fields (one
+ * captured by reference through its pointer, as Go code reads it). */
+static void walk_closure(finder *f, uint64_t addr, unsigned depth, int nesting)
+{
+    uint64_t funcval = 0, code = 0;
+    if (!read_word(f, addr, &funcval) || funcval == 0 || gmv_addrset_add(&f->seen, funcval) != 1 ||
+        !read_word(f, funcval, &code))
+        return;
+    gmv_capture captures[MAX_CAPTURES];
+    size_t n = gmv_dwarf_closure_captures(f->bin, code - f->bias, captures, MAX_CAPTURES);
+    for (size_t i = 0; i < n && !f->rc; i++) {
+        gmv_capture *c = &captures[i];
+        if (!gmv_die_described(&c->type) || !may_hold_map(f, &c->type))
+            continue;
+        size_t cut = push(f, ".%s", c->name);
+        if (c->by_reference)
+            walk_target(f, funcval + c->offset, &c->type, depth, nesting);
+        else
+            walk(f, funcval + c->offset, &c->type, depth, nesting + 1);
+        f->path[cut] = '\0';
+    }
+}
+
 static void walk(finder *f, uint64_t addr, Dwarf_Die *type, unsigned depth, int nesting)
 {
     Dwarf_Off map_die = 0;
@@ -216,16 +256,13 @@ static void walk(finder *f, uint64_t addr, Dwarf_Die *type, unsigned depth, int 
             walk_elems(f, data, len, &inner, depth, nesting);
         return;
     }
-    case GMV_GO_KIND_POINTER: {
-        uint64_t target = 0;
-        if (depth == 0 || !gmv_die_ref(type, DW_AT_type, &inner) || !gmv_die_described(&inner) ||
-            !may_hold_map(f, &inner) || !read_word(f, addr, &target) || target == 0)
-            return;
-        if (gmv_addrset_add(&f->seen, target) != 1)
-            return; /* walked before (or out of memory): once is enough */
-        walk(f, target, &inner, depth - 1, nesting + 1);
+    case GMV_GO_KIND_POINTER:
+        if (depth > 0)
+            walk_target(f, addr, type, depth - 1, nesting);
         return;
-    }
+    case GMV_GO_KIND_FUNC:
+        walk_closure(f, addr, depth, nesting);
+        return;
     default:
         return;
     }

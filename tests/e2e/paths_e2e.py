@@ -12,7 +12,10 @@ map live (dump --pid), from a snapshot (capture then dump) and from a gcore
 core file, and refuse each bad path with one line and exit 1, leaving the
 target running. gomapviz list (live and from the core, JSON) must name every
 one of those maps and the maps held as values of another map
-(main.byUser["ann"]) with the program's address and length, sorted by bytes
+(main.byUser["ann"]) with the program's address and length, and html's
+entity maps (2,138 entries; the program reaches them through go:linkname;
+Go 1.26 keeps them in the variables a closure captured:
+html.entityMaps.d.r1), sorted by bytes
 held, each with its bytes adding up; and for maps of 10 to 10^6 entries (one
 emptied by deletes; 1000 maps of 10 and 100 of 1000 entries, each group
 together) the bytes held must be within 3% of what the program measured with
@@ -84,6 +87,16 @@ class Runner(Cases):
             if (r["address"], r["count"]) != (f["address"], f["count"]):
                 raise Fail("list: %s at %s with %s, the program says %s with %s" % (
                     f["path"], r["address"], r["count"], f["address"], f["count"]))
+        by_address = {r["address"]: r for r in rows}
+        for h in view["stdlib"]:  # html's entity maps, which the program reaches through go:linkname
+            r = by_address.get(h["address"])
+            if r is None or not r["path"].startswith(h["prefix"]) or r["count"] != h["count"]:
+                raise Fail("list: the map at %s (%d entries) under %s... is %s" % (
+                    h["address"], h["count"], h["prefix"], r and (r["path"], r["count"])))
+            got = header_count(self.gmv.dump(*input_args, "--var", r["path"]))
+            if got != (h["address"], h["count"]):
+                raise Fail("dump --var %s: map %s of %s, the program says %s of %s" % (
+                    (r["path"],) + got + (h["address"], h["count"])))
         for h in view["heap"]:  # what the program measured with runtime.MemStats as it built the map
             if h.get("outside"):  # strings and indirect values too: read with the entries
                 self.held_outside(h, by_path.get(h["path"]), *input_args)

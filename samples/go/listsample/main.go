@@ -23,6 +23,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 type registry struct {
@@ -242,6 +243,21 @@ type refused struct {
 	Says string `json:"says"` // a word the message must hold
 }
 
+// hidden is a map of the standard library that the program reaches only
+// through go:linkname: list must find it at this address with this count,
+// under a path that starts with Prefix (the rest is the runtime's own
+// business: where sync.OnceValues keeps its results changed in Go 1.26).
+type hidden struct {
+	Prefix  string `json:"prefix"`
+	Address string `json:"address"`
+	Count   int    `json:"count"`
+}
+
+func hiddenAt(prefix string, m interface{}) hidden {
+	f := mapAt(prefix, m)
+	return hidden{Prefix: prefix, Address: f.Address, Count: f.Count}
+}
+
 func mapAt(path string, m interface{}) found {
 	v := reflect.ValueOf(m)
 	return found{Path: path, Address: fmt.Sprintf("0x%x", v.Pointer()), Count: v.Len()}
@@ -266,7 +282,10 @@ func main() {
 			mapAt("main.deep.in.m", deep.in.m),
 			mapAt("main.byUser", byUser),
 			mapAt("main.mem10s[999]", mem10s[999]), // a slice of maps: the element is the map
+			mapAt("unicode.Scripts", unicode.Scripts), // maps of the standard library
+			mapAt("unicode.Categories", unicode.Categories),
 		},
+		"stdlib": htmlMaps(),
 		// maps held as values of another map: what gomapviz list names them
 		"held": []found{
 			mapAt(`main.byUser["ann"]`, byUser["ann"]),
