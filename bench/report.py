@@ -12,6 +12,8 @@ run. The targets of issues 6 and 10 are computed from the rows.
 import sys
 from collections import OrderedDict
 
+LIST_BEGIN, LIST_END = "<!-- list-benchmark -->", "<!-- /list-benchmark -->"
+
 TYPES = OrderedDict([
     ("m64", "map[int64]int64"), ("mstr", "map[string]string"),
     ("m64-swiss", "map[int64]int64"), ("mstr-swiss", "map[string]string"),
@@ -434,8 +436,16 @@ def main():
       "`[key] = value` pairs it printed before the cap, each checked by `bench/count_entries.py`.")
     w("")
 
+    # the list benchmark's section (bench/report_list.py) is kept as it is
+    kept = ""
+    try:
+        before = open(out).read()
+        if LIST_BEGIN in before and LIST_END in before:
+            kept = "\n" + before[before.index(LIST_BEGIN):before.index(LIST_END) + len(LIST_END)] + "\n"
+    except OSError:
+        pass
     with open(out, "w") as fh:
-        fh.write("\n".join(o) + "\n")
+        fh.write("\n".join(o) + "\n" + kept)
 
 
 if __name__ == "__main__":

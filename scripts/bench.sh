@@ -4,6 +4,8 @@
 # both map implementations.
 #
 # Usage (Debian 12, as root):  bash scripts/bench.sh
+#                               bash scripts/bench.sh list   (gomapviz list over 1,000
+#                               maps and 2 GB: scripts/bench_list.sh says what it measures)
 #
 # It installs what it needs (gomapviz's build dependencies, Debian's delve,
 # gdb, hyperfine, GNU time, and delve's current release built with Go 1.26),
@@ -319,6 +321,10 @@ target_alive() {
 } >>"$INFO"
 
 # ---------------------------------------------------------------- the run
+if [ "${1:-}" = list ]; then # the list benchmark (issue 13) instead of the maps one
+    source scripts/bench_list.sh
+    exit 0
+fi
 FIFO=$WORK/stdin.fifo
 mkfifo "$FIFO"
 for impl in $IMPLS; do
