@@ -69,12 +69,17 @@ typedef struct gmv_graph_options {
     uint64_t focus_table;
     bool has_focus_groups;    /* draw groups [groups_first, groups_last] of that table (table 0 by default) */
     uint64_t groups_first, groups_last;
+    /* for a page (gmv_render_html): summary rows, buckets, tables and groups
+       link to the page's views of them (#buckets=A-B, #bucket=N, #tables=A-B,
+       #table=T, #table=T&group=G, #small) */
+    bool page_links;
 } gmv_graph_options;
 
-typedef enum gmv_graph_format { GMV_GRAPH_DOT, GMV_GRAPH_SVG, GMV_GRAPH_PNG } gmv_graph_format;
+/* GMV_GRAPH_HTML: the picture as the overview of a page to explore (gmv_render_html). */
+typedef enum gmv_graph_format { GMV_GRAPH_DOT, GMV_GRAPH_SVG, GMV_GRAPH_PNG, GMV_GRAPH_HTML } gmv_graph_format;
 
-/* Finds the format named `name` ("dot", "svg", "png") or, if `name` is a file
- * name, by its extension. Returns 0 or GMV_ERR_INVALID. */
+/* Finds the format named `name` ("dot", "svg", "png", "html") or, if `name`
+ * is a file name, by its extension. Returns 0 or GMV_ERR_INVALID. */
 int gmv_graph_format_from_name(const char *name, gmv_graph_format *out);
 
 /* Draws the model with Graphviz (cgraph builds the graph, gvc lays it out and
@@ -86,6 +91,28 @@ int gmv_graph_format_from_name(const char *name, gmv_graph_format *out);
  * (a focus that names nothing: the message says why) or GMV_ERR_IO. */
 int gmv_render_graph(FILE *out, const gmv_model *model, const gmv_origin *origin,
                      const gmv_graph_options *options, gmv_graph_format format);
+
+/* Writes one self-contained HTML page (scripts, styles and data inline; it
+ * reaches no network): `title`, the Graphviz SVG `svg` (`svg_len` bytes;
+ * NULL: none) as the overview with pan and zoom, and the JSON `data` that
+ * the page's viewer draws its views from; `kind` is "map" or "diff". The
+ * page runs only its bundled scripts (a Content-Security-Policy names them
+ * by hash); nothing from `data` or `svg` becomes markup. Returns 0 or
+ * GMV_ERR_IO. */
+int gmv_render_html_page(FILE *out, const char *kind, const char *title, const char *svg, size_t svg_len,
+                         const char *data, size_t data_len);
+
+/* Writes the page of one map (gomapviz render -o FILE.html): the overview
+ * gmv_render_graph draws with `options` (whose summary rows, buckets,
+ * tables and groups link to the page's views), and the data to draw any
+ * bucket, chain, table or group when it is opened, to find a key, and to
+ * show each cell's key, value, tophash or control byte, state and address.
+ * `input` is how the page names the map in the command lines it shows
+ * (a snapshot path, or "--pid 1234 --var main.m"; NULL: "INPUT").
+ * `origin` and `options` may be NULL. Fails as gmv_render_graph does, or
+ * with GMV_ERR_NOMEM. */
+int gmv_render_html(FILE *out, const gmv_model *model, const gmv_origin *origin, const gmv_graph_options *options,
+                    const char *input);
 
 #pragma GCC visibility pop
 

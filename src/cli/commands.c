@@ -208,12 +208,67 @@ static bool same_picture_format(const char *a, const char *b)
     return gmv_graph_format_from_name(a, &fa) == 0 && gmv_graph_format_from_name(b, &fb) == 0 && fa == fb;
 }
 
+/* Appends `word` to `out` as a shell would need it (single-quoted unless plain). */
+static void shell_word(char *out, size_t size, const char *word)
+{
+    size_t len = strlen(out);
+    bool plain = word[0] != '\0' && strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=,+-") ==
+                                       strlen(word);
+    if (plain) {
+        snprintf(out + len, size - len, "%s%s", len ? " " : "", word);
+        return;
+    }
+    snprintf(out + len, size - len, "%s'", len ? " " : "");
+    for (const char *p = word; *p && strlen(out) + 5 < size; p++) {
+        len = strlen(out);
+        snprintf(out + len, size - len, *p == '\'' ? "'\\''" : "%c", *p);
+    }
+    len = strlen(out);
+    snprintf(out + len, size - len, "'");
+}
+
+/* How the command line named the map, for the command lines a page shows:
+ * a snapshot path, or --pid/--core with --var or --addr --type. */
+static void describe_input(const cli_options *o, char *out, size_t size)
+{
+    char num[32];
+    out[0] = '\0';
+    if (o->snapshot) {
+        shell_word(out, size, o->snapshot);
+        return;
+    }
+    if (o->core) {
+        shell_word(out, size, "--core");
+        shell_word(out, size, o->core);
+    } else {
+        snprintf(num, sizeof num, "%ld", o->pid);
+        shell_word(out, size, "--pid");
+        shell_word(out, size, num);
+    }
+    if (o->exe) {
+        shell_word(out, size, "--exe");
+        shell_word(out, size, o->exe);
+    }
+    if (o->var) {
+        shell_word(out, size, "--var");
+        shell_word(out, size, o->var);
+    } else if (o->has_addr) {
+        snprintf(num, sizeof num, "0x%" PRIx64, o->addr);
+        shell_word(out, size, "--addr");
+        shell_word(out, size, num);
+        if (o->type) {
+            shell_word(out, size, "--type");
+            shell_word(out, size, o->type);
+        }
+    }
+}
+
 /* Works out the picture format from --format or the -o extension. */
 static int pick_format(const cli_options *o, gmv_graph_format *format)
 {
     const char *name = o->format ? o->format : o->output;
     if (!name || (!o->format && strcmp(name, "-") == 0)) {
-        cli_error("render needs -o FILE.svg|.png|.dot, or --format with -o -");
+        cli_error("render needs -o FILE.svg|.png|.dot|.html, or --format with -o -");
         return EXIT_USAGE;
     }
     if (gmv_graph_format_from_name(name, format) != 0) {
@@ -238,7 +293,11 @@ int cli_render(const cli_options *o)
     if (!out) {
         status = EXIT_FAILED;
     } else {
-        int rc = gmv_render_graph(out, model, gmv_snapshot_origin(snap), &o->graph, format);
+        char input[1024];
+        describe_input(o, input, sizeof input);
+        int rc = format == GMV_GRAPH_HTML
+                     ? gmv_render_html(out, model, gmv_snapshot_origin(snap), &o->graph, input)
+                     : gmv_render_graph(out, model, gmv_snapshot_origin(snap), &o->graph, format);
         bool closed = close_output(out);
         if (rc == GMV_ERR_UNSUPPORTED && format == GMV_GRAPH_PNG) {
             cli_error("%s: lower --full-limit, or draw part of the map (--buckets A-B, --table N, --groups A-B, "
@@ -303,7 +362,7 @@ static int pick_diff_output(const cli_options *o, diff_output *kind, gmv_graph_f
     const char *dot = strrchr(name, '.');
     const char *ext = dot ? dot + 1 : name;
     if (!diff_kind_of(ext, kind)) {
-        cli_error("unknown diff output '%s': use .txt, .json, .dot, .svg or .png", name);
+        cli_error("unknown diff output '%s': use .txt, .json, .dot, .svg, .png or .html", name);
         return EXIT_USAGE;
     }
     if (*kind == DIFF_PICTURE)

@@ -358,6 +358,8 @@ static gmv_graph_options resolve_options(const gmv_graph_options *in)
 int gmv_render_graph(FILE *out, const gmv_model *model, const gmv_origin *origin, const gmv_graph_options *options,
                      gmv_graph_format format)
 {
+    if (format == GMV_GRAPH_HTML)
+        return gmv_render_html(out, model, origin, options, NULL);
     gmv_graph_options opt = resolve_options(options);
     return render_impl_of(model)->render_graph(out, model, origin, &opt, format);
 }
@@ -390,8 +392,10 @@ int gmv_graph_format_from_name(const char *name, gmv_graph_format *out)
         *out = GMV_GRAPH_SVG;
     else if (strcmp(ext, "png") == 0)
         *out = GMV_GRAPH_PNG;
+    else if (strcmp(ext, "html") == 0 || strcmp(ext, "htm") == 0)
+        *out = GMV_GRAPH_HTML;
     else
-        return gmv_fail(GMV_ERR_INVALID, "unknown picture format '%s': use .dot, .svg or .png (or %s)", ext,
+        return gmv_fail(GMV_ERR_INVALID, "unknown picture format '%s': use .dot, .svg, .png or .html (or %s)", ext,
                         gmv_option_name(GMV_OPTION_FORMAT));
     return 0;
 }

@@ -100,8 +100,12 @@ static void bucket_heading(graph_ctx *ctx, const array_view *view, const gmv_cha
                            int columns)
 {
     const char *where = view->old ? "old bucket" : "bucket";
-    gmv_text_printf(&ctx->html, "<TR><TD COLSPAN=\"%d\" BGCOLOR=\"%s\"><B>%s %" PRIu64 "</B>", columns,
-                    view->old ? COLOR_OLD_HEAD : COLOR_BUCKET_HEAD, where, c->index);
+    char link[96] = "";
+    if (ctx->opt.page_links)
+        snprintf(link, sizeof link, " HREF=\"#%s=%" PRIu64 "\" TOOLTIP=\"open this bucket\"",
+                 view->old ? "oldbucket" : "bucket", c->index);
+    gmv_text_printf(&ctx->html, "<TR><TD COLSPAN=\"%d\" BGCOLOR=\"%s\"%s><B>%s %" PRIu64 "</B>", columns,
+                    view->old ? COLOR_OLD_HEAD : COLOR_BUCKET_HEAD, link, where, c->index);
     if (b->depth > 0)
         gmv_text_printf(&ctx->html, " \xc2\xb7 overflow %u", b->depth);
     if (view->old && b->depth == 0)
@@ -231,9 +235,13 @@ void label_summary(graph_ctx *ctx, const array_view *view)
             snprintf(range, sizeof range, "%" PRIu64, first);
         else
             snprintf(range, sizeof range, "%" PRIu64 " \xe2\x80\x93 %" PRIu64, first, last);
+        char link[96] = "";
+        if (ctx->opt.page_links)
+            snprintf(link, sizeof link, " HREF=\"#%s=%" PRIu64 "-%" PRIu64 "\" TOOLTIP=\"open these buckets\"",
+                     view->old ? "oldbuckets" : "buckets", first, last);
         gmv_text_printf(&ctx->html,
-                        "<TR><TD ALIGN=\"LEFT\">%s</TD><TD>%" PRIu64 "</TD><TD BGCOLOR=\"%s\">%.0f%%</TD><TD>%" PRIu64
-                        "</TD>", range, rs.entries, color, fill * 100, rs.overflow);
+                        "<TR><TD ALIGN=\"LEFT\"%s>%s</TD><TD>%" PRIu64 "</TD><TD BGCOLOR=\"%s\">%.0f%%</TD><TD>%" PRIu64
+                        "</TD>", link, range, rs.entries, color, fill * 100, rs.overflow);
         /* the row's port is its last cell, so links leave from the table's edge */
         if (view->old)
             gmv_text_printf(&ctx->html, "<TD>%" PRIu64 "</TD><TD PORT=\"r%zu\">%" PRIu64 "</TD></TR>", rs.longest,

@@ -173,10 +173,16 @@ static void label_group(swiss_draw *d, const gmv_group *g, int64_t table, uint64
 {
     bool with_values = gmv_model_layout(d->model)->elem.size > 0;
     bool bad = has_anomaly(d, table, (int64_t)index);
+    char link[96] = "";
+    if (d->opt.page_links && table >= 0)
+        snprintf(link, sizeof link, " HREF=\"#table=%" PRId64 "&amp;group=%" PRIu64 "\" TOOLTIP=\"open this group\"",
+                 table, index);
+    else if (d->opt.page_links)
+        snprintf(link, sizeof link, " HREF=\"#small\" TOOLTIP=\"open this group\"");
     gmv_text_printf(&d->html, "<TABLE BORDER=\"%d\" COLOR=\"%s\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
-                              "<TR><TD COLSPAN=\"9\" ALIGN=\"LEFT\" BGCOLOR=\"%s\"><B>group %" PRIu64 "</B> "
+                              "<TR><TD COLSPAN=\"9\" ALIGN=\"LEFT\" BGCOLOR=\"%s\"%s><B>group %" PRIu64 "</B> "
                               "<FONT POINT-SIZE=\"8\">0x%" PRIx64 "</FONT></TD></TR>",
-                    bad ? 2 : 0, bad ? COLOR_ANOMALY : "black", COLOR_GROUP_HEAD, index, g->address);
+                    bad ? 2 : 0, bad ? COLOR_ANOMALY : "black", COLOR_GROUP_HEAD, link, index, g->address);
     if (!g->readable) {
         gmv_text_printf(&d->html, "<TR><TD COLSPAN=\"9\" BGCOLOR=\"%s\"><FONT COLOR=\"white\">unreadable memory"
                                   "</FONT></TD></TR></TABLE>", COLOR_ANOMALY);
@@ -210,9 +216,12 @@ static void table_heading(swiss_draw *d, size_t ti, size_t columns)
     char span[32] = "";
     if (columns > 1)
         snprintf(span, sizeof span, " COLSPAN=\"%zu\"", columns);
-    gmv_text_printf(&d->html, "<TR><TD PORT=\"in\" ALIGN=\"LEFT\" BGCOLOR=\"%s\"%s><B>table %zu</B> "
+    char link[64] = "";
+    if (d->opt.page_links)
+        snprintf(link, sizeof link, " HREF=\"#table=%zu\" TOOLTIP=\"open this table\"", ti);
+    gmv_text_printf(&d->html, "<TR><TD PORT=\"in\" ALIGN=\"LEFT\" BGCOLOR=\"%s\"%s%s><B>table %zu</B> "
                               "<FONT POINT-SIZE=\"8\">0x%" PRIx64 "</FONT><BR ALIGN=\"LEFT\"/>",
-                    bad ? "#f6c6c6" : COLOR_TABLE_HEAD, span, ti, t->address);
+                    bad ? "#f6c6c6" : COLOR_TABLE_HEAD, span, link, ti, t->address);
     if (!t->readable) {
         gmv_text_puts(&d->html, "unreadable memory</TD></TR>");
         return;
@@ -548,7 +557,11 @@ static void draw_table_summary(swiss_draw *d)
         char color[16];
         double fill = capacity ? (double)used / (double)capacity : 0;
         fill_color(fill / 0.875, color, sizeof color);
-        gmv_text_printf(&d->html, "<TR><TD PORT=\"r%zu\" ALIGN=\"LEFT\">%" PRIu64, row, first);
+        char link[96] = "";
+        if (d->opt.page_links)
+            snprintf(link, sizeof link, " HREF=\"#tables=%" PRIu64 "-%" PRIu64 "\" TOOLTIP=\"open these tables\"",
+                     first, last);
+        gmv_text_printf(&d->html, "<TR><TD PORT=\"r%zu\" ALIGN=\"LEFT\"%s>%" PRIu64, row, link, first);
         if (last > first)
             gmv_text_printf(&d->html, "\xe2\x80\x93%" PRIu64, last);
         gmv_text_printf(&d->html, "</TD><TD>%" PRIu64, depth_min);

@@ -1,0 +1,3 @@
+module htmlsample
+
+go 1.19
