@@ -141,7 +141,8 @@
   }
   function findKey(q) {
     var i, keys = data.keys;
-    var tries = [q, '"' + q + '"'];
+    // as Go prints the key; a string's text with or without its quotes
+    var tries = [q, '"' + q + '"', '"' + q.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"'];
     for (var t = 0; t < tries.length; t++) {
       i = keys.indexOf(tries[t]);
       if (i >= 0) return {exact: i};
@@ -257,6 +258,14 @@
         if (ul.childNodes.length >= 64) { ul.appendChild(el('li', {text: '\u2026 (type #buckets=A-B in the address)'})); break; }
       }
       detail.appendChild(ul);
+      if (old) {
+        note('The old array, during the grow (' + old.buckets + ' buckets at ' + hex(old.address) + '):');
+        var ol = el('ul', {cls: 'ranges'});
+        for (var o = 0; o < old.buckets && o < 64 * PAGE; o += PAGE)
+          ol.appendChild(el('li', {}, [link('oldbuckets=' + o + '-' + (Math.min(o + PAGE, old.buckets) - 1),
+                                            'old ' + o + '\u2013' + (Math.min(o + PAGE, old.buckets) - 1))]));
+        detail.appendChild(ol);
+      }
     }
     function place(i) {
       var cell = data.places[i];
