@@ -9,10 +9,9 @@ KB, user seconds, system seconds, entries, status (ok, failed, time-cap,
 memory-cap) and a note. INFO.txt has key=value lines about the machine and the
 run. The targets of issues 6 and 10 are computed from the rows.
 """
+import re
 import sys
 from collections import OrderedDict
-
-LIST_BEGIN, LIST_END = "<!-- list-benchmark -->", "<!-- /list-benchmark -->"
 
 TYPES = OrderedDict([
     ("m64", "map[int64]int64"), ("mstr", "map[string]string"),
@@ -436,12 +435,13 @@ def main():
       "`[key] = value` pairs it printed before the cap, each checked by `bench/count_entries.py`.")
     w("")
 
-    # the list benchmark's section (bench/report_list.py) is kept as it is
+    # the sections of other benchmarks (<!-- NAME-benchmark --> ... <!-- /NAME-benchmark -->:
+    # the list's, bench/report_list.py; the page's) are kept as they are
     kept = ""
     try:
         before = open(out).read()
-        if LIST_BEGIN in before and LIST_END in before:
-            kept = "\n" + before[before.index(LIST_BEGIN):before.index(LIST_END) + len(LIST_END)] + "\n"
+        for m in re.finditer(r"<!-- ([a-z]+)-benchmark -->.*?<!-- /\1-benchmark -->", before, re.S):
+            kept += "\n" + m.group(0) + "\n"
     except OSError:
         pass
     with open(out, "w") as fh:
