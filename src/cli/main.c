@@ -51,8 +51,8 @@ static const struct command_help {
     {"stats", "gomapviz stats INPUT", "Print a short summary of the map.",
      "Print a short summary: size, load, chains and grow progress (classic maps) or tables,\n"
      "slots by state, localDepths and bytes held (Swiss tables), anomalies."},
-    {"render", "gomapviz render INPUT -o FILE.svg|.png|.dot [--format F] [focus options]",
-     "Draw the map as SVG, PNG or DOT (Graphviz).",
+    {"render", "gomapviz render INPUT -o FILE.svg|.png|.dot|.html [--format F] [focus options]",
+     "Draw the map as SVG, PNG or DOT (Graphviz), or write a page to explore it in a browser (.html).",
      "Draw the map. A classic map: header, buckets with their tophash cells, keys and values,\n"
      "overflow chains, spare buckets, and during a grow the old array and where it moves. A\n"
      "Swiss-table map: header, directory, tables, and groups with their control bytes, keys and\n"
@@ -67,7 +67,7 @@ static const struct command_help {
      "added, removed, changed and moved, and what happened to the structure: for a classic map\n"
      "the X or Y half each entry moved to, chain lengths and evacuation progress; for a Swiss\n"
      "map tables grown, split or replaced, the directory doubled, a small map turned into a\n"
-     "table. -o FILE.json, .txt, .dot, .svg or .png (default: text on standard output).\n"
+     "table. -o FILE.json, .txt, .dot, .svg, .png or .html (default: text on standard output).\n"
      "Snapshots of different maps are refused unless --force."},
     {"list", "gomapviz list (--pid PID | --core CORE --exe PATH | EXECUTABLE) [--depth N] [-o FILE.json|.txt] [--format F]",
      "List every map of a program, with the memory each holds.",
