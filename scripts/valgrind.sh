@@ -2,7 +2,7 @@
 # Runs the gomapviz command under valgrind memcheck on the sample snapshots
 # (classic and Swiss): dump, stats and render -o .dot on every sample, render
 # -o .svg and .png on a few (all of them with --all), diffs (a classic grow, a
-# Swiss split as SVG, a small map turned into a table) and focused pictures. Any memcheck error or leak fails
+# Swiss split as SVG, a small map turned into a table), focused pictures and HTML pages. Any memcheck error or leak fails
 # (--error-exitcode), apart from Graphviz's and its font stack's own leaks,
 # suppressed by tests/valgrind.supp (see the comments there).
 #
@@ -65,6 +65,9 @@ jobs+=("diff-swiss-split diff $snapshots/swiss-split-0.gmvs $snapshots/swiss-spl
 jobs+=("diff-swiss-small diff $snapshots/swiss-small-to-table-0.gmvs $snapshots/swiss-small-to-table-1.gmvs -o $logs/out/diff-swiss.json")
 jobs+=("focus-swiss-table render $snapshots/swiss-tables.gmvs --table 2 --groups 0-3 -o $logs/out/focus-swiss.dot")
 jobs+=("key-swiss render $snapshots/swiss-tombstones.gmvs --key sage -o $logs/out/key-swiss.dot")
+jobs+=("html-swiss render $snapshots/swiss-tables.gmvs -o $logs/out/swiss-tables.html")
+jobs+=("html-classic render $snapshots/grow-doubling.gmvs -o $logs/out/grow-doubling.html")
+jobs+=("html-diff diff $snapshots/phases-0.gmvs $snapshots/phases-1.gmvs -o $logs/out/diff.html")
 
 run_one() {
     local name=$1
