@@ -70,6 +70,14 @@ async function visit(browser, spec) {
     }
   }
 
+  // views named by their links, as a user would paste them
+  out.visits = [];
+  for (const hash of spec.visit || []) {
+    await page.evaluate((h) => { location.hash = h; }, hash);
+    await page.waitForFunction((h) => document.querySelector('#detail').getAttribute('data-view') === '#' + h, hash);
+    out.visits.push(await viewState(page));
+  }
+
   for (const key of spec.search || []) {
     await page.fill('#query', key);
     const s0 = Date.now();

@@ -13,7 +13,9 @@ markup and script) captured and rendered as pages, main.users also straight
 from the live process, main.big (10^6 entries) too. In the browser, on every
 page: clicking the picture's first link (a summary row, a table, a bucket)
 opens that view, and its first bucket, table or group opens next, with a
-link to itself and the command line of the same view, which must then run;
+link to itself and the command line of the same view, which must then run
+(and so for the views of --longest, --bucket, --table --groups and --groups
+opened by their links);
 searching a key highlights its cell, which holds the key and the value the
 program reports, and hovering it shows a tooltip with its key, value,
 tophash or control byte, state and address; a missing key is said to be
@@ -59,8 +61,8 @@ class Runner(Cases):
         self.expect = {}  # page name -> what it must see
         self.results = {}
 
-    def page(self, name, file, kind, search, **expect):
-        self.pages.append({"name": name, "file": file, "kind": kind, "search": search})
+    def page(self, name, file, kind, search, visit=(), **expect):
+        self.pages.append({"name": name, "file": file, "kind": kind, "search": search, "visit": list(visit)})
         self.expect[name] = dict(expect, search=search, kind=kind)
 
     def render(self, name, *input_args):
@@ -93,8 +95,9 @@ class Runner(Cases):
                       values=view["hostile"], snapshot=hostile, hostile=True)
             big = os.path.join(self.tmp, "%s-main.big.gmvs" % build)
             keys = {str(i * 7919 + 1): str(i) for i in (0, 123457, BIG - 1)}
-            self.page(build + "-big", self.render(build + "-big", big), "map", list(keys), values=keys, snapshot=big,
-                      big=True)
+            focus = ["longest=8", "bucket=3"] if build.endswith("1.19") else ["table=2&groups=0-3", "table=1&group=5"]
+            self.page(build + "-big", self.render(build + "-big", big), "map", list(keys), visit=focus, values=keys,
+                      snapshot=big, big=True)
             target.check_running("the captures")
         finally:
             target.kill()
@@ -156,6 +159,10 @@ class Runner(Cases):
             raise Fail("the view %s links to %s" % (opened.get("hash"), opened.get("permalink")))
         if e.get("snapshot") and opened.get("cli"):
             self.run_cli(opened["cli"], e["snapshot"])
+        for v in r.get("visits", []):  # every focus of the command line has its view
+            if not v.get("title") or not v.get("cli") or v.get("permalink") != v.get("hash"):
+                raise Fail("the view %s: %s" % (v.get("hash"), v))
+            self.run_cli(v["cli"], e["snapshot"])
 
     def run_cli(self, cli, snapshot):
         """The command line a view shows must draw that view."""

@@ -2,8 +2,8 @@
  * the JSON in #gmv-data, when they are opened. Everything that came from
  * the map is set as text (textContent, attribute values), never as markup.
  * Views are named by the URL's fragment, so each has a link:
- *   map:  #buckets=A-B #bucket=N #oldbuckets=A-B #oldbucket=N (classic)
- *         #tables=A-B #table=T #table=T&group=G #small (Swiss)
+ *   map:  #buckets=A-B #bucket=N #longest=N #oldbuckets=A-B #oldbucket=N (classic)
+ *         #tables=A-B #table=T #table=T&group=G #table=T&groups=A-B #small (Swiss)
  *         #key=K (the cell of key K, written as Go prints it)
  *   diff: #changes=KIND #key=K
  */
@@ -202,7 +202,7 @@
       frame((isOld ? 'old bucket ' : 'bucket ') + b,
             [link((isOld ? 'oldbuckets=' : 'buckets=') + lo + '-' + hi, (isOld ? 'old buckets ' : 'buckets ') + lo + '\u2013' + hi),
              el('span', {text: name + ' ' + b})],
-            name + '=' + b, isOld ? null : '--buckets ' + b + '-' + b + ' -o bucket-' + b + '.svg');
+            name + '=' + b, isOld ? null : '--bucket ' + b + ' -o bucket-' + b + '.svg');
       var c = chain(a, b);
       var row = el('div', {cls: 'chain'});
       for (var d = 0; d < c[1]; d++) {
@@ -246,11 +246,26 @@
       }
       draw();
     }
+    function longestView(n) {
+      n = Math.max(1, Math.min(n, 1024));
+      frame('the ' + n + ' longest chains', [el('span', {text: 'longest chains'})], 'longest=' + n,
+            '--longest ' + n + ' -o longest-' + n + '.svg');
+      var order = [];
+      for (var b = 0; b < cur.chains.length / 2; b++) order.push(b);
+      order.sort(function (x, y) { return cur.chains[2 * y + 1] - cur.chains[2 * x + 1] || x - y; });
+      var t = el('table', {cls: 'list'});
+      t.appendChild(el('tr', {}, ['bucket', 'chain (buckets)'].map(function (h) { return el('th', {text: h}); })));
+      order.slice(0, n).forEach(function (b) {
+        t.appendChild(el('tr', {}, [el('td', {}, [link('bucket=' + b, String(b))]), el('td', {text: String(cur.chains[2 * b + 1])})]));
+      });
+      detail.appendChild(t);
+    }
     function home() {
       frame('buckets', [], null, null);
       var a = cur;
       note(a.buckets + ' buckets (B = ' + data.B + ') at ' + hex(a.address) + (old ? '; growing: ' + old.buckets + ' old buckets' : '') +
            '. Open a range of them, or a bucket, in the picture, or here:');
+      detail.appendChild(el('p', {}, [link('longest=8', 'the 8 longest chains')]));
       var ul = el('ul', {cls: 'ranges'});
       for (var lo = 0; lo < a.buckets; lo += PAGE) {
         var hi = Math.min(lo + PAGE, a.buckets) - 1;
@@ -283,6 +298,7 @@
         if (h.bucket !== undefined) return bucketView(false, Number(h.bucket), -1);
         if (h.oldbucket !== undefined) return bucketView(true, Number(h.oldbucket), -1);
         if ((r = range(h.buckets))) return rangeView(false, r[0], r[1]);
+        if (h.longest !== undefined) return longestView(Number(h.longest) || 8);
         if ((r = range(h.oldbuckets))) return rangeView(true, r[0], r[1]);
         return home();
       },
@@ -346,6 +362,8 @@
       note('at ' + hex(t[0]) + ' \u00b7 index ' + t[5] + ' \u00b7 localDepth ' + t[4] + ' \u00b7 capacity ' + t[1] +
            ' \u00b7 used ' + t[2] + ' \u00b7 growthLeft ' + t[3] + ' \u00b7 tombstones ' + t[11] +
            ' \u00b7 directory entries ' + t[9] + '\u2013' + (t[9] + t[10] - 1) + ' \u00b7 groups at ' + hex(t[8]));
+      detail.appendChild(el('p', {}, [link('table=' + ti + '&groups=0-' + Math.min(7, t[7] - 1),
+                                           'its groups 0\u2013' + Math.min(7, t[7] - 1) + ' side by side')]));
       var grid = el('table', {cls: 'list'});
       grid.appendChild(el('tr', {}, ['group', 'slots', 'full'].map(function (h) { return el('th', {text: h}); })));
       for (var g = 0; g < t[7]; g++) {
@@ -366,6 +384,16 @@
       frame('table ' + ti + ', group ' + g, tableTrail(ti).concat([el('span', {text: 'group ' + g})]),
             'table=' + ti + '&group=' + g, '--table ' + ti + ' --groups ' + g + '-' + g + ' -o group-' + ti + '-' + g + '.svg');
       detail.appendChild(groupTable(t[6] + g, 'table ' + ti + ' \u00b7 group ' + g, hit));
+    }
+    function groupsView(ti, lo, hi) {
+      var t = T[ti];
+      if (!t) { frame('no such table', [], null, null); note('The map has ' + T.length + ' tables.'); return; }
+      hi = Math.min(hi, t[7] - 1, lo + PAGE - 1);
+      frame('table ' + ti + ', groups ' + lo + '\u2013' + hi, tableTrail(ti).concat([el('span', {text: 'groups ' + lo + '\u2013' + hi})]),
+            'table=' + ti + '&groups=' + lo + '-' + hi, '--table ' + ti + ' --groups ' + lo + '-' + hi + ' -o groups-' + ti + '-' + lo + '-' + hi + '.svg');
+      var box = el('div', {cls: 'chain'});
+      for (var g = lo; g <= hi; g++) box.appendChild(groupTable(t[6] + g, 'table ' + ti + ' \u00b7 group ' + g, -1));
+      detail.appendChild(box);
     }
     function smallView(hit) {
       frame('the small map\u2019s group', [el('span', {text: 'group'})], 'small', '-o small.svg');
@@ -417,6 +445,7 @@
         var r;
         if (h.small !== undefined) return smallView(-1);
         if (h.table !== undefined && h.group !== undefined) return groupView(Number(h.table), Number(h.group), -1);
+        if (h.table !== undefined && (r = range(h.groups))) return groupsView(Number(h.table), r[0], r[1]);
         if (h.table !== undefined) return tableView(Number(h.table));
         if ((r = range(h.tables))) return rangeView(r[0], r[1]);
         return home();
