@@ -52,6 +52,9 @@ async function visit(browser, spec) {
   out.svgLinks = await page.$$eval('#zoom a', (as) => as.map((a) => a.getAttribute('href') || a.getAttribute('xlink:href'))
     .filter((h) => h && h.length > 1));
   await page.screenshot({ path: `${plan.shots}/${spec.name}-overview.png` });
+  await page.click('#legend-toggle');
+  out.legend = await page.$eval('#legend', (l) => (l.hidden ? [] : Array.from(l.querySelectorAll('div')).map((d) => d.textContent)));
+  await page.click('#legend-toggle');
 
   // the picture's first link (a summary row, a table, a bucket), then the first item of that view
   const first = out.svgLinks[0];

@@ -140,6 +140,8 @@ class Runner(Cases):
         if r["pwned"] is not None or r["scripts"] != SCRIPTS or r["images"]:
             raise Fail("the page ran a script of the map's or grew elements: pwned=%r scripts=%r images=%r" % (
                 r["pwned"], r["scripts"], r["images"]))
+        if len(r.get("legend") or []) < 4:
+            raise Fail("the legend shows %r" % r.get("legend"))
         if e["kind"] == "map":
             self.check_views(r, e)
         for s in r["searches"]:
