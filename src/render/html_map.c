@@ -241,7 +241,8 @@ static int write_data(FILE *f, const gmv_model *m, const char *title, const char
     return rc;
 }
 
-/* Runs `write` into a memory buffer: *out (malloc'd) and *len. */
+/* Opens *f, a stream into memory: what is written lands in *out (stdio
+ * allocates it; the caller frees it after fclose) and *len. */
 static int to_memory(char **out, size_t *len, FILE **f)
 {
     *out = NULL;
