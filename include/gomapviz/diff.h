@@ -121,9 +121,16 @@ int gmv_diff_render_text(FILE *out, const gmv_diff *diff, const gmv_origin *befo
 /* Draws both states side by side with Graphviz: each entry's cell coloured
  * by what became of it (added green, removed red, changed orange, moved by
  * its destination), and an arrow per pair of buckets (classic) or tables
- * (Swiss) that entries moved between. */
+ * (Swiss) that entries moved between. A page (GMV_GRAPH_HTML) is
+ * gmv_diff_render_html's: here it is GMV_ERR_INVALID. */
 int gmv_diff_render_graph(FILE *out, const gmv_diff *diff, const gmv_origin *before, const gmv_origin *after,
                           gmv_graph_format format);
+
+/* Writes the page of the diff (gmv_render_html_page): its picture as the
+ * overview with pan and zoom, and what moved, was added, removed or
+ * changed, with a search for a key. Returns 0, GMV_ERR_NOMEM or
+ * GMV_ERR_IO. */
+int gmv_diff_render_html(FILE *out, const gmv_diff *diff, const gmv_origin *before, const gmv_origin *after);
 
 #pragma GCC visibility pop
 

@@ -75,7 +75,8 @@ typedef struct gmv_graph_options {
     bool page_links;
 } gmv_graph_options;
 
-/* GMV_GRAPH_HTML: the picture as the overview of a page to explore (gmv_render_html). */
+/* GMV_GRAPH_HTML names a page to explore: gmv_render_html writes it (and
+ * gmv_diff_render_graph a diff's); gmv_render_graph refuses it. */
 typedef enum gmv_graph_format { GMV_GRAPH_DOT, GMV_GRAPH_SVG, GMV_GRAPH_PNG, GMV_GRAPH_HTML } gmv_graph_format;
 
 /* Finds the format named `name` ("dot", "svg", "png", "html") or, if `name`

@@ -377,6 +377,8 @@ static int write_diff(FILE *out, const gmv_diff *diff, const gmv_snapshot *a, co
     const gmv_origin *oa = gmv_snapshot_origin(a), *ob = gmv_snapshot_origin(b);
     if (kind == DIFF_JSON)
         return gmv_diff_render_json(out, diff, oa, ob);
+    if (kind == DIFF_PICTURE && format == GMV_GRAPH_HTML)
+        return gmv_diff_render_html(out, diff, oa, ob);
     if (kind == DIFF_PICTURE)
         return gmv_diff_render_graph(out, diff, oa, ob, format);
     return gmv_diff_render_text(out, diff, oa, ob);

@@ -3,7 +3,6 @@
  * implementation compares and writes (diff_impl_of). */
 #include <inttypes.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -258,44 +257,11 @@ const diff_impl *diff_impl_of(const gmv_diff *d)
     return gmv_model_implementation(d->after) == GMV_IMPL_SWISS ? &swiss : &classic;
 }
 
-/* The page of a diff: its picture as the overview, and its JSON
- * (gmv_diff_render_json) as the data of the list of what changed. */
-static int render_page(FILE *out, const gmv_diff *d, const gmv_origin *before, const gmv_origin *after)
-{
-    char *svg = NULL, *json = NULL;
-    size_t svg_len = 0, json_len = 0;
-    FILE *f = open_memstream(&svg, &svg_len);
-    if (!f)
-        return gmv_fail(GMV_ERR_NOMEM, "out of memory drawing the diff");
-    int rc = diff_impl_of(d)->render_graph(f, d, before, after, GMV_GRAPH_SVG);
-    if (fclose(f) != 0 && rc == 0)
-        rc = gmv_fail(GMV_ERR_NOMEM, "out of memory drawing the diff");
-    if (rc == 0 && !(f = open_memstream(&json, &json_len)))
-        rc = gmv_fail(GMV_ERR_NOMEM, "out of memory writing the diff");
-    if (rc == 0) {
-        const gmv_layout *l = gmv_model_layout(d->after);
-        fprintf(f, "{\"version\": 1, \"kind\": \"diff\", \"implementation\": \"%s\", \"input\": \"\", \"diff\": ",
-                gmv_map_impl_name(l->impl));
-        rc = gmv_diff_render_json(f, d, before, after);
-        fputs("}\n", f);
-        if (fclose(f) != 0 && rc == 0)
-            rc = gmv_fail(GMV_ERR_NOMEM, "out of memory writing the diff");
-    }
-    char title[1024];
-    snprintf(title, sizeof title, "diff of %.300s %.300s", after && after->variable[0] ? after->variable : "map",
-             gmv_model_layout(d->after)->map_type);
-    if (rc == 0)
-        rc = gmv_render_html_page(out, "diff", title, svg, svg_len, json, json_len);
-    free(svg);
-    free(json);
-    return rc;
-}
-
 int gmv_diff_render_graph(FILE *out, const gmv_diff *d, const gmv_origin *before, const gmv_origin *after,
                           gmv_graph_format format)
 {
     if (format == GMV_GRAPH_HTML)
-        return render_page(out, d, before, after);
+        return gmv_fail(GMV_ERR_INVALID, "a diff's page is written by gmv_diff_render_html, not gmv_diff_render_graph");
     return diff_impl_of(d)->render_graph(out, d, before, after, format);
 }
 

@@ -192,6 +192,23 @@ Dwarf_Off gmv_dwarf_find_rtype(const gmv_binary *bin, uint64_t runtime_type);
 /* The DIE of the function whose code starts at link address `pc`, or 0. */
 Dwarf_Off gmv_dwarf_find_func(const gmv_binary *bin, uint64_t pc);
 
+/* A variable a closure captured (DWARF's DW_AT_go_closure_offset, Go 1.23
+ * and later): its DWARF name ("&d" when captured by reference: the funcval
+ * then holds a pointer to it), the name without the '&', where it lies in
+ * the funcval and the type of what lies there. */
+typedef struct gmv_capture {
+    const char *dwarf_name; /* borrowed from libdw */
+    const char *name;       /* dwarf_name after any '&' */
+    bool by_reference;
+    uint64_t offset;
+    Dwarf_Die type;
+} gmv_capture;
+
+/* Fills `out` with up to `max` variables the closure whose code starts at
+ * link address `pc` captured; returns how many (0: no closure, or DWARF
+ * that does not say). */
+size_t gmv_dwarf_closure_captures(const gmv_binary *bin, uint64_t pc, gmv_capture *out, size_t max);
+
 /* Returns the indexed variable named `name`, or NULL. Borrowed. */
 const gmv_dwarf_var *gmv_dwarf_find_var(const gmv_binary *bin, const char *name);
 

@@ -311,26 +311,3 @@ bool gmv_die_array_length(Dwarf_Die *die, uint64_t *n)
     (*n)++;
     return true;
 }
-
-#define DW_AT_GO_CLOSURE_OFFSET 0x2907
-
-size_t gmv_dwarf_closure_captures(const gmv_binary *bin, uint64_t pc, gmv_capture *out, size_t max)
-{
-    Dwarf_Die fn, v, next;
-    Dwarf_Off off = bin->dwarf ? gmv_dwarf_find_func(bin, pc) : 0;
-    if (!off || !dwarf_offdie(bin->dwarf, off, &fn))
-        return 0;
-    size_t n = 0;
-    for (int more = dwarf_child(&fn, &v); more == 0 && n < max; more = dwarf_siblingof(&v, &next), v = next) {
-        gmv_capture *c = &out[n];
-        c->dwarf_name = dwarf_diename(&v);
-        if (dwarf_tag(&v) != DW_TAG_variable || !c->dwarf_name ||
-            !gmv_die_const(&v, DW_AT_GO_CLOSURE_OFFSET, &c->offset) || c->offset == 0 ||
-            c->offset > GMV_DWARF_MAX_OFFSET || !gmv_die_ref(&v, DW_AT_type, &c->type))
-            continue;
-        c->by_reference = c->dwarf_name[0] == '&';
-        c->name = c->dwarf_name + c->by_reference;
-        n++;
-    }
-    return n;
-}

@@ -94,21 +94,4 @@ int gmv_dwarf_classic_layout(const gmv_dwarf_ctx *c, Dwarf_Die *map_die, Dwarf_D
  * `map<K,V>` structure it points at. Returns 0 or a negative status. */
 int gmv_dwarf_swiss_layout(const gmv_dwarf_ctx *c, Dwarf_Die *map_die, Dwarf_Die *map_struct, gmv_layout *out);
 
-/* A variable a closure captured (DWARF's DW_AT_go_closure_offset, Go 1.23
- * and later): its DWARF name ("&d" when captured by reference: the funcval
- * then holds a pointer to it), the name without the '&', where it lies in
- * the funcval and the type of what lies there. */
-typedef struct gmv_capture {
-    const char *dwarf_name; /* borrowed from libdw */
-    const char *name;       /* dwarf_name after any '&' */
-    bool by_reference;
-    uint64_t offset;
-    Dwarf_Die type;
-} gmv_capture;
-
-/* Fills `out` with up to `max` variables the closure whose code starts at
- * link address `pc` captured; returns how many (0: no closure, or DWARF
- * that does not say). */
-size_t gmv_dwarf_closure_captures(const gmv_binary *bin, uint64_t pc, gmv_capture *out, size_t max);
-
 #endif

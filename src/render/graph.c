@@ -359,7 +359,7 @@ int gmv_render_graph(FILE *out, const gmv_model *model, const gmv_origin *origin
                      gmv_graph_format format)
 {
     if (format == GMV_GRAPH_HTML)
-        return gmv_render_html(out, model, origin, options, NULL);
+        return gmv_fail(GMV_ERR_INVALID, "a page is written by gmv_render_html, not gmv_render_graph");
     gmv_graph_options opt = resolve_options(options);
     return render_impl_of(model)->render_graph(out, model, origin, &opt, format);
 }
