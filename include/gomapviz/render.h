@@ -36,6 +36,11 @@ int gmv_render_stats(FILE *out, const gmv_model *model, const gmv_origin *origin
  * does not fit). */
 void gmv_render_value_text(const gmv_value *v, uint64_t size, char *out, size_t out_size);
 
+/* True when the key `key` (of `size` bytes in its slot) is the one `text`
+ * writes in Go syntax, as --key takes it (a string with or without its
+ * quotes, a number, a constant by name, a struct literal, ...). */
+bool gmv_render_key_matches(const gmv_value *key, uint64_t size, const char *text);
+
 /* One map of a program, as gomapviz list shows it. */
 typedef struct gmv_map_row {
     const char *path;      /* "main.reg.m" (gmv_map_place.path) */

@@ -1,6 +1,7 @@
 /* Turning the input options into a snapshot: a file, or a fresh capture. */
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "cli.h"
 #include "gomapviz/layout.h"
 #include "gomapviz/model.h"
+#include "gomapviz/render.h"
 #include "gomapviz/source.h"
 
 /* What the last failed cli_load_input says instead of the library's message,
@@ -127,6 +129,98 @@ static void explain_failure(const cli_options *o, const char *exe, const gmv_bin
     }
 }
 
+#define MAX_HELD_DEPTH 8 /* [KEY] steps of one path */
+
+/* Sets the message of a failure found here; returns `rc`. */
+static int say(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int say(int rc, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(input_message, sizeof input_message, fmt, args);
+    va_end(args);
+    return rc;
+}
+
+/* The map held under `key` by the map at `map` (`outer` its layout, `path`
+ * its name): into *hmap and *layout. */
+static int held_map(const gmv_binary *bin, gmv_source *src, uint64_t bias, const char *path, uint64_t map,
+                    const gmv_layout *outer, const char *key, uint64_t *hmap, gmv_layout *layout)
+{
+    gmv_types *types = NULL;
+    gmv_model *m = NULL;
+    int rc = gmv_binary_value_types(bin, outer->map_type, bias, &types);
+    const gmv_go_type *elem = rc == 0 ? gmv_types_at(types, gmv_types_elem(types)) : NULL;
+    if (rc == 0 && (!elem || elem->kind != GMV_GO_MAP || !elem->map_layout))
+        rc = say(GMV_ERR_INVALID, "%.400s is a %.300s: its values are no maps, so [%.400s] names none", path,
+                 outer->map_type, key);
+    if (rc == 0 && map == 0)
+        rc = say(GMV_ERR_NOT_FOUND, "%.400s is a nil map: it holds no key %.400s", path, key);
+    if (rc == 0)
+        rc = gmv_model_build_typed(&m, src, outer, types, map, NULL, GMV_ENTRIES_KEEP);
+    if (rc == 0) {
+        size_t n = 0;
+        const gmv_entry *e = gmv_model_entries(m, &n);
+        size_t i = 0;
+        while (i < n && !gmv_render_key_matches(&e[i].key, outer->key.size, key))
+            i++;
+        const gmv_node *v = i < n && e[i].elem.kind == GMV_KIND_NODE ? e[i].elem.as.node : NULL;
+        if (i == n)
+            rc = say(GMV_ERR_NOT_FOUND, "%.400s holds no key %.400s (gomapviz list names the maps it holds)", path,
+                     key);
+        else if (!v || v->note == GMV_NODE_NIL || !v->address)
+            rc = say(GMV_ERR_NOT_FOUND, "%.400s[%.400s] is a nil map", path, key);
+        else {
+            *hmap = v->address;
+            *layout = *elem->map_layout;
+        }
+    }
+    gmv_model_free(m);
+    gmv_types_free(types);
+    return rc;
+}
+
+/* Finds the map `path` names: a variable, field or element (*var_addr: where
+ * the map pointer is; *hmap 0), or, for a path ending in [KEY] as gomapviz
+ * list names a map held as a value of another (main.byUser["ann"]), the
+ * map itself (*hmap). */
+static int locate_path(const gmv_binary *bin, gmv_source *src, uint64_t bias, const char *path, unsigned depth,
+                       uint64_t *var_addr, uint64_t *hmap, gmv_layout *layout)
+{
+    *hmap = 0;
+    int rc = gmv_binary_find_map_path(bin, src, bias, path, var_addr, layout);
+    size_t len = strlen(path);
+    if (rc == 0 || !src || depth >= MAX_HELD_DEPTH || len < 3 || path[len - 1] != ']')
+        return rc;
+    char why[1024];
+    snprintf(why, sizeof why, "%s", gmv_error_last());
+    for (size_t i = len - 2; i > 0; i--) {
+        if (path[i] != '[')
+            continue;
+        char *prefix = strndup(path, i), *key = strndup(path + i + 1, len - i - 2);
+        uint64_t outer_var = 0, outer_map = 0;
+        gmv_layout outer;
+        int found = prefix && key ? locate_path(bin, src, bias, prefix, depth + 1, &outer_var, &outer_map, &outer)
+                                  : GMV_ERR_NOMEM;
+        if (found == 0 && outer_map == 0) {
+            uint8_t word[8] = {0};
+            uint32_t size = outer.ptr_size <= 8 ? outer.ptr_size : 8;
+            found = gmv_source_read_exact(src, outer_var, word, size);
+            for (uint32_t b = 0; found == 0 && b < size; b++)
+                outer_map |= (uint64_t)word[b] << (8 * b);
+        }
+        if (found == 0) {
+            rc = held_map(bin, src, bias, prefix, outer_map, &outer, key, hmap, layout);
+            *var_addr = 0;
+        }
+        free(prefix);
+        free(key);
+        if (found == 0 || found == GMV_ERR_NOMEM)
+            return found == 0 ? rc : found;
+    }
+    return say(rc, "%s", why); /* no [KEY] of a map either: the path's own failure */
+}
+
 /* Finds the map: its layout and either the runtime address of the variable
  * (or field, or element) holding it, or the hmap address. `bias` is the PIE
  * load bias; a path through pointers reads `src`. */
@@ -134,11 +228,12 @@ static int locate_map(const cli_options *o, const gmv_binary *bin, gmv_source *s
                       gmv_capture_request *req, gmv_layout *layout)
 {
     if (o->var) {
-        uint64_t addr = 0;
-        int rc = gmv_binary_find_map_path(bin, src, bias, o->var, &addr, layout);
+        uint64_t addr = 0, held = 0;
+        int rc = locate_path(bin, src, bias, o->var, 0, &addr, &held, layout);
         if (rc != 0)
             return rc;
         req->variable_address = addr;
+        req->hmap_address = held;
         snprintf(req->origin.variable, sizeof req->origin.variable, "%s", o->var);
         req->origin.variable_address = req->variable_address;
         return 0;

@@ -472,3 +472,11 @@ bool gmv_key_matches(const gmv_value *key, uint64_t size, const char *text, gmv_
     gmv_text_free(&written);
     return match;
 }
+
+bool gmv_render_key_matches(const gmv_value *key, uint64_t size, const char *text)
+{
+    gmv_text scratch = {0};
+    bool same = gmv_key_matches(key, size, text, &scratch);
+    gmv_text_free(&scratch);
+    return same;
+}

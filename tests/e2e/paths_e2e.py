@@ -9,7 +9,8 @@ DIR holds builds of samples/go/listsample (BUILDS below). The program prints,
 for each path, the map's address and length as it sees them, and paths that
 must be refused with a word the message must hold. gomapviz must find each
 map live (dump --pid), from a snapshot (capture then dump) and from a gcore
-core file, and refuse each bad path with one line and exit 1, leaving the
+core file (also the maps held as values, by the path list names them:
+main.byUser["ann"]), and refuse each bad path with one line and exit 1, leaving the
 target running. gomapviz list (live and from the core, JSON) must name every
 one of those maps and the maps held as values of another map
 (main.byUser["ann"]) with the program's address and length, and html's
@@ -190,7 +191,7 @@ class Runner(Cases):
             if proc.returncode != 0:
                 raise Fail("gcore failed: %s" % short(out.decode("utf-8", "replace")))
             target.check_running("gcore")
-            for f in view["found"]:
+            for f in view["found"] + view["held"]:
                 got = header_count(self.gmv.dump("--core", corefile, "--exe", exe, "--var", f["path"]))
                 if got != (f["address"], f["count"]):
                     raise Fail("%s from the core: map %s of %s" % ((f["path"],) + got))
@@ -207,6 +208,8 @@ class Runner(Cases):
         try:
             for f in target.view["found"]:
                 self.case("found/%s/%s" % (build, f["path"]), self.found, target, f)
+            for f in target.view["held"]:  # the paths list gives maps held as values: --var takes them too
+                self.case("held/%s/%s" % (build, f["path"]), self.found, target, f)
             for r in target.view["refused"]:
                 self.case("refused/%s/%s" % (build, r["path"]), self.refused, target, r)
             self.case("list/%s" % build, self.listed, target.view, "--pid", str(target.pid))

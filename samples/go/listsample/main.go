@@ -300,6 +300,8 @@ func main() {
 			{"main.plain.x", "no fields"},
 			{"main.reg[0]", "cannot be indexed"},
 			{"main.shards[x].index", "index"},
+			{`main.byUser["nobody"]`, "no key"},
+			{`main.plain["a"]`, "no maps"},
 		},
 	}
 	line, err := json.Marshal(view)
