@@ -142,41 +142,76 @@ static int say(int rc, const char *fmt, ...)
     return rc;
 }
 
+/* A map whose values are maps, read (read_held_maps): its entries, keys
+ * and values decoded through `types`, and the layout of the maps it holds.
+ * free_held_maps frees it, whatever read_held_maps returned. */
+typedef struct held_maps {
+    gmv_types *types;
+    gmv_model *model;
+    bool not_maps;            /* read_held_maps failed because its values are no maps */
+    const gmv_layout *layout; /* of the maps held (in `types`) */
+} held_maps;
+
+static int read_held_maps(const gmv_binary *bin, gmv_source *src, uint64_t bias, const gmv_layout *outer,
+                          uint64_t map, held_maps *out)
+{
+    *out = (held_maps){0};
+    out->not_maps = outer->elem.kind != GMV_KIND_POINTER; /* a map value is a pointer: no type table needed */
+    if (out->not_maps)
+        return GMV_ERR_INVALID;
+    int rc = gmv_binary_value_types(bin, outer->map_type, bias, &out->types);
+    const gmv_go_type *elem = rc == 0 ? gmv_types_at(out->types, gmv_types_elem(out->types)) : NULL;
+    out->not_maps = rc == 0 && !(elem && elem->kind == GMV_GO_MAP && elem->map_layout);
+    if (out->not_maps)
+        rc = GMV_ERR_INVALID;
+    if (rc == 0) {
+        out->layout = elem->map_layout;
+        rc = gmv_model_build_typed(&out->model, src, outer, out->types, map, NULL, GMV_ENTRIES_KEEP);
+    }
+    return rc;
+}
+
+static void free_held_maps(held_maps *h)
+{
+    gmv_model_free(h->model);
+    gmv_types_free(h->types);
+}
+
+/* The map an entry of a held_maps holds as its value, or 0 (nil, or unread). */
+static uint64_t held_address(const gmv_entry *e)
+{
+    const gmv_node *v = e->elem.kind == GMV_KIND_NODE ? e->elem.as.node : NULL;
+    return v && v->note == GMV_NODE_OK ? v->address : 0;
+}
+
 /* The map held under `key` by the map at `map` (`outer` its layout, `path`
  * its name): into *hmap and *layout. */
 static int held_map(const gmv_binary *bin, gmv_source *src, uint64_t bias, const char *path, uint64_t map,
                     const gmv_layout *outer, const char *key, uint64_t *hmap, gmv_layout *layout)
 {
-    gmv_types *types = NULL;
-    gmv_model *m = NULL;
-    int rc = gmv_binary_value_types(bin, outer->map_type, bias, &types);
-    const gmv_go_type *elem = rc == 0 ? gmv_types_at(types, gmv_types_elem(types)) : NULL;
-    if (rc == 0 && (!elem || elem->kind != GMV_GO_MAP || !elem->map_layout))
+    if (map == 0)
+        return say(GMV_ERR_NOT_FOUND, "%.400s is a nil map: it holds no key %.400s", path, key);
+    held_maps h;
+    int rc = read_held_maps(bin, src, bias, outer, map, &h);
+    if (h.not_maps)
         rc = say(GMV_ERR_INVALID, "%.400s is a %.300s: its values are no maps, so [%.400s] names none", path,
                  outer->map_type, key);
-    if (rc == 0 && map == 0)
-        rc = say(GMV_ERR_NOT_FOUND, "%.400s is a nil map: it holds no key %.400s", path, key);
-    if (rc == 0)
-        rc = gmv_model_build_typed(&m, src, outer, types, map, NULL, GMV_ENTRIES_KEEP);
     if (rc == 0) {
-        size_t n = 0;
-        const gmv_entry *e = gmv_model_entries(m, &n);
-        size_t i = 0;
+        size_t n = 0, i = 0;
+        const gmv_entry *e = gmv_model_entries(h.model, &n);
         while (i < n && !gmv_render_key_matches(&e[i].key, outer->key.size, key))
             i++;
-        const gmv_node *v = i < n && e[i].elem.kind == GMV_KIND_NODE ? e[i].elem.as.node : NULL;
         if (i == n)
             rc = say(GMV_ERR_NOT_FOUND, "%.400s holds no key %.400s (gomapviz list names the maps it holds)", path,
                      key);
-        else if (!v || v->note == GMV_NODE_NIL || !v->address)
+        else if (!held_address(&e[i]))
             rc = say(GMV_ERR_NOT_FOUND, "%.400s[%.400s] is a nil map", path, key);
         else {
-            *hmap = v->address;
-            *layout = *elem->map_layout;
+            *hmap = held_address(&e[i]);
+            *layout = *h.layout;
         }
     }
-    gmv_model_free(m);
-    gmv_types_free(types);
+    free_held_maps(&h);
     return rc;
 }
 
@@ -212,6 +247,8 @@ static int locate_path(const gmv_binary *bin, gmv_source *src, uint64_t bias, co
         if (found == 0) {
             rc = held_map(bin, src, bias, prefix, outer_map, &outer, key, hmap, layout);
             *var_addr = 0;
+            if (rc == 0)
+                input_message[0] = '\0'; /* a split tried before may have failed: not this one */
         }
         free(prefix);
         free(key);
@@ -412,31 +449,22 @@ static int add_row(list_gather *g, const gmv_map_place *place);
  * listed as PATH[KEY]. Reads the outer map's entries. */
 static int gather_held_maps(list_gather *g, const gmv_map_place *place)
 {
-    gmv_types *types = NULL;
-    gmv_model *m = NULL;
+    held_maps h;
     int rc = 0;
-    if (place->layout->elem.kind != GMV_KIND_POINTER) /* a map value is a pointer: no type table needed */
-        return 0;
-    if (gmv_binary_value_types(g->bin, place->layout->map_type, g->bias, &types) != 0)
-        return 0;
-    const gmv_go_type *elem = gmv_types_at(types, gmv_types_elem(types));
-    if (elem && elem->kind == GMV_GO_MAP && elem->map_layout &&
-        gmv_model_build_typed(&m, g->src, place->layout, types, place->map, NULL, GMV_ENTRIES_KEEP) == 0) {
+    if (read_held_maps(g->bin, g->src, g->bias, place->layout, place->map, &h) == 0) {
         size_t n = 0;
-        const gmv_entry *e = gmv_model_entries(m, &n);
+        const gmv_entry *e = gmv_model_entries(h.model, &n);
         for (size_t i = 0; i < n && rc == 0; i++) {
-            const gmv_node *v = e[i].elem.kind == GMV_KIND_NODE ? e[i].elem.as.node : NULL;
-            if (!v || v->note != GMV_NODE_OK || !v->address)
+            if (!held_address(&e[i]))
                 continue;
             char key[256], path[1024];
             gmv_render_value_text(&e[i].key, place->layout->key.size, key, sizeof key);
             snprintf(path, sizeof path, "%s[%s]", place->path, key);
-            gmv_map_place held = {.path = path, .address = 0, .map = v->address, .layout = elem->map_layout};
+            gmv_map_place held = {.path = path, .address = 0, .map = held_address(&e[i]), .layout = h.layout};
             rc = add_row(g, &held);
         }
     }
-    gmv_model_free(m);
-    gmv_types_free(types);
+    free_held_maps(&h);
     return rc;
 }
 

@@ -260,10 +260,6 @@ int gmv_die_cell_type(const gmv_dwarf_ctx *c, Dwarf_Die *map_die, unsigned go_at
     return GMV_OK;
 }
 
-/* True when `st`, the structure a map typedef points at, is a Swiss-table
- * Map (`map<K,V>`, with dirPtr) rather than a classic hmap (`hash<K,V>`,
- * with buckets): told by its members, as the type names could change. */
-
 bool gmv_die_value_size(Dwarf_Die *die, uint32_t ptr_size, uint64_t *out)
 {
     Dwarf_Die cur = *die, next;

@@ -147,7 +147,8 @@ static int field(place *p, const char *name, size_t len)
         return gmv_fail(GMV_ERR_NOT_FOUND, "%.*s (%s) has no field %s; its fields are %s", (int)p->walked, p->path,
                         type_name(&p->type), want, names[0] ? names : "none");
     }
-    if (!gmv_die_member_location(&member, &offset) || !gmv_die_ref(&member, DW_AT_type, &mtype) || !gmv_die_described(&mtype))
+    if (!gmv_die_member_location(&member, &offset) || !gmv_die_ref(&member, DW_AT_type, &mtype) ||
+        !gmv_die_described(&mtype))
         return gmv_fail(GMV_ERR_FORMAT, "the DWARF of %s does not place the field %s of %s", p->bin->path, want,
                         type_name(&p->type));
     p->addr += offset;

@@ -277,7 +277,8 @@ int gmv_binary_each_map(const gmv_binary *bin, gmv_source *src, uint64_t bias, u
     finder f = {.bin = bin, .src = src, .bias = bias, .depth = depth, .visit = visit, .ctx = ctx};
     for (size_t i = 0; i < bin->nvars && !f.rc; i++) {
         Dwarf_Die type;
-        if (!dwarf_offdie(bin->dwarf, bin->vars[i].type, &type) || !gmv_die_described(&type) || !may_hold_map(&f, &type))
+        if (!dwarf_offdie(bin->dwarf, bin->vars[i].type, &type) || !gmv_die_described(&type) ||
+            !may_hold_map(&f, &type))
             continue;
         snprintf(f.path, sizeof f.path, "%s", bin->vars[i].name);
         walk(&f, bin->vars[i].addr + bias, &type, depth, 0);

@@ -66,10 +66,22 @@ static uint64_t indirect_bytes(const gmv_model *m)
     return bytes;
 }
 
-/* The buckets makeBucketArray allocates for 2^b: and 2^(b-4) overflow ones from b = 4. */
+/* The overflow buckets makeBucketArray allocates after 2^b: 2^(b-4) from b = 4. */
+static uint64_t preallocated(uint8_t b)
+{
+    return b >= 4 ? UINT64_C(1) << (b - 4) : 0;
+}
+
+/* The buckets makeBucketArray allocates for 2^b, preallocated ones included. */
 static uint64_t bucket_array(uint8_t b)
 {
-    return (UINT64_C(1) << b) + (b >= 4 ? UINT64_C(1) << (b - 4) : 0);
+    return (UINT64_C(1) << b) + preallocated(b);
+}
+
+/* B of the old array during a grow: the same after a same-size grow, else one less. */
+static uint8_t old_array_b(const gmv_header *h)
+{
+    return h->same_size_grow || h->B == 0 ? h->B : (uint8_t)(h->B - 1);
 }
 
 /* A slice of `cap` overflow bucket pointers that a classic map of
@@ -98,13 +110,14 @@ static uint64_t appended_cap(const gmv_layout *l, uint64_t len)
 }
 
 /* The overflow slices of mapextra: as read, or grown by append to
- * `overflow` (hmap.noverflow) when their headers were not read. */
-static uint64_t overflow_slices(const gmv_model *m, uint64_t overflow)
+ * `overflow` (hmap.noverflow) when their headers were not read (only maps
+ * whose buckets hold no `pointers` keep one). */
+static uint64_t overflow_slices(const gmv_model *m, uint64_t overflow, bool pointers)
 {
     const gmv_header *h = &m->header;
     if (h->overflow_cap[0] || h->overflow_cap[1])
         return overflow_slice(m, h->overflow_cap[0]) + overflow_slice(m, h->overflow_cap[1]);
-    if (holds_pointers(m))
+    if (pointers)
         return 0;
     return overflow_slice(m, appended_cap(&m->layout, overflow));
 }
@@ -159,7 +172,6 @@ static void classic_use(const gmv_model *m, uint64_t separate, uint64_t used_pre
     const gmv_layout *l = &m->layout;
     const gmv_header *h = &m->header;
     uint64_t cell = 1 + (uint64_t)l->key_slot + l->elem_slot;
-    uint64_t prealloc = h->B >= 4 ? UINT64_C(1) << (h->B - 4) : 0;
     cell_count c = {0};
     if (out->cells_read) {
         count_cells(&m->buckets, false, &c);
@@ -170,11 +182,9 @@ static void classic_use(const gmv_model *m, uint64_t separate, uint64_t used_pre
         uint64_t cells = ((UINT64_C(1) << h->B) + used_prealloc + separate) * GMV_BUCKET_CELLS;
         c.live = h->count;
         c.empty = cells > h->count ? cells - h->count : 0;
-        if (h->oldbuckets) {
-            uint8_t old_b = h->same_size_grow || h->B == 0 ? h->B : (uint8_t)(h->B - 1);
-            c.stale = (UINT64_C(1) << old_b) * GMV_BUCKET_CELLS;
-        }
-        out->spare = (prealloc - used_prealloc) * l->bucket_size;
+        if (h->oldbuckets)
+            c.stale = (UINT64_C(1) << old_array_b(h)) * GMV_BUCKET_CELLS;
+        out->spare = (preallocated(h->B) - used_prealloc) * l->bucket_size;
     }
     out->live_entries = c.live;
     out->in_use = c.live * cell;
@@ -194,14 +204,14 @@ static void classic_memory(const gmv_model *m, gmv_map_memory *out)
     out->capacity = (UINT64_C(1) << h->B) * GMV_BUCKET_CELLS;
     if (h->buckets)
         out->arrays = gmv_allocated_bytes(l, bucket_array(h->B) * l->bucket_size, pointers);
-    uint64_t prealloc = h->B >= 4 ? UINT64_C(1) << (h->B - 4) : 0, used_prealloc = prealloc;
+    uint64_t prealloc = preallocated(h->B), used_prealloc = prealloc;
     uint64_t spare_start = h->buckets + (UINT64_C(1) << h->B) * l->bucket_size;
     if (h->next_overflow >= spare_start && l->bucket_size)
         used_prealloc = (h->next_overflow - spare_start) / l->bucket_size;
     if (used_prealloc > prealloc)
         used_prealloc = prealloc;
     uint64_t separate = h->noverflow > used_prealloc ? h->noverflow - used_prealloc : 0;
-    uint8_t old_b = h->same_size_grow || h->B == 0 ? h->B : (uint8_t)(h->B - 1);
+    uint8_t old_b = old_array_b(h);
     if (out->cells_read) /* the buckets walked: exact, where noverflow is approximate from B 16 */
         separate = separate_overflow(&m->buckets, h->B, l->bucket_size) +
                    (m->has_old ? separate_overflow(&m->oldbuckets, old_b, l->bucket_size) : 0);
@@ -209,7 +219,8 @@ static void classic_memory(const gmv_model *m, gmv_map_memory *out)
     if (h->oldbuckets)
         out->old_arrays = gmv_allocated_bytes(l, bucket_array(old_b) * l->bucket_size, pointers);
     if (h->extra)
-        out->extra = gmv_allocated_bytes(l, 3 * (uint64_t)l->ptr_size, true) + overflow_slices(m, h->noverflow);
+        out->extra = gmv_allocated_bytes(l, 3 * (uint64_t)l->ptr_size, true) +
+                     overflow_slices(m, h->noverflow, pointers);
     classic_use(m, separate, used_prealloc, out);
 }
 
@@ -295,12 +306,12 @@ static uint64_t classic_rebuilt(const gmv_model *m, uint64_t count)
     while (count > GMV_BUCKET_CELLS && count * 2 > 13 * (UINT64_C(1) << b) && b < 48)
         b++;
     uint64_t overflow = expected_overflow(count, UINT64_C(1) << b);
-    uint64_t prealloc = b >= 4 ? UINT64_C(1) << (b - 4) : 0;
-    uint64_t separate = overflow > prealloc ? overflow - prealloc : 0;
-    uint64_t slices = holds_pointers(m) ? 0 : overflow_slice(m, appended_cap(l, overflow));
-    return gmv_allocated_bytes(l, l->hmap.size, true) + gmv_allocated_bytes(l, bucket_array(b) * l->bucket_size, pointers) +
-           separate * gmv_allocated_bytes(l, l->bucket_size, pointers) +
-           (overflow || b >= 4 ? gmv_allocated_bytes(l, 3 * (uint64_t)l->ptr_size, true) + slices : 0);
+    uint64_t separate = overflow > preallocated(b) ? overflow - preallocated(b) : 0;
+    uint64_t slices = pointers ? 0 : overflow_slice(m, appended_cap(l, overflow));
+    uint64_t extra = overflow || b >= 4 ? gmv_allocated_bytes(l, 3 * (uint64_t)l->ptr_size, true) + slices : 0;
+    return gmv_allocated_bytes(l, l->hmap.size, true) +
+           gmv_allocated_bytes(l, bucket_array(b) * l->bucket_size, pointers) +
+           separate * gmv_allocated_bytes(l, l->bucket_size, pointers) + extra;
 }
 
 #define TABLE_MAX 1024 /* maxTableCapacity */
