@@ -98,15 +98,20 @@ int gmv_graph_format_from_name(const char *name, gmv_graph_format *out);
 int gmv_render_graph(FILE *out, const gmv_model *model, const gmv_origin *origin,
                      const gmv_graph_options *options, gmv_graph_format format);
 
+/* Writes one part of a page to `out` (gmv_render_html_page): returns 0 or
+ * a negative status with its message set. */
+typedef int (*gmv_page_part)(FILE *out, void *ctx);
+
 /* Writes one self-contained HTML page (scripts, styles and data inline; it
- * reaches no network): `title`, the Graphviz SVG `svg` (`svg_len` bytes;
- * NULL: none) as the overview with pan and zoom, and the JSON `data` that
- * the page's viewer draws its views from; `kind` is "map" or "diff". The
- * page runs only its bundled scripts (a Content-Security-Policy names them
- * by hash); nothing from `data` or `svg` becomes markup. Returns 0 or
- * GMV_ERR_IO. */
-int gmv_render_html_page(FILE *out, const char *kind, const char *title, const char *svg, size_t svg_len,
-                         const char *data, size_t data_len);
+ * reaches no network): `title`; as the overview with pan and zoom, the
+ * Graphviz SVG that `svg` writes; and the JSON that `data` writes, which
+ * the page's viewer draws its views from; `kind` is "map" or "diff". Both
+ * parts are written to memory first (ctx is passed to each). The page
+ * runs only its bundled scripts (a Content-Security-Policy names them by
+ * hash); nothing from the data or the SVG becomes markup. Returns 0, what
+ * a part returned, GMV_ERR_NOMEM or GMV_ERR_IO. */
+int gmv_render_html_page(FILE *out, const char *kind, const char *title, gmv_page_part svg, gmv_page_part data,
+                         void *ctx);
 
 /* Writes the page of one map (gomapviz render -o FILE.html): the overview
  * gmv_render_graph draws with `options` (whose summary rows, buckets,

@@ -2,38 +2,37 @@
  * overview, and its JSON (gmv_diff_render_json) as the data of the page's
  * lists of what moved, was added, removed or changed. */
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "common/error.h"
 #include "diff/diff_impl.h"
+
+/* What the parts of a diff's page need (gmv_page_part's ctx). */
+typedef struct diff_page {
+    const gmv_diff *d;
+    const gmv_origin *before, *after;
+} diff_page;
+
+static int diff_page_svg(FILE *f, void *ctx)
+{
+    const diff_page *p = ctx;
+    return diff_impl_of(p->d)->render_graph(f, p->d, p->before, p->after, GMV_GRAPH_SVG);
+}
+
+/* The diff's JSON, wrapped as the page's data. */
+static int diff_page_data(FILE *f, void *ctx)
+{
+    const diff_page *p = ctx;
+    fprintf(f, "{\"version\": 1, \"kind\": \"diff\", \"implementation\": \"%s\", \"input\": \"\", \"diff\": ",
+            gmv_map_impl_name(gmv_model_layout(p->d->after)->impl));
+    int rc = gmv_diff_render_json(f, p->d, p->before, p->after);
+    fputs("}\n", f);
+    return rc;
+}
 
 int gmv_diff_render_html(FILE *out, const gmv_diff *d, const gmv_origin *before, const gmv_origin *after)
 {
-    char *svg = NULL, *json = NULL;
-    size_t svg_len = 0, json_len = 0;
-    FILE *f = open_memstream(&svg, &svg_len);
-    if (!f)
-        return gmv_fail(GMV_ERR_NOMEM, "out of memory drawing the diff");
-    int rc = diff_impl_of(d)->render_graph(f, d, before, after, GMV_GRAPH_SVG);
-    if (fclose(f) != 0 && rc == 0)
-        rc = gmv_fail(GMV_ERR_NOMEM, "out of memory drawing the diff");
-    if (rc == 0 && !(f = open_memstream(&json, &json_len)))
-        rc = gmv_fail(GMV_ERR_NOMEM, "out of memory writing the diff");
-    if (rc == 0) {
-        const gmv_layout *l = gmv_model_layout(d->after);
-        fprintf(f, "{\"version\": 1, \"kind\": \"diff\", \"implementation\": \"%s\", \"input\": \"\", \"diff\": ",
-                gmv_map_impl_name(l->impl));
-        rc = gmv_diff_render_json(f, d, before, after);
-        fputs("}\n", f);
-        if (fclose(f) != 0 && rc == 0)
-            rc = gmv_fail(GMV_ERR_NOMEM, "out of memory writing the diff");
-    }
     char title[1024];
     snprintf(title, sizeof title, "diff of %.300s %.300s", after && after->variable[0] ? after->variable : "map",
              gmv_model_layout(d->after)->map_type);
-    if (rc == 0)
-        rc = gmv_render_html_page(out, "diff", title, svg, svg_len, json, json_len);
-    free(svg);
-    free(json);
-    return rc;
+    diff_page p = {.d = d, .before = before, .after = after};
+    return gmv_render_html_page(out, "diff", title, diff_page_svg, diff_page_data, &p);
 }

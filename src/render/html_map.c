@@ -20,8 +20,6 @@
  * The same model gives the same bytes. */
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "common/error.h"
 #include "gomapviz/render.h"
@@ -241,41 +239,36 @@ static int write_data(FILE *f, const gmv_model *m, const char *title, const char
     return rc;
 }
 
-/* Opens *f, a stream into memory: what is written lands in *out (stdio
- * allocates it; the caller frees it after fclose) and *len. */
-static int to_memory(char **out, size_t *len, FILE **f)
+/* What the parts of a map's page need (gmv_page_part's ctx). */
+typedef struct map_page {
+    const gmv_model *m;
+    const gmv_origin *origin;
+    gmv_graph_options opt;
+    const char *title, *input;
+} map_page;
+
+static int map_page_svg(FILE *f, void *ctx)
 {
-    *out = NULL;
-    *len = 0;
-    *f = open_memstream(out, len);
-    return *f ? 0 : gmv_fail(GMV_ERR_NOMEM, "out of memory writing the page");
+    const map_page *p = ctx;
+    return gmv_render_graph(f, p->m, p->origin, &p->opt, GMV_GRAPH_SVG);
+}
+
+static int map_page_data(FILE *f, void *ctx)
+{
+    const map_page *p = ctx;
+    int rc = write_data(f, p->m, p->title, p->input);
+    if (rc == GMV_ERR_IO)
+        return gmv_fail(rc, "cannot write the page's data");
+    return rc == GMV_ERR_NOMEM ? gmv_fail(rc, "out of memory writing the page's data") : rc;
 }
 
 int gmv_render_html(FILE *out, const gmv_model *m, const gmv_origin *origin, const gmv_graph_options *options,
                     const char *input)
 {
-    gmv_graph_options opt = options ? *options : (gmv_graph_options){0};
-    opt.page_links = true;
-    char title[1024], *svg = NULL, *data = NULL;
-    size_t svg_len = 0, data_len = 0;
+    char title[1024];
     page_title(m, origin, title, sizeof title);
-    FILE *f;
-    int rc = to_memory(&svg, &svg_len, &f);
-    if (rc != 0)
-        return rc;
-    rc = gmv_render_graph(f, m, origin, &opt, GMV_GRAPH_SVG);
-    if (fclose(f) != 0 && rc == 0)
-        rc = gmv_fail(GMV_ERR_NOMEM, "out of memory drawing the overview");
-    if (rc == 0 && (rc = to_memory(&data, &data_len, &f)) == 0) {
-        rc = write_data(f, m, title, input);
-        if (fclose(f) != 0 && rc == 0)
-            rc = gmv_fail(GMV_ERR_NOMEM, "out of memory writing the page's data");
-        if (rc != 0 && rc != GMV_ERR_NOMEM)
-            rc = gmv_fail(rc, "cannot write the page's data");
-    }
-    if (rc == 0)
-        rc = gmv_render_html_page(out, "map", title, svg, svg_len, data, data_len);
-    free(svg);
-    free(data);
-    return rc;
+    map_page p = {.m = m, .origin = origin, .opt = options ? *options : (gmv_graph_options){0}, .title = title,
+                  .input = input};
+    p.opt.page_links = true;
+    return gmv_render_html_page(out, "map", title, map_page_svg, map_page_data, &p);
 }

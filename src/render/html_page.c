@@ -4,6 +4,7 @@
  * bundled scripts: its Content-Security-Policy names them by hash, and
  * nothing from the map is ever markup (the SVG escapes it, the data is a
  * JSON script block that is not run, with every '<' escaped). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
@@ -55,11 +56,26 @@ static const char *svg_element(const char *svg, size_t len, size_t *rest)
     return at;
 }
 
-int gmv_render_html_page(FILE *out, const char *kind, const char *title, const char *svg, size_t svg_len,
-                         const char *data, size_t data_len)
+/* Runs `part` into memory: *text (malloc'd; the caller frees it) and *len. */
+static int part_in_memory(gmv_page_part part, void *ctx, char **text, size_t *len)
+{
+    *text = NULL;
+    *len = 0;
+    FILE *f = open_memstream(text, len);
+    if (!f)
+        return gmv_fail(GMV_ERR_NOMEM, "out of memory writing the page");
+    int rc = part(f, ctx);
+    if (fclose(f) != 0 && rc == 0)
+        rc = gmv_fail(GMV_ERR_NOMEM, "out of memory writing the page");
+    return rc;
+}
+
+/* Writes the page around the SVG and the data, both in memory. */
+static int write_page(FILE *out, const char *kind, const char *title, const char *svg, size_t svg_len,
+                      const char *data, size_t data_len)
 {
     size_t svg_rest = 0;
-    const char *svg_at = svg ? svg_element(svg, svg_len, &svg_rest) : NULL;
+    const char *svg_at = svg_element(svg, svg_len, &svg_rest);
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"", out);
     fputs(gmv_asset_csp, out);
@@ -88,4 +104,19 @@ int gmv_render_html_page(FILE *out, const char *kind, const char *title, const c
     fputs(gmv_asset_viewer_js, out);
     fputs("</script>\n</body>\n</html>\n", out);
     return ferror(out) ? gmv_fail(GMV_ERR_IO, "cannot write the page") : 0;
+}
+
+int gmv_render_html_page(FILE *out, const char *kind, const char *title, gmv_page_part svg, gmv_page_part data,
+                         void *ctx)
+{
+    char *svg_text = NULL, *data_text = NULL;
+    size_t svg_len = 0, data_len = 0;
+    int rc = part_in_memory(svg, ctx, &svg_text, &svg_len);
+    if (rc == 0)
+        rc = part_in_memory(data, ctx, &data_text, &data_len);
+    if (rc == 0)
+        rc = write_page(out, kind, title, svg_text, svg_len, data_text, data_len);
+    free(svg_text);
+    free(data_text);
+    return rc;
 }
