@@ -44,7 +44,11 @@ static void print_memory(FILE *out, const gmv_model *m)
     else
         fprintf(out, ", buckets %" PRIu64 ", overflow %" PRIu64 ", old buckets %" PRIu64 ", mapextra %" PRIu64,
                 mem.arrays, mem.overflow, mem.old_arrays, mem.extra);
-    fprintf(out, ", indirect keys and values %" PRIu64 ", string bytes %" PRIu64 "\n", mem.indirect, mem.strings);
+    fprintf(out, ", indirect keys and values %" PRIu64, mem.indirect);
+    if (mem.strings_counted)
+        fprintf(out, ", string bytes %" PRIu64 "\n", mem.strings);
+    else /* literals cannot be told from heap strings */
+        fputs(", string bytes not counted (a snapshot from before gomapviz counted them, or no DWARF)\n", out);
     fprintf(out, "  in use by %" PRIu64 " entr%s: %" PRIu64 "; wasted: %" PRIu64 " (empty cells %" PRIu64
                  ", deleted %" PRIu64,
             mem.live_entries, mem.live_entries == 1 ? "y" : "ies", mem.in_use, mem.wasted, mem.empty, mem.deleted);
